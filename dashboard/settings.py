@@ -1,0 +1,79 @@
+"""Settings: one object, read from environment variables (argument > env > default)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder: $XDG_DATA_HOME/learnpulse or ~/.local/share/learnpulse."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "learnpulse"
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'learnpulse.sqlite3'}"
+
+
+def parse_now(text: str | None) -> datetime | None:
+    """An ISO 8601 'now' override; no offset means UTC."""
+    if not text:
+        return None
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    cache_redis_url: str | None = None
+    cache_timeout_s: int = 300
+    data_dir: Path = field(default_factory=default_data_dir)
+    timezone: str = "UTC"
+    now_override: datetime | None = None
+    demo_learners: int = 2000
+    demo_seed: int = 42
+    seed_demo_on_empty: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    secret_key: str = "learnpulse-dev"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env["LEARNPULSE_DATA_DIR"]) if env.get("LEARNPULSE_DATA_DIR") else default_data_dir()
+        values = dict(
+            database_url=env.get("DATABASE_URL") or default_database_url(data_dir),
+            cache_redis_url=env.get("CACHE_REDIS_URL") or None,
+            cache_timeout_s=int(env.get("CACHE_TIMEOUT", "300")),
+            data_dir=data_dir,
+            timezone=env.get("LEARNPULSE_TIMEZONE", "UTC"),
+            now_override=parse_now(env.get("LEARNPULSE_NOW")),
+            demo_learners=int(env.get("LEARNPULSE_DEMO_LEARNERS", "2000")),
+            demo_seed=int(env.get("LEARNPULSE_DEMO_SEED", "42")),
+            seed_demo_on_empty=env.get("LEARNPULSE_SEED_DEMO", "1") not in ("0", "false", "no"),
+            host=env.get("LEARNPULSE_HOST", "127.0.0.1"),
+            port=int(env.get("LEARNPULSE_PORT", "8050")),
+            debug=env.get("LEARNPULSE_DEBUG", "0") in ("1", "true", "yes"),
+            secret_key=env.get("SECRET_KEY", "learnpulse-dev"),
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    def now(self) -> datetime:
+        """The 'now' of metrics.md: the override if set, else the wall clock, to the minute."""
+        value = self.now_override or datetime.now(UTC)
+        return value.replace(second=0, microsecond=0) if self.now_override is None else value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,64 @@
+"""Engine construction (called by the app factory and the CLI, never at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine, make_url
+
+from data_access import schema
+
+
+def normalise_url(url: str) -> str:
+    """postgres:// and postgresql:// use psycopg 3 (the driver this project installs)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-200000")
+            cur.execute("PRAGMA temp_store=MEMORY")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def is_postgres(engine_or_conn) -> bool:
+    return engine_or_conn.dialect.name == "postgresql"
+
+
+def ensure_schema(engine: Engine) -> None:
+    schema.create_schema(engine)
+
+
+def is_empty(engine_or_conn) -> bool:
+    """True when no bundle was ever imported (no users)."""
+    def _check(conn):
+        return conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
+
+    if isinstance(engine_or_conn, Engine):
+        with engine_or_conn.connect() as conn:
+            return _check(conn)
+    return _check(engine_or_conn)
+
+
+def data_version(conn) -> str:
+    value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
+    return value or "0"
