@@ -567,3 +567,30 @@ def write_bundle(frames: dict[str, pd.DataFrame], folder: Path | str) -> dict[st
         df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
         counts[name] = len(df)
     return counts
+
+
+def run_demo(engine, learners: int, seed: int, now: datetime, out: Path | str | None = None,
+             import_it: bool = True, on_progress=None):
+    """Generate, write the bundle (to `out` or a temporary folder) and import it.
+
+    Returns (row counts written, ImportReport or None, seconds spent generating+writing).
+    """
+    import tempfile
+    import time
+
+    from data_access.importer import import_bundle
+
+    t0 = time.perf_counter()
+    frames = generate(learners, seed, now)
+    if out is None:
+        with tempfile.TemporaryDirectory(prefix="learnpulse-demo-") as tmp:
+            counts = write_bundle(frames, tmp)
+            del frames
+            gen_s = time.perf_counter() - t0
+            report = import_bundle(engine, tmp, on_progress=on_progress) if import_it else None
+    else:
+        counts = write_bundle(frames, out)
+        del frames
+        gen_s = time.perf_counter() - t0
+        report = import_bundle(engine, out, on_progress=on_progress) if import_it else None
+    return counts, report, gen_s

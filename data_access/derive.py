@@ -21,7 +21,12 @@ def refresh(conn, changed: set[str]) -> None:
         refresh_last_login(conn)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn)
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE block_results"))
         refresh_session_users(conn)
+    if conn.dialect.name == "postgresql":
+        for table in ("users", "groups", "group_closure", "session_users"):
+            conn.execute(text(f"ANALYZE {table}"))
 
 
 def refresh_groups(conn) -> None:

@@ -81,6 +81,10 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
                 report.rows[spec.name] = len(df)
                 if on_progress:
                     on_progress(spec.name, len(df))
+        if db.is_postgres(conn):
+            # fresh statistics, or the planner picks nested loops over freshly copied rows
+            for name in report.rows:
+                conn.execute(text(f"ANALYZE {name}"))
         report.write_seconds = time.perf_counter() - t1
         t2 = time.perf_counter()
         derive.refresh(conn, set(typed))

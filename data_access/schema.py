@@ -103,7 +103,7 @@ logins = Table(
     Column("user_id", ID, nullable=False),
     _ts("at", nullable=False),
     PrimaryKeyConstraint("user_id", "at"),
-    Index("ix_logins_at", "at"),
+    Index("ix_logins_at_user", "at", "user_id"),
 )
 
 # --- Content --------------------------------------------------------------------------------

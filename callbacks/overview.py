@@ -1,0 +1,69 @@
+"""Overview callbacks: one query call per output, shaped into cards and figures."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import Input, Output
+
+from dashboard import services
+from dashboard.ids import Overview as ID
+from data_access.queries import overview as q
+from layouts.common import kpi_card
+
+RECENCY_COLOURS = ["#2e9d5b", "#2e9d5b", "#2e9d5b", "#e0a800", "#d9534f", "#d9534f", "#8c8c8c"]
+
+
+def _pct(part: int, whole: int) -> str:
+    return "-" if not whole else f"{100 * part / whole:.0f}%"
+
+
+def kpi_cards(k: dict):
+    avg = "-" if k["avg_progress_running"] is None else f"{k['avg_progress_running']:.0f}%"
+    cards = [
+        kpi_card("Learners", f"{k['learners']:,}", "current accounts with a learner role"),
+        kpi_card("Active last 7 days", f"{k['active_7d']:,}", f"{_pct(k['active_7d'], k['learners'])} of learners",
+                 "tone-good"),
+        kpi_card("Never logged in", f"{k['never']:,}", f"{_pct(k['never'], k['learners'])} of learners",
+                 "tone-bad" if k["never"] else ""),
+        kpi_card("Sessions running", f"{k['sessions_running']:,}",
+                 f"{k['sessions_upcoming']:,} upcoming · {k['sessions_finished']:,} finished"),
+        kpi_card("Registered in running sessions", f"{k['registered_running']:,}", f"average progress {avg}"),
+    ]
+    return dbc.Row([dbc.Col(c, xs=12, sm=6, lg=True, className="mb-2") for c in cards])
+
+
+def logins_figure(rows: list[dict]) -> go.Figure:
+    fig = go.Figure()
+    fig.add_bar(x=[r["week"] for r in rows], y=[r["logins"] for r in rows], name="Logins",
+                marker_color="#4c6ef5", hovertemplate="Week of %{x}<br>%{y:,} logins<extra></extra>")
+    fig.add_scatter(x=[r["week"] for r in rows], y=[r["users"] for r in rows], name="Distinct learners",
+                    mode="lines+markers", line={"color": "#f08c00", "width": 2}, yaxis="y",
+                    hovertemplate="Week of %{x}<br>%{y:,} people<extra></extra>")
+    return _style(fig, legend=True)
+
+
+def recency_figure(rows: list[dict]) -> go.Figure:
+    fig = go.Figure(go.Bar(x=[r["bucket"] for r in rows], y=[r["learners"] for r in rows],
+                           marker_color=RECENCY_COLOURS, text=[f"{r['learners']:,}" for r in rows],
+                           textposition="outside", cliponaxis=False,
+                           hovertemplate="%{x} days: %{y:,} learners<extra></extra>"))
+    fig.update_xaxes(type="category", title_text="days since last login")
+    return _style(fig)
+
+
+def _style(fig: go.Figure, legend: bool = False) -> go.Figure:
+    fig.update_layout(template="plotly_white", margin={"l": 40, "r": 10, "t": 10, "b": 40}, showlegend=legend,
+                      legend={"orientation": "h", "y": 1.12, "x": 0}, font={"family": "system-ui, sans-serif"})
+    return fig
+
+
+def register(app) -> None:
+    @app.callback(Output(ID.KPIS, "children"), Output(ID.LOGINS_CHART, "figure"),
+                  Output(ID.RECENCY_CHART, "figure"), Input(ID.LOAD, "data"))
+    def load(_):
+        svc = services.current()
+        scope, now = services.viewer_scope(), svc.now()
+        return (kpi_cards(svc.queries.run(q.kpis, scope, now)),
+                logins_figure(svc.queries.run(q.logins_per_week, scope, now)),
+                recency_figure(svc.queries.run(q.learners_by_recency, scope, now)))

@@ -1,0 +1,5 @@
+"""Users callbacks (none yet: the page is a placeholder)."""
+
+
+def register(app) -> None:
+    return None

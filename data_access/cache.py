@@ -1,0 +1,60 @@
+"""Cached query runner: every page query goes through CachedQueries.run.
+
+Keys are built from JSON-serialisable arguments only: the query's stable dotted name (the same in
+every gunicorn worker), the data version stored in the database (a new import, from any
+process, makes old entries unreachable), the viewer's scope, 'now' and the keyword arguments.
+Failures are never cached; a cache outage is logged and the query runs uncached.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from data_access import db
+from data_access.scope import Scope
+
+log = logging.getLogger(__name__)
+
+
+class CachedQueries:
+    def __init__(self, engine: Engine, cache=None, timeout_s: int = 300):
+        self.engine = engine
+        self.cache = cache  # a flask_caching.Cache, or None for no caching (CLI)
+        self.timeout_s = timeout_s
+
+    def key(self, fn, version: str, scope: Scope, now: datetime, kwargs: dict) -> str:
+        raw = json.dumps([f"{fn.__module__}.{fn.__qualname__}", version, scope.cache_key(), now.isoformat(),
+                          kwargs], sort_keys=True, default=str)
+        return "lp:" + hashlib.sha1(raw.encode()).hexdigest()
+
+    def run(self, fn, scope: Scope, now: datetime, **kwargs):
+        with self.engine.connect() as conn:
+            if self.cache is None:
+                return fn(conn, scope, now, **kwargs)
+            key = self.key(fn, db.data_version(conn), scope, now, kwargs)
+            try:
+                hit = self.cache.get(key)
+            except Exception:  # noqa: BLE001 - an outage must not break the page
+                log.warning("cache unavailable (get); running %s uncached", fn.__name__, exc_info=True)
+                hit = None
+            if hit is not None:
+                return copy.deepcopy(hit)
+            result = fn(conn, scope, now, **kwargs)
+        try:
+            self.cache.set(key, result, timeout=self.timeout_s)
+        except Exception:  # noqa: BLE001
+            log.warning("cache unavailable (set) for %s", fn.__name__, exc_info=True)
+        return copy.deepcopy(result)
+
+    def clear(self) -> None:
+        if self.cache is not None:
+            try:
+                self.cache.clear()
+            except Exception:  # noqa: BLE001
+                log.warning("cache unavailable (clear)", exc_info=True)

@@ -1,0 +1,24 @@
+"""CSV reports of metrics.md. Every writer yields text chunks, so a route can stream it."""
+
+from __future__ import annotations
+
+# REPORT name (shared/spec/cli.md) -> writer function, filled in as each report is built.
+REPORTS: dict[str, object] = {}
+
+ALL_REPORT_NAMES = [
+    "cohort-progress", "participant-activity", "session", "sessions", "program", "group-sessions",
+    "session-collab", "users", "general-stats", "user-stats", "registrations", "collab-users",
+    "collab-groups", "course-activities", "courses",
+]
+
+
+class NotImplementedReport(Exception):
+    pass
+
+
+def get_writer(name: str):
+    if name not in ALL_REPORT_NAMES:
+        raise KeyError(name)
+    if name not in REPORTS:
+        raise NotImplementedReport(f"not implemented yet: {name}")
+    return REPORTS[name]

@@ -1,0 +1,64 @@
+"""CSV rules of metrics.md: UTF-8 with BOM, comma-separated, RFC 4180 quoting, formula-injection guard,
+dates as YYYY/MM/DD HH:mm in the configured time zone, percentages with at most one decimal."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+BOM = "\ufeff"
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(value) -> str:
+    """Text of one cell, with a leading quote when a spreadsheet would read it as a formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def pct(value) -> str:
+    """A percentage or score with at most one decimal; '' when unknown."""
+    if value is None:
+        return ""
+    rounded = round(float(value) + 0.0, 1)
+    return f"{rounded:.1f}".rstrip("0").rstrip(".") if rounded % 1 else str(int(rounded))
+
+
+def date(epoch: int | None, tz: str = "UTC") -> str:
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(int(epoch), UTC).astimezone(ZoneInfo(tz)).strftime("%Y/%m/%d %H:%M")
+
+
+def iso(epoch: int | None) -> str:
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def csv_chunks(header: list[str], rows: Iterable[Iterable], batch: int = 2000) -> Iterator[str]:
+    """Yield the CSV as text chunks: BOM + header first, then `batch` rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow([guard(h) for h in header])
+    count = 0
+    for row in rows:
+        writer.writerow([guard(v) for v in row])
+        count += 1
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
+    return "".join(csv_chunks(header, rows))

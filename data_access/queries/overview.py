@@ -1,0 +1,81 @@
+"""Platform overview (home page): headline numbers, logins per week, learners by login recency."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, distinct, func, select
+
+from data_access import recency, schema
+from data_access.scope import Scope, visible_sessions, visible_users
+
+WEEK_S = 7 * 86_400
+
+
+def _learners(scope: Scope):
+    """Current (not deleted) users with a learner role, inside the scope."""
+    u, m = schema.users, schema.memberships
+    return (select(u.c.user_id, u.c.last_login_at)
+            .where(u.c.deleted_at.is_(None),
+                   u.c.user_id.in_(select(m.c.user_id).where(m.c.role == "learner")),
+                   visible_users(scope, u.c.user_id)))
+
+
+def kpis(conn, scope: Scope, now: datetime) -> dict:
+    now_s = int(now.timestamp())
+    learners = _learners(scope).subquery()
+    row = conn.execute(select(
+        func.count(),
+        func.sum(case((learners.c.last_login_at >= now_s - 7 * 86_400, 1), else_=0)),
+        func.sum(case((learners.c.last_login_at >= now_s - 30 * 86_400, 1), else_=0)),
+        func.sum(case((learners.c.last_login_at.is_(None), 1), else_=0)),
+    ).select_from(learners)).one()
+    s = schema.sessions
+    srow = conn.execute(select(
+        func.sum(case((and_(s.c.start_at <= now_s, s.c.end_at > now_s), 1), else_=0)),
+        func.sum(case((s.c.start_at > now_s, 1), else_=0)),
+        func.sum(case((s.c.end_at <= now_s, 1), else_=0)),
+    ).where(visible_sessions(scope, s))).one()
+    su = schema.session_users
+    running = select(s.c.session_id).where(s.c.start_at <= now_s, s.c.end_at > now_s, visible_sessions(scope, s))
+    enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
+                            .where(su.c.registered == 1, su.c.session_id.in_(running),
+                                   visible_users(scope, su.c.user_id))).one()
+    total = row[0] or 0
+    return {
+        "learners": total,
+        "active_7d": int(row[1] or 0),
+        "active_30d": int(row[2] or 0),
+        "never": int(row[3] or 0),
+        "sessions_running": int(srow[0] or 0),
+        "sessions_upcoming": int(srow[1] or 0),
+        "sessions_finished": int(srow[2] or 0),
+        "registered_running": int(enrolled[0] or 0),
+        "avg_progress_running": None if enrolled[1] is None else float(enrolled[1]),
+    }
+
+
+def logins_per_week(conn, scope: Scope, now: datetime, weeks: int = 12) -> list[dict]:
+    """Logins and distinct users per week, the last `weeks` weeks ending now (oldest first)."""
+    now_s = int(now.timestamp())
+    start = now_s - weeks * WEEK_S
+    lg = schema.logins
+    week = ((lg.c.at - start) // WEEK_S).label("w")
+    rows = conn.execute(select(week, func.count(), func.count(distinct(lg.c.user_id)))
+                        .where(lg.c.at >= start, lg.c.at < now_s, visible_users(scope, lg.c.user_id))
+                        .group_by(week)).all()
+    by_week = {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
+    out = []
+    for w in range(weeks):
+        week_start = (now - timedelta(seconds=(weeks - w) * WEEK_S)).date().isoformat()
+        logins, users = by_week.get(w, (0, 0))
+        out.append({"week": week_start, "logins": logins, "users": users})
+    return out
+
+
+def learners_by_recency(conn, scope: Scope, now: datetime) -> list[dict]:
+    """Current learners per days-since-last-login bucket, in chart order."""
+    learners = _learners(scope).subquery()
+    bucket = recency.bucket_expr(learners.c.last_login_at, now).label("bucket")
+    rows = dict(conn.execute(select(bucket, func.count()).select_from(learners).group_by(bucket)).all())
+    return [{"bucket": label, "learners": int(rows.get(label, 0))} for label in recency.LABELS]

@@ -1,0 +1,1 @@
+"""Page layouts: register_page(...) + layout(**query) -> components. No queries here."""

@@ -1,0 +1,36 @@
+"""Overview (home): is the platform alive? Headline numbers, logins per week, learners by recency."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.ids import Overview as ID
+from layouts.common import NAV, page_header
+
+PATH, NAME, ORDER = NAV["overview"]
+
+
+def register(app) -> None:
+    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Overview", nav_order=ORDER,
+                       layout=layout)
+
+
+def layout(**_query):
+    graph_cfg = {"displaylogo": False, "responsive": True}
+    return html.Div([
+        page_header("Overview", "Your learning platform at a glance."),
+        dcc.Store(id=ID.LOAD, data=True),
+        dcc.Loading(html.Div(id=ID.KPIS, className="mb-4"), type="dot"),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H5("Logins per week", className="card-title"),
+                dcc.Graph(id=ID.LOGINS_CHART, config=graph_cfg, style={"height": "320px"}),
+            ])), lg=7, className="mb-4"),
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H5("Learners by days since last login", className="card-title"),
+                dcc.Graph(id=ID.RECENCY_CHART, config=graph_cfg, style={"height": "320px"}),
+            ])), lg=5, className="mb-4"),
+        ]),
+    ])
