@@ -129,7 +129,7 @@ def _read_one(path: Path, spec: FileSpec, problems: Problems) -> pd.DataFrame | 
         with open(path, encoding="utf-8-sig", newline="") as fh:
             header_line = fh.readline()
     except UnicodeDecodeError:
-        problems.add(spec.filename, 1, None, "not UTF-8 text")
+        _utf8_problem(path, spec, problems)
         return None
     except OSError as exc:
         problems.add(spec.filename, None, None, f"cannot read file: {exc.strerror or exc}")
@@ -158,13 +158,22 @@ def _read_one(path: Path, spec: FileSpec, problems: Problems) -> pd.DataFrame | 
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
                          engine="c")
-    except UnicodeDecodeError as exc:
-        problems.add(spec.filename, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except UnicodeDecodeError:
+        _utf8_problem(path, spec, problems)
         return None
     except pd.errors.ParserError as exc:
         problems.add(spec.filename, None, None, f"malformed CSV: {exc}".strip())
         return None
     return df.fillna("")
+
+
+def _utf8_problem(path: Path, spec: FileSpec, problems: Problems) -> None:
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        problems.add(spec.filename, line, None, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})")
 
 
 # --- validation and conversion ------------------------------------------------------------------

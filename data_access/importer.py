@@ -59,7 +59,7 @@ def validate_bundle(engine: Engine, folder: Path | str) -> dict[str, pd.DataFram
     frames = read_raw(Path(folder), problems)
     with engine.connect() as conn:
         stored = load_stored(conn)
-    typed = convert(frames, stored, problems) if frames or stored.empty else {}
+    typed = convert(frames, stored, problems) if frames else {}
     if not frames and not problems.total:
         problems.add(str(folder), None, None, "no bundle files found (expected users.csv, groups.csv, …)")
     problems.raise_if_any()
