@@ -6,7 +6,7 @@ One source of truth for the importer (validation, conversion, upsert keys) and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ROLES = ("learner", "coach", "admin", "author", "instructor")
 REACTION_KINDS = ("like", "learned_something", "outdated", "have_a_question", "useful", "irrelevant",

@@ -277,7 +277,8 @@ class DemoGenerator:
         names[0] = "Leadership Academy — Flagship Cohort"
         self.frames["sessions"] = pd.DataFrame({
             "session_id": sid, "program_id": self.program_ids[prog], "name": names,
-            "start_at": _ts(start), "end_at": _ts(end), "author_id": self.admin_ids[rng.integers(0, len(self.admin_ids), ns)],
+            "start_at": _ts(start), "end_at": _ts(end),
+            "author_id": self.admin_ids[rng.integers(0, len(self.admin_ids), ns)],
             "group_id": grp, "expected_duration_min": rng.choice([180, 240, 360, 480, 600], ns),
             "tags": np.array(TAGS, dtype=object)[prog % len(TAGS)],
             "description": np.where(rng.random(ns) < 0.5, "Cohort with live workshops.", "")})
@@ -324,7 +325,8 @@ class DemoGenerator:
         ns_per = rng.integers(1, 3, len(cb))
         slot_block = np.repeat(cb, ns_per)
         slot_no = np.concatenate([np.arange(1, k + 1) for k in ns_per]) if len(cb) else np.array([], int)
-        s0 = self.s_start[b_sess[slot_block]] + (frac[slot_block] * 0.8) * (self.s_end - self.s_start)[b_sess[slot_block]]
+        slot_sess = b_sess[slot_block]
+        s0 = self.s_start[slot_sess] + (frac[slot_block] * 0.8) * (self.s_end - self.s_start)[slot_sess]
         slot_start = np.floor(s0 / 3600) * 3600 + 9 * 3600 + (slot_no - 1) * 7 * DAY
         hours = rng.choice([2.0, 3.0, 3.5], len(slot_block))
         self.slot_ids = _ids("sl", len(slot_block))

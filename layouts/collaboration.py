@@ -7,7 +7,11 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PATH, NAME, ORDER = NAV["collaboration"]
-WHAT = ['Publications, comments and reactions per user and per group', 'Engagement by course activity: views, reactions, comments, downloads', 'Courses with their reaction score']
+WHAT = [
+    'Publications, comments and reactions per user and per group',
+    'Engagement by course activity: views, reactions, comments, downloads',
+    'Courses with their reaction score',
+]
 
 
 def register(app) -> None:

@@ -7,7 +7,11 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PATH, NAME, ORDER = NAV["groups"]
-WHAT = ['Group statistics: ongoing sessions per month, blended learning', 'Attendance, completion and success rates over the last 12 months', 'One line per session, drill down to learners and blocks']
+WHAT = [
+    'Group statistics: ongoing sessions per month, blended learning',
+    'Attendance, completion and success rates over the last 12 months',
+    'One line per session, drill down to learners and blocks',
+]
 
 
 def register(app) -> None:

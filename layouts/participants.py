@@ -7,7 +7,11 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PATH, NAME, ORDER = NAV["participants"]
-WHAT = ["Participant activity: learners per days-since-last-login bucket, coloured by this cohort's limits", 'Click a bar to list those learners, copy their emails, download them', 'Cohort progress CSV: topics due so far, completed, progress']
+WHAT = [
+    "Participant activity: learners per days-since-last-login bucket, coloured by this cohort's limits",
+    'Click a bar to list those learners, copy their emails, download them',
+    'Cohort progress CSV: topics due so far, completed, progress',
+]
 
 
 def register(app) -> None:

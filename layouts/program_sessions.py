@@ -7,7 +7,11 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PATH, NAME, ORDER = NAV["program_sessions"]
-WHAT = ['Sessions table by program template, with In progress / Finished / All', 'Session statistics: KPIs, progress by course, score by block, levels', 'Results by group, individual and detailed results, and their CSVs']
+WHAT = [
+    'Sessions table by program template, with In progress / Finished / All',
+    'Session statistics: KPIs, progress by course, score by block, levels',
+    'Results by group, individual and detailed results, and their CSVs',
+]
 
 
 def register(app) -> None:

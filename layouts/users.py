@@ -7,7 +7,11 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PATH, NAME, ORDER = NAV["users"]
-WHAT = ['Current and deleted users: time spent, last activity, direct reports', "One user's certificates, programs, courses, answered questions and tags", 'Users, general stats and registrations CSVs']
+WHAT = [
+    'Current and deleted users: time spent, last activity, direct reports',
+    "One user's certificates, programs, courses, answered questions and tags",
+    'Users, general stats and registrations CSVs',
+]
 
 
 def register(app) -> None:
