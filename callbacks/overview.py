@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output
+from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import services
+from dashboard import auth, services
 from dashboard.ids import Overview as ID
 from data_access.queries import overview as q
-from layouts.common import kpi_card
+from layouts.common import data_unavailable, kpi_card, no_data_yet
+
+log = logging.getLogger(__name__)
 
 RECENCY_COLOURS = ["#2e9d5b", "#2e9d5b", "#2e9d5b", "#e0a800", "#d9534f", "#d9534f", "#8c8c8c"]
 
@@ -52,6 +57,15 @@ def recency_figure(rows: list[dict]) -> go.Figure:
     return _style(fig)
 
 
+def empty_figure(message: str) -> go.Figure:
+    """A chart area with no axes and a short sentence, for no data or a failed load."""
+    fig = go.Figure()
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#6b7785"})
+    return _style(fig)
+
+
 def _style(fig: go.Figure, legend: bool = False) -> go.Figure:
     fig.update_layout(template="plotly_white", margin={"l": 40, "r": 10, "t": 10, "b": 40}, showlegend=legend,
                       legend={"orientation": "h", "y": 1.12, "x": 0}, font={"family": "system-ui, sans-serif"})
@@ -63,7 +77,13 @@ def register(app) -> None:
                   Output(ID.RECENCY_CHART, "figure"), Input(ID.LOAD, "data"))
     def load(_):
         svc = services.current()
-        scope, now = services.viewer_scope(), svc.now()
-        return (kpi_cards(svc.queries.run(q.kpis, scope, now)),
-                logins_figure(svc.queries.run(q.logins_per_week, scope, now)),
-                recency_figure(svc.queries.run(q.learners_by_recency, scope, now)))
+        scope, now = auth.viewer_scope(), svc.now()
+        try:
+            k = svc.queries.run(q.kpis, scope, now)
+            if not k["learners"] and not (k["sessions_running"] + k["sessions_upcoming"] + k["sessions_finished"]):
+                return no_data_yet(), empty_figure("No logins yet"), empty_figure("No learners yet")
+            return (kpi_cards(k), logins_figure(svc.queries.run(q.logins_per_week, scope, now)),
+                    recency_figure(svc.queries.run(q.learners_by_recency, scope, now)))
+        except SQLAlchemyError:
+            log.exception("overview: database error")
+            return data_unavailable(), empty_figure("Not available"), empty_figure("Not available")

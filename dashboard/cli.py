@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from dashboard.settings import Settings, parse_now
 from data_access.exports import ALL_REPORT_NAMES
 
@@ -67,6 +69,10 @@ def main(argv: list[str] | None = None) -> None:
     except CliError as exc:
         print(f"learnpulse: {exc}", file=sys.stderr)
         code = 2
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"learnpulse: database unavailable: {reason}", file=sys.stderr)
+        code = 3
     except KeyboardInterrupt:
         code = 130
     sys.exit(code or 0)

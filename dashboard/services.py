@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 
 from dashboard.settings import Settings
 from data_access.cache import CachedQueries
-from data_access.scope import Scope
 
 EXTENSION = "learnpulse"
 
@@ -28,8 +27,3 @@ class Services:
 def current() -> Services:
     """The services of the app handling this request."""
     return flask.current_app.extensions[EXTENSION]
-
-
-def viewer_scope() -> Scope:
-    """The viewer of this request. Until the login issue lands the web app runs as the platform owner."""
-    return Scope.owner()

@@ -71,8 +71,9 @@ class Settings:
 
     def now(self) -> datetime:
         """The 'now' of metrics.md: the override if set, else the wall clock, to the minute."""
-        value = self.now_override or datetime.now(UTC)
-        return value.replace(second=0, microsecond=0) if self.now_override is None else value
+        if self.now_override is not None:
+            return self.now_override
+        return datetime.now(UTC).replace(second=0, microsecond=0)
 
     @property
     def is_sqlite(self) -> bool:

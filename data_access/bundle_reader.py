@@ -96,8 +96,10 @@ class Stored:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def read_raw(folder: Path, problems: Problems) -> dict[str, pd.DataFrame]:
-    """Read every known CSV of the folder as strings; header and unknown-file checks."""
+def read_raw(folder: Path, problems: Problems, complete: bool = False) -> dict[str, pd.DataFrame]:
+    """Read every known CSV of the folder as strings; header and unknown-file checks.
+
+    complete: the database is empty, so every file not marked optional must be there."""
     frames: dict[str, pd.DataFrame] = {}
     if not folder.exists():
         problems.add(str(folder), None, None, "bundle folder does not exist")
@@ -117,6 +119,9 @@ def read_raw(folder: Path, problems: Problems) -> dict[str, pd.DataFrame]:
     for spec in FILES:
         path = folder / spec.filename
         if not path.exists():
+            if complete and not spec.optional:
+                problems.add(spec.filename, None, None,
+                             "required file is missing (the database is empty, so this must be a complete bundle)")
             continue
         df = _read_one(path, spec, problems)
         if df is not None:
@@ -185,11 +190,6 @@ def _fmt(value) -> str:
 
 def convert(frames: dict[str, pd.DataFrame], stored: Stored, problems: Problems) -> dict[str, pd.DataFrame]:
     """Check every cell and rule; return typed frames (timestamps as epoch seconds)."""
-    if stored.empty:
-        for spec in FILES:
-            if not spec.optional and spec.name not in frames and spec.filename not in _bad_files(problems):
-                problems.add(spec.filename, None, None,
-                             "required file is missing (the database is empty, so this must be a complete bundle)")
     ids = {name: set(stored.ids.get(name, set())) for name in BY_NAME}
     for name, df in frames.items():
         spec = BY_NAME[name]
@@ -208,10 +208,6 @@ def convert(frames: dict[str, pd.DataFrame], stored: Stored, problems: Problems)
         out[spec.name] = typed
     _check_rules(frames, out, stored, problems)
     return out
-
-
-def _bad_files(problems: Problems) -> set[str]:
-    return {i.file for i in problems.issues}
 
 
 def _convert_column(spec: FileSpec, raw: pd.DataFrame, col, ids, problems: Problems) -> pd.Series:
@@ -286,9 +282,6 @@ def _check_keys(spec: FileSpec, raw: pd.DataFrame, problems: Problems) -> None:
     label = spec.id_col or f"({', '.join(key)})"
     column = spec.id_col or None
     for pos, k in zip(np.flatnonzero(dup), dups.itertuples(index=False, name=None), strict=True):
-        if len(problems.issues) >= MAX_REPORTED:
-            problems.total += 1
-            continue
         shown = k[0] if len(k) == 1 else k
         problems.add(spec.filename, int(pos) + 2, column,
                      f"duplicate {label} {shown!r}: already on line {first_line[k]}")
@@ -336,9 +329,8 @@ def _check_group_tree(raw: pd.DataFrame, stored: Stored, problems: Problems) -> 
     if len(roots) == 0:
         problems.add(spec.filename, None, "parent_id", "no root group: exactly one group must have an empty parent_id")
     elif len(roots) > 1:
-        in_bundle = [g for g in roots if g in line_of]
-        # report every root after the first (in bundle order, stored ones first)
-        ordered = [g for g in roots if g not in line_of] + sorted(in_bundle, key=line_of.get)
+        # report every root after the first (stored ones first, then in bundle order)
+        ordered = sorted(roots, key=lambda g: (g in line_of, line_of.get(g, 0)))
         for g in ordered[1:]:
             others = ", ".join(repr(r) for r in ordered if r != g)
             problems.add(spec.filename, line_of.get(g), "parent_id",

@@ -56,9 +56,9 @@ def load_stored(conn) -> Stored:
 def validate_bundle(engine: Engine, folder: Path | str) -> dict[str, pd.DataFrame]:
     """Read and check a bundle against what is stored; raise ImportFailed listing every problem."""
     problems = Problems()
-    frames = read_raw(Path(folder), problems)
     with engine.connect() as conn:
         stored = load_stored(conn)
+    frames = read_raw(Path(folder), problems, complete=stored.empty)
     typed = convert(frames, stored, problems) if frames else {}
     if not frames and not problems.total:
         problems.add(str(folder), None, None, "no bundle files found (expected users.csv, groups.csv, …)")

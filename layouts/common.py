@@ -28,7 +28,19 @@ def kpi_card(label: str, value: str, hint: str | None = None, tone: str = ""):
     ]), className="kpi-card h-100")
 
 
-def coming_soon(title: str, what: list[str]):
+def no_data_yet():
+    return dbc.Alert([html.Strong("No data yet. "), "Import a bundle with ", html.Code("learnpulse import DIR"),
+                      " or create demo data with ", html.Code("learnpulse demo"), "."],
+                     color="secondary", className="lp-empty")
+
+
+def data_unavailable():
+    return dbc.Alert([html.Strong("The data could not be loaded. "),
+                      "The database did not answer; try again in a moment. If it persists, ask your administrator."],
+                     color="danger", className="lp-unavailable")
+
+
+def coming_soon(title: str, what: list[str], **_query):
     return html.Div([
         page_header(title),
         dbc.Alert([html.Strong("Coming: "), "this section is being built. It will show:",

@@ -77,3 +77,20 @@ def test_overview_shows_living_numbers(server, browser):
     assert page.locator("#overview-recency-chart .bar").count() >= 1 or \
         page.locator("#overview-recency-chart g.point").count() == 7
     page.close()
+
+
+def test_empty_database_says_how_to_get_data(browser, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+    settings = Settings.from_env(env={}, database_url=f"sqlite:///{tmp_path / 'e.sqlite3'}",
+                                 seed_demo_on_empty=False, data_dir=tmp_path)
+    srv = make_server("127.0.0.1", 0, create_app(settings).server, threaded=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{srv.server_port}/", wait_until="networkidle")
+        page.wait_for_selector(".lp-empty")
+        assert "No data yet." in page.locator(".lp-empty").inner_text()
+        page.close()
+    finally:
+        srv.shutdown()

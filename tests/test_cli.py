@@ -63,3 +63,11 @@ def test_export_not_built_yet_and_bad_options(tmp_path):
     assert result.stderr.strip() == "learnpulse: not implemented yet: users"
     unknown = run(["export", "nonsense"], url)
     assert unknown.returncode == 2 and "invalid choice: 'nonsense'" in unknown.stderr
+
+
+def test_database_down_is_one_line(tmp_path):
+    result = run(["import", str(fixture_bundle.write(tmp_path / "b"))],
+                 "postgresql://postgres@127.0.0.1:1/test?connect_timeout=2")
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("learnpulse: database unavailable: ")

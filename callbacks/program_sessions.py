@@ -1,5 +1,0 @@
-"""Program sessions callbacks (none yet: the page is a placeholder)."""
-
-
-def register(app) -> None:
-    return None
