@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from dash import Input, Output
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_figure, style
 from dashboard import auth, services
 from dashboard.ids import Overview as ID
 from data_access.queries import overview as q
@@ -16,7 +17,7 @@ from layouts.common import data_unavailable, kpi_card, no_data_yet
 
 log = logging.getLogger(__name__)
 
-RECENCY_COLOURS = ["#2e9d5b", "#2e9d5b", "#2e9d5b", "#e0a800", "#d9534f", "#d9534f", "#8c8c8c"]
+RECENCY_COLOURS = [GREEN, GREEN, GREEN, YELLOW, RED, RED, GREY]
 
 
 def _pct(part: int, whole: int) -> str:
@@ -45,7 +46,7 @@ def logins_figure(rows: list[dict]) -> go.Figure:
     fig.add_scatter(x=[r["week"] for r in rows], y=[r["users"] for r in rows], name="Distinct learners",
                     mode="lines+markers", line={"color": "#f08c00", "width": 2}, yaxis="y",
                     hovertemplate="Week of %{x}<br>%{y:,} people<extra></extra>")
-    return _style(fig, legend=True)
+    return style(fig, legend=True)
 
 
 def recency_figure(rows: list[dict]) -> go.Figure:
@@ -54,22 +55,7 @@ def recency_figure(rows: list[dict]) -> go.Figure:
                            textposition="outside", cliponaxis=False,
                            hovertemplate="%{x} days: %{y:,} learners<extra></extra>"))
     fig.update_xaxes(type="category", title_text="days since last login")
-    return _style(fig)
-
-
-def empty_figure(message: str) -> go.Figure:
-    """A chart area with no axes and a short sentence, for no data or a failed load."""
-    fig = go.Figure()
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#6b7785"})
-    return _style(fig)
-
-
-def _style(fig: go.Figure, legend: bool = False) -> go.Figure:
-    fig.update_layout(template="plotly_white", margin={"l": 40, "r": 10, "t": 10, "b": 40}, showlegend=legend,
-                      legend={"orientation": "h", "y": 1.12, "x": 0}, font={"family": "system-ui, sans-serif"})
-    return fig
+    return style(fig)
 
 
 def register(app) -> None:

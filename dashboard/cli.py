@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--now")
     e.add_argument("--as", dest="as_email", metavar="EMAIL")
     e.add_argument("--session", action="append", default=[])
-    e.add_argument("--bucket")
+    e.add_argument("--bucket", action="append", default=[], help="repeatable")
     e.add_argument("--status", choices=["in-progress", "finished", "all"], default="all")
     e.add_argument("--program")
     e.add_argument("--group", action="append", default=[])

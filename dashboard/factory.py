@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask_caching import Cache
 
-from dashboard import ids
+from dashboard import downloads, ids
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
 from data_access import db
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 # built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
-PAGES = ["overview"]
+PAGES = ["overview", "participants"]
 
 
 def cache_config(settings: Settings) -> dict:
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache = Cache(app.server, config=cache_config(settings))
     queries = CachedQueries(engine, cache, settings.cache_timeout_s)
     app.server.extensions[EXTENSION] = Services(settings, engine, queries)
+    downloads.register(app.server)
 
     import importlib
 

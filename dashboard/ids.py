@@ -20,3 +20,28 @@ class Overview:
     RECENCY_CHART = cid(PAGE, "recency-chart")
     SESSIONS = cid(PAGE, "sessions")
     LOAD = cid(PAGE, "load")
+
+
+class Participants:
+    PAGE = "participants"
+    COHORT = cid(PAGE, "cohort")
+    EXPORT = cid(PAGE, "export")
+    MESSAGE = cid(PAGE, "message")
+    SUMMARY = cid(PAGE, "summary")
+    GREEN = cid(PAGE, "green-limit")
+    YELLOW = cid(PAGE, "yellow-limit")
+    LIMITS_STATUS = cid(PAGE, "limits-status")
+    LIMITS = cid(PAGE, "limits")  # store: the limits in force
+    LEGEND = cid(PAGE, "legend")
+    CHART = cid(PAGE, "chart")
+    ACTIVITY = cid(PAGE, "activity")  # store: bucket counts of the cohort
+    SELECTED = cid(PAGE, "selected")  # store: the selected buckets
+    URL_SYNC = cid(PAGE, "url-sync")
+    LIST_CARD = cid(PAGE, "list-card")
+    LIST_TITLE = cid(PAGE, "list-title")
+    LIST_HINT = cid(PAGE, "list-hint")
+    GRID = cid(PAGE, "grid")
+    DOWNLOAD = cid(PAGE, "download")
+    COPY = cid(PAGE, "copy")
+    COPY_STATUS = cid(PAGE, "copy-status")
+    CLEAR = cid(PAGE, "clear")

@@ -48,3 +48,17 @@ def bucket_expr(last_login_col, now: datetime):
             # days <= hi  <=>  now - last < (hi + 1) days
             whens.append((last_login_col > now_s - (hi + 1) * DAY_S, literal(label)))
     return case(*whens, else_=literal(BUCKETS[-1][0]))
+
+
+def colour_of(label: str, green: int, yellow: int) -> str:
+    """A bar's colour (metrics.md): 'green' up to the green limit, 'yellow' up to the yellow limit, 'red'
+    beyond and for Never. A bar is judged by its highest day, so it is never greener than a learner in it
+    (with limits 3 and 10: 2–3 green, 4–7 yellow, 8–14 red)."""
+    if label == NEVER:
+        return "red"
+    hi = {lbl: top for lbl, _lo, top in BUCKETS}[label]
+    if hi is not None and hi <= green:
+        return "green"
+    if hi is not None and hi <= yellow:
+        return "yellow"
+    return "red"

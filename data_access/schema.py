@@ -343,6 +343,15 @@ session_users = Table(
 )
 
 # --- Application state ----------------------------------------------------------------------
+# Per-cohort activity colour limits (Participants page); set by users, never touched by imports.
+cohort_settings = Table(
+    "cohort_settings", metadata,
+    Column("session_id", ID, primary_key=True),
+    Column("green_limit", Integer, nullable=False),
+    Column("yellow_limit", Integer, nullable=False),
+    _ts("updated_at", nullable=False),
+)
+
 meta = Table(
     "meta", metadata,
     Column("key", String(64), primary_key=True),

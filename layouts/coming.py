@@ -12,11 +12,6 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PENDING: dict[str, list[str]] = {
-    'participants': [
-        "Participant activity: learners per days-since-last-login bucket, coloured by this cohort's limits",
-        'Click a bar to list those learners, copy their emails, download them',
-        'Cohort progress CSV: topics due so far, completed, progress',
-    ],
     'program_sessions': [
         'Sessions table by program template, with In progress / Finished / All',
         'Session statistics: KPIs, progress by course, score by block, levels',

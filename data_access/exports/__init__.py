@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-# REPORT name (shared/spec/cli.md) -> writer function, filled in as each report is built.
-REPORTS: dict[str, object] = {}
+from data_access.exports import participants
+
+# REPORT name (shared/spec/cli.md) -> writer(conn, scope, now, settings, options) yielding text chunks.
+# `options` has the export options of the command line as attributes (session and bucket are lists).
+REPORTS: dict[str, object] = {**participants.REPORTS}
 
 ALL_REPORT_NAMES = [
     "cohort-progress", "participant-activity", "session", "sessions", "program", "group-sessions",

@@ -1,0 +1,50 @@
+/* LearnPulse clientside callbacks: things only the browser can do (the address bar, the clipboard). */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  learnpulse: {
+    /* Keep ?session=ID&bucket=8-14,15-30 in the address bar without reloading the page, so the link
+       can be shared. replaceState: selecting bars does not fill the Back button's history. */
+    syncParticipantsUrl: function (session, selected) {
+      if (!session) { return window.dash_clientside.no_update; }
+      var params = new URLSearchParams(window.location.search);
+      params.set("session", session);
+      if (selected && selected.length) {
+        params.set("bucket", selected.map(function (b) { return b.replace("\u2013", "-"); }).join(","));
+      } else {
+        params.delete("bucket");
+      }
+      var url = window.location.pathname + "?" + params.toString();
+      if (url !== window.location.pathname + window.location.search) {
+        window.history.replaceState(window.history.state, "", url);
+      }
+      return url;
+    },
+
+    /* Copy the emails of the learners shown in the table (after any table filter), joined with
+       ", " so they paste into a mail's To: field. Falls back to execCommand on plain
+       http (no secure context, e.g. an intranet server), where navigator.clipboard is missing. */
+    copyEmails: function (nClicks, rows) {
+      var emails = (rows || []).map(function (r) { return r.email; }).filter(Boolean);
+      if (!emails.length) { return "No learners listed."; }
+      var text = emails.join(", ");
+      var done = "\u2713 Copied " + emails.length + (emails.length === 1 ? " email" : " emails");
+      function fallback() {
+        var area = document.createElement("textarea");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed";
+        area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        document.body.removeChild(area);
+        return ok;
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        return navigator.clipboard.writeText(text).then(function () { return done; },
+          function () { return fallback() ? done : "Copy failed: select the Email column instead."; });
+      }
+      return fallback() ? done : "Copy failed: select the Email column instead.";
+    }
+  }
+});

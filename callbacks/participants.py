@@ -1,0 +1,195 @@
+"""Participants callbacks: cohort -> summary, limits, chart; bars -> learner table; limits -> stored and
+recoloured; the URL follows the cohort and the selected bars."""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.figures import TONES, empty_figure, style
+from dashboard import auth, downloads, services
+from dashboard.ids import Participants as ID
+from data_access import recency
+from data_access.exports.csv_format import date, pct
+from data_access.queries import participants as q
+from layouts.common import data_unavailable
+
+log = logging.getLogger(__name__)
+
+
+def _n(value: int, one: str, many: str | None = None) -> str:
+    return f"{value:,} {one if value == 1 else (many or one + 's')}"
+
+
+def summary_line(a: dict):
+    """Participants · active in the last 7 days (%) · never logged in · behind schedule."""
+    total = a["participants"]
+    share = f" ({100 * a['active_7d'] / total:.0f}%)" if total else ""
+    due = a["topics_due"]
+    if due:
+        behind = html.Span([html.Strong(f"{a['behind']:,}"), " behind schedule ",
+                            html.Span(f"(completed fewer than the {_n(due, 'topic')} due by now)",
+                                      className="lp-hint")],
+                           className="tone-warn" if a["behind"] else "")
+    else:
+        behind = html.Span("nobody behind: no topic is due yet")
+    parts = [
+        html.Span([html.Strong(f"{total:,}"), " participant" if total == 1 else " participants"]),
+        html.Span([html.Strong(f"{a['active_7d']:,}"), f" active in the last 7 days{share}"]),
+        html.Span([html.Strong(f"{a['never']:,}"), " never logged in"], className="tone-bad" if a["never"] else ""),
+        behind,
+    ]
+    out = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(html.Span(" · ", className="lp-sep"))
+        out.append(part)
+    return out
+
+
+def activity_figure(activity: dict, limits: dict, selected: list[str]) -> go.Figure:
+    rows = activity["buckets"]
+    if not activity["participants"]:
+        return empty_figure("No participants in this cohort yet")
+    labels = [r["bucket"] for r in rows]
+    colours = [TONES[recency.colour_of(label, limits["green"], limits["yellow"])] for label in labels]
+    fig = go.Figure(go.Bar(
+        x=labels, y=[r["learners"] for r in rows], marker_color=colours,
+        text=[f"{r['learners']:,}" for r in rows], textposition="outside", cliponaxis=False,
+        hovertemplate="%{x} days: %{y:,} learners<extra>click to list them</extra>",
+        selectedpoints=[labels.index(s) for s in selected if s in labels] or None,
+        unselected={"marker": {"opacity": 0.3}}, selected={"marker": {"opacity": 1}},
+    ))
+    fig.update_xaxes(type="category", title_text="days since last login", fixedrange=True)
+    fig.update_yaxes(title_text="learners", fixedrange=True, rangemode="tozero")
+    style(fig)
+    fig.update_layout(clickmode="event+select", dragmode="select", uirevision=activity.get("session_id"),
+                      margin={"t": 24})
+    return fig
+
+
+def legend(limits: dict):
+    g, y = limits["green"], limits["yellow"]
+    items = [("green", f"last login within {_n(g, 'day')}")]
+    if y > g:
+        items.append(("yellow", f"within {_n(y, 'day')}"))
+    items.append(("red", "longer ago, or never"))
+    return [html.Span([html.Span(className=f"lp-swatch swatch-{tone}"), text], className="me-3")
+            for tone, text in items] + [
+        html.Span("A bar takes the colour of its oldest day.", className="lp-hint")]
+
+
+def table_rows(rows: list[dict], tz: str) -> list[dict]:
+    return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
+             "email": r["email"], "last_login": date(r["last_login_at"], tz), "days_since": r["days_since"],
+             "progress": None if r["progress_pct"] is None else float(pct(r["progress_pct"]))} for r in rows]
+
+
+def list_title(selected: list[str], count: int) -> str:
+    if not selected:
+        return "Learners"
+    which = ", ".join(selected) if len(selected) < len(recency.LABELS) else "all bars"
+    days = "" if selected == [recency.NEVER] else " days"
+    return f"{which}{days}: {_n(count, 'learner')}"
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ID.ACTIVITY, "data"), Output(ID.SUMMARY, "children"), Output(ID.LIMITS, "data"),
+        Output(ID.GREEN, "value"), Output(ID.YELLOW, "value"), Output(ID.EXPORT, "href"),
+        Output(ID.MESSAGE, "children", allow_duplicate=True),
+        Input(ID.COHORT, "value"), prevent_initial_call="initial_duplicate",
+    )
+    def load_cohort(session_id):
+        svc = services.current()
+        scope, now = auth.viewer_scope(), svc.now()
+        try:
+            activity = svc.queries.run(q.activity, scope, now, session_id=session_id)
+            with svc.engine.connect() as conn:  # limits are read fresh: a colleague may just have changed them
+                limits = q.cohort_limits(conn, scope, now, session_id)
+        except LookupError as exc:
+            return None, None, no_update, no_update, no_update, "#", dbc.Alert(str(exc), color="warning")
+        except SQLAlchemyError:
+            log.exception("participants: database error")
+            return None, data_unavailable(), no_update, no_update, no_update, "#", None
+        activity["session_id"] = session_id
+        href = downloads.url("cohort-progress", session=session_id)
+        return activity, summary_line(activity), limits, limits["green"], limits["yellow"], href, None
+
+    @app.callback(
+        Output(ID.LIMITS, "data", allow_duplicate=True), Output(ID.LIMITS_STATUS, "children"),
+        Output(ID.GREEN, "invalid"), Output(ID.YELLOW, "invalid"),
+        Input(ID.GREEN, "value"), Input(ID.YELLOW, "value"), State(ID.COHORT, "value"), State(ID.LIMITS, "data"),
+        prevent_initial_call=True,
+    )
+    def save_limits(green, yellow, session_id, current):
+        if current and current == {"green": green, "yellow": yellow}:
+            return no_update, no_update, False, False
+        problem = q.validate_limits(green, yellow)
+        if problem:
+            return no_update, html.Span(problem, className="text-danger"), True, True
+        svc = services.current()
+        try:
+            with svc.engine.begin() as conn:
+                saved = q.save_cohort_limits(conn, auth.viewer_scope(), svc.now(), session_id, green, yellow)
+        except (LookupError, ValueError) as exc:
+            return no_update, html.Span(str(exc), className="text-danger"), True, True
+        except SQLAlchemyError:
+            log.exception("participants: could not save limits")
+            return no_update, html.Span("Not saved: the database did not answer.", className="text-danger"), \
+                False, False
+        return saved, html.Span("✓ Saved for this cohort", className="text-success"), False, False
+
+    @app.callback(
+        Output(ID.CHART, "figure"), Output(ID.LEGEND, "children"),
+        Input(ID.ACTIVITY, "data"), Input(ID.LIMITS, "data"), Input(ID.SELECTED, "data"),
+    )
+    def draw(activity, limits, selected):
+        if not activity or not limits:
+            return empty_figure("Not available"), None
+        return activity_figure(activity, limits, selected or []), legend(limits)
+
+    @app.callback(
+        Output(ID.SELECTED, "data"),
+        Input(ID.CHART, "selectedData"), Input(ID.CLEAR, "n_clicks"), Input(ID.COHORT, "value"),
+        prevent_initial_call=True,
+    )
+    def select(selected_data, _clear, _session):
+        if ctx.triggered_id != ID.CHART or not selected_data:
+            return []
+        picked = {p.get("x") for p in selected_data.get("points", [])}
+        return [label for label in recency.LABELS if label in picked]
+
+    @app.callback(
+        Output(ID.GRID, "rowData"), Output(ID.LIST_TITLE, "children"), Output(ID.LIST_HINT, "style"),
+        Output(ID.GRID, "style"), Output(ID.DOWNLOAD, "href"), Output(ID.DOWNLOAD, "className"),
+        Output(ID.COPY, "disabled"), Output(ID.COPY_STATUS, "children"),
+        Input(ID.SELECTED, "data"), Input(ID.COHORT, "value"),
+    )
+    def list_learners(selected, session_id):
+        grid_style = {"height": "520px"}
+        hidden = {"display": "none"}
+        button = "btn btn-outline-primary btn-sm me-2"
+        if not selected or not session_id:
+            return [], "Learners", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
+        svc = services.current()
+        try:
+            rows = svc.queries.run(q.participants, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                   buckets=selected)
+        except (LookupError, SQLAlchemyError):
+            log.exception("participants: could not list learners")
+            return [], "Learners: not available", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
+        href = downloads.url("participant-activity", session=session_id, bucket=selected)
+        return (table_rows(rows, svc.settings.timezone), list_title(selected, len(rows)), hidden, grid_style,
+                href, button, not rows, None)
+
+    app.clientside_callback(ClientsideFunction("learnpulse", "syncParticipantsUrl"),
+                            Output(ID.URL_SYNC, "data"), Input(ID.COHORT, "value"), Input(ID.SELECTED, "data"))
+    app.clientside_callback(ClientsideFunction("learnpulse", "copyEmails"),
+                            Output(ID.COPY_STATUS, "children", allow_duplicate=True),
+                            Input(ID.COPY, "n_clicks"), State(ID.GRID, "virtualRowData"),
+                            prevent_initial_call=True)

@@ -1,0 +1,184 @@
+"""Participants (metrics.md, "Participants"): a cohort's activity by days since last login, the learners
+behind each bar, topics due and completed, and the cohort's colour limits.
+
+Cohort = a program session; participants = its users with a current registration (status registered,
+not unassigned) who are not deleted (deleted users are never "current"). Every function takes the
+viewer's scope and now; a session the viewer may not see raises LookupError.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, insert, or_, select, true, update
+from sqlalchemy.sql import ColumnElement
+
+from data_access import recency, schema
+from data_access.scope import Scope, visible_sessions, visible_users
+
+DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
+MAX_LIMIT = 3650
+WEEK_S = 7 * recency.DAY_S
+
+RUNNING, UPCOMING, FINISHED = "running", "upcoming", "finished"
+
+
+def _cohort_condition(scope: Scope) -> ColumnElement[bool]:
+    """Sessions the viewer sees: their groups' and instructed sessions, and sessions their users attend."""
+    s, su = schema.sessions, schema.session_users
+    if scope.is_owner:
+        return true()
+    attended = select(su.c.session_id).where(su.c.registered == 1, visible_users(scope, su.c.user_id))
+    return or_(visible_sessions(scope, s), s.c.session_id.in_(attended))
+
+
+def cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
+    """Cohorts for the picker: running (most recently started first), upcoming (soonest first), finished
+    (most recently ended first)."""
+    s = schema.sessions
+    now_s = int(now.timestamp())
+    rows = conn.execute(select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at)
+                        .where(_cohort_condition(scope))).all()
+    out = []
+    for r in rows:
+        state = UPCOMING if r.start_at > now_s else FINISHED if r.end_at <= now_s else RUNNING
+        out.append({"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
+                    "state": state})
+    order = {RUNNING: 0, UPCOMING: 1, FINISHED: 2}
+
+    def key(c):
+        by_time = {RUNNING: -c["start_at"], UPCOMING: c["start_at"], FINISHED: -c["end_at"]}[c["state"]]
+        return order[c["state"]], by_time, c["name"], c["session_id"]
+
+    return sorted(out, key=key)
+
+
+def default_cohort(cohort_list: list[dict]) -> str | None:
+    """The most recently started running cohort; else the most recently finished; else the next upcoming."""
+    for state in (RUNNING, FINISHED, UPCOMING):
+        for c in cohort_list:
+            if c["state"] == state:
+                return c["session_id"]
+    return None
+
+
+def _check_session(conn, scope: Scope, session_id: str) -> None:
+    s = schema.sessions
+    found = conn.execute(select(s.c.session_id).where(s.c.session_id == session_id,
+                                                      _cohort_condition(scope))).first()
+    if found is None:
+        raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
+
+
+def _participant_condition(scope: Scope, session_id: str, user_col) -> ColumnElement[bool]:
+    """Instructors see every participant of their sessions; admins and coaches their groups' users."""
+    if scope.is_owner or session_id in scope.instructor_sessions:
+        return true()
+    return visible_users(scope, user_col)
+
+
+def topics_due(conn, session_id: str, now: datetime) -> int:
+    b = schema.blocks
+    return int(conn.execute(select(func.count()).where(b.c.session_id == session_id,
+                                                       b.c.due_at <= int(now.timestamp()))).scalar_one())
+
+
+def _participants(scope: Scope, now: datetime, session_id: str):
+    """One row per participant: names, email, last login, bucket, completed topics that are due."""
+    su, u, br, b = schema.session_users, schema.users, schema.block_results, schema.blocks
+    now_s = int(now.timestamp())
+    done = (select(br.c.user_id, func.count().label("done"))
+            .join(b, b.c.block_id == br.c.block_id)
+            .where(br.c.session_id == session_id, br.c.completed == 1, b.c.due_at <= now_s)
+            .group_by(br.c.user_id)).subquery()
+    return (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.last_login_at,
+                   recency.bucket_expr(u.c.last_login_at, now).label("bucket"),
+                   func.coalesce(done.c.done, 0).label("done"))
+            .select_from(su)
+            .join(u, u.c.user_id == su.c.user_id)
+            .outerjoin(done, done.c.user_id == su.c.user_id)
+            .where(su.c.session_id == session_id, su.c.registered == 1, u.c.deleted_at.is_(None),
+                   _participant_condition(scope, session_id, su.c.user_id)))
+
+
+def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """The chart and the summary line: participants per bucket (chart order), active in the last 7 days
+    (a login within 7 x 24 h before now), never logged in, behind schedule (completed < due)."""
+    _check_session(conn, scope, session_id)
+    due = topics_due(conn, session_id, now)
+    p = _participants(scope, now, session_id).subquery()
+    now_s = int(now.timestamp())
+    rows = conn.execute(select(
+        p.c.bucket, func.count(),
+        func.sum(case((p.c.last_login_at >= now_s - WEEK_S, 1), else_=0)),
+        func.sum(case((p.c.done < due, 1), else_=0)),
+    ).group_by(p.c.bucket)).all()
+    by_bucket = {r[0]: r for r in rows}
+    buckets = [{"bucket": label, "learners": int(by_bucket[label][1]) if label in by_bucket else 0}
+               for label in recency.LABELS]
+    return {
+        "buckets": buckets,
+        "participants": sum(b["learners"] for b in buckets),
+        "active_7d": sum(int(r[2] or 0) for r in rows),
+        "never": buckets[-1]["learners"],
+        "behind": sum(int(r[3] or 0) for r in rows),
+        "topics_due": due,
+    }
+
+
+def participants(conn, scope: Scope, now: datetime, session_id: str, buckets: list[str] | None = None) -> list[dict]:
+    """The participants of the given buckets (all without), by last name, first name, email: the table under
+    the chart, the participant-activity CSV and (with topics) the cohort progress CSV."""
+    _check_session(conn, scope, session_id)
+    due = topics_due(conn, session_id, now)
+    q = _participants(scope, now, session_id).subquery()
+    stmt = select(q).order_by(q.c.last_name, q.c.first_name, q.c.email, q.c.user_id)
+    if buckets is not None:
+        stmt = stmt.where(q.c.bucket.in_([recency.normalise_label(b) for b in buckets]))
+    out = []
+    for r in conn.execute(stmt):
+        done = int(r.done)
+        out.append({
+            "user_id": r.user_id, "first_name": r.first_name, "last_name": r.last_name, "email": r.email,
+            "last_login_at": r.last_login_at, "days_since": recency.days_since(r.last_login_at, now),
+            "bucket": r.bucket, "topics_due": due, "topics_completed": done,
+            "progress_pct": (100.0 * done / due) if due else None,
+        })
+    return out
+
+
+def cohort_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """The cohort's green and yellow limits in days (defaults 7 and 14 until someone changes them)."""
+    _check_session(conn, scope, session_id)
+    cs = schema.cohort_settings
+    row = conn.execute(select(cs.c.green_limit, cs.c.yellow_limit).where(cs.c.session_id == session_id)).first()
+    if row is None:
+        return {"green": DEFAULT_GREEN, "yellow": DEFAULT_YELLOW}
+    return {"green": int(row.green_limit), "yellow": int(row.yellow_limit)}
+
+
+def validate_limits(green, yellow) -> str | None:
+    """None when the pair is usable, else the reason shown next to the inputs."""
+    if green is None or yellow is None:
+        return "Enter both limits in whole days."
+    if int(green) != green or int(yellow) != yellow:
+        return "Limits are whole days."
+    if not 0 <= green <= MAX_LIMIT or not 0 <= yellow <= MAX_LIMIT:
+        return f"Limits are between 0 and {MAX_LIMIT} days."
+    if yellow < green:
+        return "The yellow limit cannot be below the green limit."
+    return None
+
+
+def save_cohort_limits(conn, scope: Scope, now: datetime, session_id: str, green: int, yellow: int) -> dict:
+    """Store the cohort's limits (kept for every viewer of the cohort); ValueError when they are not usable."""
+    _check_session(conn, scope, session_id)
+    problem = validate_limits(green, yellow)
+    if problem:
+        raise ValueError(problem)
+    cs = schema.cohort_settings
+    values = {"green_limit": int(green), "yellow_limit": int(yellow), "updated_at": int(now.timestamp())}
+    done = conn.execute(update(cs).where(cs.c.session_id == session_id).values(**values))
+    if done.rowcount == 0:
+        conn.execute(insert(cs).values(session_id=session_id, **values))
+    return {"green": int(green), "yellow": int(yellow)}

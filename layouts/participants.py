@@ -1,0 +1,154 @@
+"""Participants: a cohort's activity by days since last login, the learners behind each bar, the cohort
+progress export. The URL carries the cohort and the selected bars (?session=ID&bucket=8-14), so a link
+shared in a meeting opens the same view."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import auth, services
+from dashboard.ids import Participants as ID
+from data_access import recency
+from data_access.queries import participants as q
+from layouts.common import NAV, data_unavailable, no_data_yet, page_header
+
+PATH, NAME, ORDER = NAV["participants"]
+log = logging.getLogger(__name__)
+
+STATE_LABEL = {q.RUNNING: "running", q.UPCOMING: "upcoming", q.FINISHED: "finished"}
+
+COLUMNS = [
+    {"field": "first_name", "headerName": "First name"},
+    {"field": "last_name", "headerName": "Last name", "sort": "asc"},
+    {"field": "email", "headerName": "Email", "flex": 2, "minWidth": 220},
+    {"field": "last_login", "headerName": "Last login", "filter": "agTextColumnFilter"},
+    {"field": "days_since", "headerName": "Days since last login", "filter": "agNumberColumnFilter",
+     "type": "numericColumn"},
+    {"field": "progress", "headerName": "Progress (%)", "filter": "agNumberColumnFilter", "type": "numericColumn"},
+]
+
+
+def register(app) -> None:
+    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Participants", nav_order=ORDER,
+                       layout=layout)
+
+
+def _day(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y/%m/%d")
+
+
+def cohort_options(cohorts: list[dict]) -> list[dict]:
+    return [{"label": f"{c['name']} · {STATE_LABEL[c['state']]} · {_day(c['start_at'])}–{_day(c['end_at'])}",
+             "value": c["session_id"], "search": f"{c['name']} {c['session_id']}"} for c in cohorts]
+
+
+def parse_buckets(text: str | None) -> list[str]:
+    """Bucket labels from the URL (comma-separated, '8-14' or '8–14'); unknown labels are dropped."""
+    chosen = set()
+    for part in (text or "").split(","):
+        try:
+            chosen.add(recency.normalise_label(part))
+        except ValueError:
+            continue
+    return [label for label in recency.LABELS if label in chosen]
+
+
+def layout(session: str | None = None, bucket: str | None = None, **_query):
+    svc = services.current()
+    try:
+        cohorts = svc.queries.run(q.cohorts, auth.viewer_scope(), svc.now())
+    except SQLAlchemyError:
+        log.exception("participants: database error")
+        return html.Div([page_header(NAME), data_unavailable()])
+    if not cohorts:
+        return html.Div([page_header(NAME), no_data_yet()])
+    known = {c["session_id"] for c in cohorts}
+    message = None
+    if session and session not in known:
+        message = dbc.Alert(f"There is no cohort {session!r} you can see; showing the current cohort instead.",
+                            color="warning", dismissable=True)
+    chosen = session if session in known else q.default_cohort(cohorts)
+    selected = parse_buckets(bucket) if session in known else []
+    return html.Div([
+        dcc.Store(id=ID.SELECTED, data=selected),
+        dcc.Store(id=ID.ACTIVITY),
+        dcc.Store(id=ID.LIMITS),
+        dcc.Store(id=ID.URL_SYNC),
+        dbc.Row([
+            dbc.Col(page_header(NAME, "Who is engaging, who has not logged in for a while, and who is behind "
+                                      "the cohort's timeline."), md=True),
+            dbc.Col(html.A("Export cohort progress", id=ID.EXPORT, className="btn btn-primary", href="#",
+                           title="Cohort progress CSV: topics due by now, completed, progress, last login"),
+                    md="auto", className="align-self-center mb-3"),
+        ]),
+        dbc.Row([
+            dbc.Col([
+                dbc.Label("Cohort", html_for=ID.COHORT, className="fw-semibold mb-1"),
+                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts), value=chosen, clearable=False,
+                             searchable=True, placeholder="Search a program session…", className="lp-cohort"),
+            ], lg=7),
+        ], className="mb-3"),
+        html.Div(message, id=ID.MESSAGE),
+        html.Div(id=ID.SUMMARY, className="lp-summary mb-3"),
+        dbc.Card([
+            dbc.CardHeader(dbc.Row([
+                dbc.Col(html.H5("Participant activity", className="mb-0"), md=True, className="align-self-center"),
+                dbc.Col(_limit_inputs(), md="auto"),
+            ], className="g-2")),
+            dbc.CardBody([
+                html.Div(id=ID.LEGEND, className="lp-legend mb-1"),
+                dcc.Graph(id=ID.CHART, config={"displaylogo": False, "responsive": True,
+                                               "modeBarButtonsToRemove": ["lasso2d", "zoom2d", "pan2d",
+                                                                          "zoomIn2d", "zoomOut2d",
+                                                                          "autoScale2d"]},
+                          style={"height": "340px"}),
+                html.Div("Click a bar to list its learners below; shift-click or box-select for several. "
+                         "Click it again, or Clear, to unselect.", className="lp-hint"),
+            ]),
+        ], className="mb-4"),
+        dbc.Card([
+            dbc.CardHeader(dbc.Row([
+                dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
+                dbc.Col([
+                    dbc.Button("Copy emails", id=ID.COPY, color="secondary", outline=True, size="sm",
+                               className="me-2", title="Copy the emails of the learners listed, for a nudge"),
+                    html.A("Download CSV", id=ID.DOWNLOAD, className="btn btn-outline-primary btn-sm me-2",
+                           href="#"),
+                    dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"),
+                    html.Span(id=ID.COPY_STATUS, className="lp-copy-status ms-2", role="status"),
+                ], md="auto"),
+            ], className="g-2")),
+            dbc.CardBody([
+                html.Div("Click a bar above to list its learners.", id=ID.LIST_HINT, className="lp-hint"),
+                dag.AgGrid(id=ID.GRID, columnDefs=COLUMNS, rowData=[],
+                           defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True,
+                                          "flex": 1, "minWidth": 110},
+                           dashGridOptions={"pagination": True, "paginationPageSize": 50,
+                                            "paginationPageSizeSelector": [50, 200, 1000]},
+                           getRowId="params.data.user_id", style={"height": "520px"}),
+            ]),
+        ], id=ID.LIST_CARD, className="mb-4"),
+    ])
+
+
+def _limit_inputs():
+    def box(label, ident, tone):
+        return dbc.InputGroup([
+            dbc.InputGroupText(label, className=f"lp-limit-label {tone}"),
+            dbc.Input(id=ident, type="number", min=0, max=q.MAX_LIMIT, step=1, debounce=True,
+                      style={"width": "5.5rem"}, inputMode="numeric"),
+            dbc.InputGroupText("days"),
+        ], size="sm", className="me-2 lp-limit")
+
+    return html.Div([
+        box("Green up to", ID.GREEN, "tone-green"),
+        box("Yellow up to", ID.YELLOW, "tone-yellow"),
+        html.Span(id=ID.LIMITS_STATUS, className="lp-limits-status", role="status"),
+    ], className="d-flex flex-wrap align-items-center")
