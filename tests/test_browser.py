@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,16 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
         "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 pytestmark = pytest.mark.browser
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the demo is built around it; CLI exports use it too
+
+
+class Server(str):
+    """The base URL, with the database URL and engine of the app behind it."""
+
+    def __new__(cls, base: str, db_url: str, engine):
+        obj = super().__new__(cls, base)
+        obj.db_url, obj.engine = db_url, engine
+        return obj
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +37,13 @@ def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not installed at {CHROMIUM} (make test installs it)")
     tmp = tmp_path_factory.mktemp("browser")
-    settings = Settings.from_env(env={}, database_url=f"sqlite:///{tmp / 'b.sqlite3'}", demo_learners=300,
-                                 data_dir=tmp)
+    url = f"sqlite:///{tmp / 'b.sqlite3'}"
+    settings = Settings.from_env(env={}, database_url=url, demo_learners=300, data_dir=tmp, now_override=NOW)
     app = create_app(settings)
     srv = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
+    yield Server(f"http://127.0.0.1:{srv.server_port}", url, app.server.extensions["learnpulse"].engine)
     srv.shutdown()
 
 

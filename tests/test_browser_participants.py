@@ -1,0 +1,108 @@
+"""Participants in a real browser (headless Chromium): click the 8–14 bar, the table lists exactly those
+learners, its CSV equals `learnpulse export`, a changed limit recolours a bar and survives a reload."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from data_access.queries import participants as q
+from data_access.scope import Scope
+from tests.test_browser import NOW, browser, server  # noqa: F401 - shared module fixtures
+
+pytestmark = pytest.mark.browser
+
+BARS = "#participants-chart g.point path"
+RED, YELLOW = "rgb(217, 83, 79)", "rgb(224, 168, 0)"
+
+
+def _flagship(engine) -> tuple[str, list[dict]]:
+    with engine.connect() as conn:
+        session = q.default_cohort(q.cohorts(conn, Scope.owner(), NOW))
+        return session, q.participants(conn, Scope.owner(), NOW, session, ["8–14"])
+
+
+def _bar_fill(page, index: int) -> str:
+    return page.locator(BARS).nth(index).evaluate("e => getComputedStyle(e).fill")
+
+
+def test_click_bar_list_download_and_limits(server, browser, tmp_path):  # noqa: F811
+    session, expected = _flagship(server.engine)
+    assert expected, "the demo cohort has learners 8-14 days away"
+    context = browser.new_context(accept_downloads=True, permissions=["clipboard-read", "clipboard-write"],
+                                  viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/participants", wait_until="networkidle")
+    page.wait_for_selector(BARS)
+    with server.engine.connect() as conn:
+        total = q.activity(conn, Scope.owner(), NOW, session)["participants"]
+    assert page.locator("#participants-summary").inner_text().startswith(f"{total:,} participants")
+    assert _bar_fill(page, 3) == YELLOW  # 8-14 with the default limits 7 / 14
+
+    page.locator(BARS).nth(3).click(force=True)  # Plotly's drag layer sits on top of the bars
+    title = page.locator("#participants-list-title")
+    title.filter(has_text="8–14 days").wait_for()
+    assert title.inner_text() == f"8–14 days: {len(expected)} learner{'s' if len(expected) != 1 else ''}"
+    assert f"session={session}" in page.url and "bucket=8-14" in page.url
+    page.wait_for_selector("#participants-grid .ag-row")
+    shown = sorted(page.locator('#participants-grid .ag-center-cols-container [col-id="email"]').all_inner_texts())
+    assert shown == sorted(r["email"] for r in expected)
+
+    # the CSV of exactly those rows is the command's file, byte for byte
+    with page.expect_download() as download:
+        page.locator("#participants-download").click()
+    got = download.value.path().read_bytes()
+    out = tmp_path / "cli.csv"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "participant-activity", "--session", session,
+                           "--bucket", "8-14", "--now", NOW.isoformat(), "-o", str(out)],
+                          env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert got == out.read_bytes()
+    assert got.decode("utf-8").count("\r\n") == len(expected) + 1
+
+    # copy emails for a nudge
+    page.locator("#participants-copy").click()
+    page.locator("#participants-copy-status").filter(has_text="Copied").wait_for()
+    clip = page.evaluate("navigator.clipboard.readText()")
+    assert sorted(clip.split(", ")) == sorted(r["email"] for r in expected)
+
+    # a daily check-in program: yellow up to 10 days turns the 8-14 bar red at once
+    page.fill("#participants-yellow-limit", "10")
+    page.keyboard.press("Enter")
+    page.locator("#participants-limits-status").filter(has_text="Saved").wait_for()
+    page.wait_for_function(f"getComputedStyle(document.querySelectorAll('{BARS}')[3]).fill === '{RED}'")
+
+    # reload: the limit is kept (stored for the cohort) and the shared link reopens the same bar
+    page.reload(wait_until="networkidle")
+    page.wait_for_selector(BARS)
+    page.wait_for_function(f"getComputedStyle(document.querySelectorAll('{BARS}')[3]).fill === '{RED}'")
+    assert page.input_value("#participants-yellow-limit") == "10"
+    title.filter(has_text="8–14 days").wait_for()
+
+    # clear empties the list and the URL
+    page.locator("#participants-clear").click()
+    title.filter(has_text="Learners").wait_for()
+    assert "bucket=" not in page.url
+    assert errors == []
+    context.close()
+
+
+def test_export_cohort_progress_button(server, browser, tmp_path):  # noqa: F811
+    session, _ = _flagship(server.engine)
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server}/participants?session={session}", wait_until="networkidle")
+    page.wait_for_selector(BARS)
+    with page.expect_download() as download:
+        page.locator("#participants-export").click()
+    assert download.value.suggested_filename == f"cohort-progress-{session}.csv"
+    out = tmp_path / "cli.csv"
+    subprocess.run([sys.executable, "-m", "dashboard", "export", "cohort-progress", "--session", session,
+                    "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
+                   check=True)
+    assert download.value.path().read_bytes() == out.read_bytes()
+    context.close()
