@@ -19,14 +19,29 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return url;
     },
 
-    /* Copy the emails of the learners shown in the table (after any table filter), joined with
-       ", " so they paste into a mail's To: field. Falls back to execCommand on plain
-       http (no secure context, e.g. an intranet server), where navigator.clipboard is missing. */
-    copyEmails: function (nClicks, rows) {
-      var emails = (rows || []).map(function (r) { return r.email; }).filter(Boolean);
+    /* The table's rows come from the server block by block (AG Grid infinite row model): when other
+       bars are selected, drop the loaded blocks so the grid asks again. */
+    refreshGrid: function (selected, gridId) {
+      if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
+        window.dash_ag_grid.getApiAsync(gridId).then(function (api) {
+          api.purgeInfiniteCache();
+          api.paginationGoToFirstPage();
+        });
+      }
+      return (selected || []).join(",");
+    },
+
+    /* Copy the emails the server sent for "Copy emails" (every learner the table lists, with its
+       filters), joined with ", " so they paste into a mail's To: field. Falls back to execCommand on
+       plain http (no secure context, e.g. an intranet server), where navigator.clipboard is missing. */
+    copyEmails: function (data) {
+      if (!data) { return window.dash_clientside.no_update; }
+      if (data.failed) { return "Could not read the emails; try again."; }
+      var emails = data.emails || [];
       if (!emails.length) { return "No learners listed."; }
       var text = emails.join(", ");
       var done = "\u2713 Copied " + emails.length + (emails.length === 1 ? " email" : " emails");
+      var failed = "Copy failed: your browser blocked the clipboard.";
       function fallback() {
         var area = document.createElement("textarea");
         area.value = text;
@@ -42,9 +57,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       if (navigator.clipboard && window.isSecureContext) {
         return navigator.clipboard.writeText(text).then(function () { return done; },
-          function () { return fallback() ? done : "Copy failed: select the Email column instead."; });
+          function () { return fallback() ? done : failed; });
       }
-      return fallback() ? done : "Copy failed: select the Email column instead.";
+      return fallback() ? done : failed;
     }
   }
 });

@@ -6,17 +6,18 @@ from __future__ import annotations
 import logging
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.figures import TONES, empty_figure, style
+from callbacks.figures import TONES, empty_figure
+from callbacks.figures import layout as figure_layout
 from dashboard import auth, downloads, services
 from dashboard.ids import Participants as ID
 from data_access import recency
 from data_access.exports.csv_format import date, pct
 from data_access.queries import participants as q
 from layouts.common import data_unavailable
+from layouts.participants import cohort_options
 
 log = logging.getLogger(__name__)
 
@@ -51,25 +52,27 @@ def summary_line(a: dict):
     return out
 
 
-def activity_figure(activity: dict, limits: dict, selected: list[str]) -> go.Figure:
+def activity_figure(activity: dict, limits: dict, selected: list[str]) -> dict:
+    """The activity bars as a plain figure dict (redrawn on every limit change and selection, so no go.Figure)."""
     rows = activity["buckets"]
     if not activity["participants"]:
         return empty_figure("No participants in this cohort yet")
     labels = [r["bucket"] for r in rows]
-    colours = [TONES[recency.colour_of(label, limits["green"], limits["yellow"])] for label in labels]
-    fig = go.Figure(go.Bar(
-        x=labels, y=[r["learners"] for r in rows], marker_color=colours,
-        text=[f"{r['learners']:,}" for r in rows], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x} days: %{y:,} learners<extra>click to list them</extra>",
-        selectedpoints=[labels.index(s) for s in selected if s in labels] or None,
-        unselected={"marker": {"opacity": 0.3}}, selected={"marker": {"opacity": 1}},
-    ))
-    fig.update_xaxes(type="category", title_text="days since last login", fixedrange=True)
-    fig.update_yaxes(title_text="learners", fixedrange=True, rangemode="tozero")
-    style(fig)
-    fig.update_layout(clickmode="event+select", dragmode="select", uirevision=activity.get("session_id"),
-                      margin={"t": 24})
-    return fig
+    picked = [labels.index(s) for s in selected if s in labels]
+    bar = {
+        "type": "bar", "x": labels, "y": [r["learners"] for r in rows],
+        "marker": {"color": [TONES[recency.colour_of(label, limits["green"], limits["yellow"])] for label in labels]},
+        "text": [f"{r['learners']:,}" for r in rows], "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{x} days: %{y:,} learners<extra>click to list them</extra>",
+        "unselected": {"marker": {"opacity": 0.3}}, "selected": {"marker": {"opacity": 1}},
+    }
+    if picked:
+        bar["selectedpoints"] = picked
+    return {"data": [bar], "layout": figure_layout(
+        clickmode="event+select", dragmode="select", uirevision=activity.get("session_id"),
+        margin={"l": 50, "r": 10, "t": 24, "b": 50},
+        xaxis={"type": "category", "title": {"text": "days since last login"}, "fixedrange": True},
+        yaxis={"title": {"text": "learners"}, "fixedrange": True, "rangemode": "tozero"})}
 
 
 def legend(limits: dict):
@@ -165,31 +168,83 @@ def register(app) -> None:
         return [label for label in recency.LABELS if label in picked]
 
     @app.callback(
-        Output(ID.GRID, "rowData"), Output(ID.LIST_TITLE, "children"), Output(ID.LIST_HINT, "style"),
-        Output(ID.GRID, "style"), Output(ID.DOWNLOAD, "href"), Output(ID.DOWNLOAD, "className"),
-        Output(ID.COPY, "disabled"), Output(ID.COPY_STATUS, "children"),
-        Input(ID.SELECTED, "data"), Input(ID.COHORT, "value"),
+        Output(ID.LIST_TITLE, "children"), Output(ID.LIST_HINT, "style"), Output(ID.GRID, "style"),
+        Output(ID.DOWNLOAD, "href"), Output(ID.DOWNLOAD, "className"), Output(ID.COPY, "disabled"),
+        Output(ID.COPY_STATUS, "children"),
+        Input(ID.SELECTED, "data"), Input(ID.ACTIVITY, "data"), State(ID.COHORT, "value"),
     )
-    def list_learners(selected, session_id):
-        grid_style = {"height": "520px"}
-        hidden = {"display": "none"}
+    def list_header(selected, activity, session_id):
+        """Title, buttons and visibility of the list; its count comes from the chart's own numbers."""
+        grid_style, hidden = {"height": "520px"}, {"display": "none"}
         button = "btn btn-outline-primary btn-sm me-2"
-        if not selected or not session_id:
-            return [], "Learners", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
+        if not selected or not activity or not session_id:
+            return "Learners", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
+        counts = {b["bucket"]: b["learners"] for b in activity["buckets"]}
+        count = sum(counts.get(label, 0) for label in selected)
+        href = downloads.url("participant-activity", session=session_id, bucket=selected)
+        return (list_title(selected, count), hidden, grid_style, href, button if count else button + " disabled",
+                not count, None)
+
+    @app.callback(
+        Output(ID.GRID, "getRowsResponse"),
+        Input(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"), State(ID.COHORT, "value"),
+        prevent_initial_call=True,
+    )
+    def grid_rows(request, selected, session_id):
+        """One block of rows for the grid: sorted, filtered and paged in SQL."""
+        if not request or not selected or not session_id:
+            return {"rowData": [], "rowCount": 0}
         svc = services.current()
         try:
-            rows = svc.queries.run(q.participants, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   buckets=selected)
+            page = svc.queries.run(q.participants_page, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                   buckets=selected, sort_model=request.get("sortModel") or [],
+                                   filter_model=request.get("filterModel") or {},
+                                   start=request.get("startRow", 0), end=request.get("endRow", 100))
+        except ValueError:  # a filter the grid should not have offered: show nothing rather than wrong rows
+            log.warning("participants: unsupported grid request %r", request, exc_info=True)
+            return {"rowData": [], "rowCount": 0}
         except (LookupError, SQLAlchemyError):
             log.exception("participants: could not list learners")
-            return [], "Learners: not available", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
-        href = downloads.url("participant-activity", session=session_id, bucket=selected)
-        return (table_rows(rows, svc.settings.timezone), list_title(selected, len(rows)), hidden, grid_style,
-                href, button, not rows, None)
+            return {"rowData": [], "rowCount": 0}
+        return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
+
+    @app.callback(
+        Output(ID.EMAILS, "data"),
+        Input(ID.COPY, "n_clicks"), State(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"),
+        State(ID.COHORT, "value"), prevent_initial_call=True,
+    )
+    def emails_to_copy(clicks, request, selected, session_id):
+        """Every email the table lists (all pages, with its filters and order), for the clipboard."""
+        if not selected or not session_id:
+            return {"emails": [], "click": clicks}
+        request = request or {}
+        svc = services.current()
+        try:
+            emails = svc.queries.run(q.participant_emails, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                     buckets=selected, sort_model=request.get("sortModel") or [],
+                                     filter_model=request.get("filterModel") or {})
+        except (ValueError, LookupError, SQLAlchemyError):
+            log.exception("participants: could not read emails")
+            return {"emails": [], "click": clicks, "failed": True}
+        return {"emails": emails, "click": clicks}
+
+    @app.callback(Output(ID.COHORT, "options"), Input(ID.COHORT, "search_value"), State(ID.COHORT, "value"),
+                  prevent_initial_call=True)
+    def search_cohorts(search, chosen):
+        if search is None:
+            return no_update
+        svc = services.current()
+        try:
+            cohorts = svc.queries.run(q.cohorts, auth.viewer_scope(), svc.now())
+        except SQLAlchemyError:
+            return no_update
+        return cohort_options(cohorts, search=search, keep=chosen)
 
     app.clientside_callback(ClientsideFunction("learnpulse", "syncParticipantsUrl"),
                             Output(ID.URL_SYNC, "data"), Input(ID.COHORT, "value"), Input(ID.SELECTED, "data"))
+    app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"),
+                            Output(ID.GRID_REFRESH, "data"), Input(ID.SELECTED, "data"),
+                            State(ID.GRID, "id"), prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction("learnpulse", "copyEmails"),
                             Output(ID.COPY_STATUS, "children", allow_duplicate=True),
-                            Input(ID.COPY, "n_clicks"), State(ID.GRID, "virtualRowData"),
-                            prevent_initial_call=True)
+                            Input(ID.EMAILS, "data"), prevent_initial_call=True)

@@ -41,6 +41,8 @@ class Participants:
     LIST_TITLE = cid(PAGE, "list-title")
     LIST_HINT = cid(PAGE, "list-hint")
     GRID = cid(PAGE, "grid")
+    GRID_REFRESH = cid(PAGE, "grid-refresh")  # store: written when the grid must reload its rows
+    EMAILS = cid(PAGE, "emails")  # store: the emails to copy
     DOWNLOAD = cid(PAGE, "download")
     COPY = cid(PAGE, "copy")
     COPY_STATUS = cid(PAGE, "copy-status")

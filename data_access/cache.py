@@ -4,11 +4,12 @@ Keys are built from JSON-serialisable arguments only: the query's stable dotted 
 every gunicorn worker), the data version stored in the database (a new import, from any
 process, makes old entries unreachable), the viewer's scope, 'now' and the keyword arguments.
 Failures are never cached; a cache outage is logged and the query runs uncached.
+Both backends (SimpleCache, Redis) store pickled bytes, so every hit is a fresh object: a caller may
+shape a result in place without touching the cache (no deepcopy needed, which costs ~70 ms on 2,500 rows).
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
@@ -44,13 +45,13 @@ class CachedQueries:
                 log.warning("cache unavailable (get); running %s uncached", fn.__name__, exc_info=True)
                 hit = None
             if hit is not None:
-                return copy.deepcopy(hit)
+                return hit
             result = fn(conn, scope, now, **kwargs)
         try:
             self.cache.set(key, result, timeout=self.timeout_s)
         except Exception:  # noqa: BLE001
             log.warning("cache unavailable (set) for %s", fn.__name__, exc_info=True)
-        return copy.deepcopy(result)
+        return result
 
     def clear(self) -> None:
         if self.cache is not None:

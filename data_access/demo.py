@@ -265,12 +265,12 @@ class DemoGenerator:
         duration = rng.choice([28, 42, 56, 84, 120], ns)
         # session 1 is the flagship running cohort (about 10% of learners)
         start[0], duration[0] = now - 35 * DAY, 91
-        # ...and the most recently started running one, so the Participants page preselects it
-        recent = (start > start[0]) & (start <= now)
-        recent[0] = False
-        start[recent] -= 40 * DAY
         prog[0] = PROGRAMS.index("Leadership Academy")
         start = np.floor(start / 3600) * 3600
+        # ...and the most recently started running one, so the Participants page preselects it
+        recent = (start >= start[0]) & (start <= now)
+        recent[0] = False
+        start[recent] -= 40 * DAY
         end = start + duration * DAY
         group_pool = np.array(["g0"] + self.division_ids + self.region_ids, dtype=object)
         grp = group_pool[rng.integers(0, len(group_pool), ns)]

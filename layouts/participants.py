@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import dash
 import dash_ag_grid as dag
@@ -15,24 +16,30 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, services
 from dashboard.ids import Participants as ID
-from data_access import recency
+from data_access import grid_filters, recency
 from data_access.queries import participants as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header
 
 PATH, NAME, ORDER = NAV["participants"]
 log = logging.getLogger(__name__)
 
+OPTIONS_SHOWN = 200  # the picker lists this many cohorts; typing searches all of them on the server
 STATE_LABEL = {q.RUNNING: "running", q.UPCOMING: "upcoming", q.FINISHED: "finished"}
 
+_TEXT = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": grid_filters.TEXT_OPTIONS,
+                                                            "maxNumConditions": 2}}
+_NUMBER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
+           "filterParams": {"filterOptions": grid_filters.NUMBER_OPTIONS, "maxNumConditions": 2}}
+# sorted, filtered and paged in SQL (data_access.queries.participants.participants_page): any cohort size
 COLUMNS = [
-    {"field": "first_name", "headerName": "First name"},
-    {"field": "last_name", "headerName": "Last name", "sort": "asc"},
-    {"field": "email", "headerName": "Email", "flex": 2, "minWidth": 220},
-    {"field": "last_login", "headerName": "Last login", "filter": "agTextColumnFilter"},
-    {"field": "days_since", "headerName": "Days since last login", "filter": "agNumberColumnFilter",
-     "type": "numericColumn"},
-    {"field": "progress", "headerName": "Progress (%)", "filter": "agNumberColumnFilter", "type": "numericColumn"},
+    {"field": "first_name", "headerName": "First name", **_TEXT},
+    {"field": "last_name", "headerName": "Last name", **_TEXT},
+    {"field": "email", "headerName": "Email", "flex": 2, "minWidth": 220, **_TEXT},
+    {"field": "last_login", "headerName": "Last login", "filter": False},
+    {"field": "days_since", "headerName": "Days since last login", **_NUMBER},
+    {"field": "progress", "headerName": "Progress (%)", **_NUMBER},
 ]
+PAGE_SIZE = 100
 
 
 def register(app) -> None:
@@ -40,13 +47,32 @@ def register(app) -> None:
                        layout=layout)
 
 
-def _day(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y/%m/%d")
+@lru_cache(maxsize=4096)
+def _day(epoch_day: int) -> str:
+    return datetime.fromtimestamp(epoch_day * 86_400, UTC).strftime("%Y/%m/%d")
 
 
-def cohort_options(cohorts: list[dict]) -> list[dict]:
-    return [{"label": f"{c['name']} · {STATE_LABEL[c['state']]} · {_day(c['start_at'])}–{_day(c['end_at'])}",
-             "value": c["session_id"], "search": f"{c['name']} {c['session_id']}"} for c in cohorts]
+def _option(c: dict) -> dict:
+    return {"label": f"{c['name']} · {STATE_LABEL[c['state']]} · "
+                     f"{_day(c['start_at'] // 86_400)}–{_day(c['end_at'] // 86_400)}", "value": c["session_id"]}
+
+
+def cohort_options(cohorts: list[dict], search: str | None = None, keep: str | None = None,
+                   limit: int = OPTIONS_SHOWN) -> list[dict]:
+    """The picker's options: the first `limit` cohorts in picker order (running first), or those whose name
+    or id contains `search`; `keep` (the chosen cohort) is always among them so its label shows."""
+    needle = (search or "").strip().lower()
+    out, seen = [], False
+    for c in cohorts:
+        hit = not needle or needle in c["name"].lower() or needle in c["session_id"].lower()
+        if c["session_id"] == keep:
+            seen = True
+            out.append(_option(c))
+        elif hit and len(out) < limit:
+            out.append(_option(c))
+    if keep and not seen:
+        out.extend(_option(c) for c in cohorts if c["session_id"] == keep)
+    return out
 
 
 def parse_buckets(text: str | None) -> list[str]:
@@ -91,7 +117,7 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
         dbc.Row([
             dbc.Col([
                 dbc.Label("Cohort", html_for=ID.COHORT, className="fw-semibold mb-1"),
-                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts), value=chosen, clearable=False,
+                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, keep=chosen), value=chosen, clearable=False,
                              searchable=True, placeholder="Search a program session…", className="lp-cohort"),
             ], lg=7),
         ], className="mb-3"),
@@ -127,12 +153,15 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
             ], className="g-2")),
             dbc.CardBody([
                 html.Div("Click a bar above to list its learners.", id=ID.LIST_HINT, className="lp-hint"),
-                dag.AgGrid(id=ID.GRID, columnDefs=COLUMNS, rowData=[],
-                           defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True,
+                dag.AgGrid(id=ID.GRID, columnDefs=COLUMNS, rowModelType="infinite",
+                           defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,
                                           "flex": 1, "minWidth": 110},
-                           dashGridOptions={"pagination": True, "paginationPageSize": 50,
-                                            "paginationPageSizeSelector": [50, 200, 1000]},
-                           getRowId="params.data.user_id", style={"height": "520px"}),
+                           dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
+                                            "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
+                                            "maxBlocksInCache": 20, "rowBuffer": 0},
+                           getRowId="params.data.user_id", style={"height": "520px", "display": "none"}),
+                dcc.Store(id=ID.EMAILS),
+                dcc.Store(id=ID.GRID_REFRESH),
             ]),
         ], id=ID.LIST_CARD, className="mb-4"),
     ])

@@ -175,11 +175,12 @@ def test_chart_figure_and_summary_shapes(cohort):
     with cohort.connect() as conn:
         a = q.activity(conn, OWNER, NOW, "c1")
     fig = cb.activity_figure(a, {"green": 3, "yellow": 10}, ["8–14"])
-    bar = fig.data[0]
-    assert list(bar.y) == [2, 2, 2, 3, 2, 1, 1]
-    assert list(bar.marker.color) == ["#2e9d5b", "#2e9d5b", "#e0a800", "#d9534f", "#d9534f", "#d9534f", "#d9534f"]
-    assert list(bar.selectedpoints) == [3]
-    assert fig.layout.clickmode == "event+select"
+    bar = fig["data"][0]
+    assert bar["y"] == [2, 2, 2, 3, 2, 1, 1]
+    assert bar["marker"]["color"] == ["#2e9d5b", "#2e9d5b", "#e0a800", "#d9534f", "#d9534f", "#d9534f", "#d9534f"]
+    assert bar["selectedpoints"] == [3]
+    assert fig["layout"]["clickmode"] == "event+select"
+    assert "selectedpoints" not in cb.activity_figure(a, {"green": 7, "yellow": 14}, [])["data"][0]
     text = "".join(_text(part) for part in cb.summary_line(a))
     assert text == ("13 participants · 6 active in the last 7 days (46%) · 1 never logged in · "
                     "12 behind schedule (completed fewer than the 3 topics due by now)")
@@ -244,3 +245,41 @@ def test_download_errors_are_clear(sqlite_cohort, tmp_path):
     result = _cli(url, "cohort-progress", out=tmp_path / "x.csv")
     assert result.returncode == 2
     assert result.stderr.strip() == "learnpulse: --session ID is required: the program session (cohort) to export"
+
+
+ALL = list(recency.LABELS)
+
+
+def _page(conn, sort=None, filters=None, start=0, end=100, buckets=ALL):
+    page = q.participants_page(conn, OWNER, NOW, "c1", buckets, sort, filters, start, end)
+    return [r["user_id"] for r in page["rows"]], page["total"]
+
+
+def test_table_sorts_filters_and_pages_in_sql(cohort):
+    with cohort.connect() as conn:
+        assert _page(conn) == (pb.PARTICIPANTS, 13)  # by last name
+        assert _page(conn, start=2, end=4) == (["p02", "p03"], 13)
+        # days since, most inactive first: never, then 31, 30, 15, 14 (ties by last name), ...
+        ids, _ = _page(conn, sort=[{"colId": "days_since", "sort": "desc"}])
+        assert ids[:7] == ["pnv", "p31", "p30", "p15", "p14", "p14b", "p08"]
+        assert _page(conn, sort=[{"colId": "last_login", "sort": "asc"}])[0][:2] == ["pnv", "p31"]
+        assert _page(conn, sort=[{"colId": "progress", "sort": "desc"}])[0][:3] == ["p00", "p03", "p04"]
+        days_2_to_4 = {"days_since": {"filterType": "number", "type": "inRange", "filter": 2, "filterTo": 4}}
+        assert _page(conn, filters=days_2_to_4) == (["p02", "p03", "p04"], 3)
+        assert _page(conn, filters={"email": {"filterType": "text", "type": "contains", "filter": "P1"}}) == (
+            ["p14", "p14b", "p15"], 3)
+        assert _page(conn, filters={"email": {"filterType": "text", "type": "contains", "filter": "_"}}) == ([], 0)
+        assert _page(conn, filters={"progress": {"filterType": "number", "type": "greaterThan", "filter": 50}}) == (
+            ["p00", "p03"], 2)
+        assert _page(conn, filters={"progress": {"filterType": "number", "type": "equals", "filter": 66.7}}) == (
+            ["p03"], 1)  # the value shown, rounded to one decimal
+        either = {"first_name": {"filterType": "text", "operator": "OR", "conditions": [
+            {"type": "equals", "filter": "amy"}, {"type": "equals", "filter": "BOB"}]}}
+        assert _page(conn, filters=either) == (["p01", "p02"], 2)
+        assert _page(conn, filters={"days_since": {"filterType": "number", "type": "blank"}}) == (["pnv"], 1)
+        assert _page(conn, buckets=["8–14"], start=100, end=200) == ([], 3)  # past the end: still the count
+        assert q.participant_emails(conn, OWNER, NOW, "c1", ["8-14"]) == ["p08@ex.com", "p14@ex.com", "p14b@ex.com"]
+        with pytest.raises(ValueError, match="unsupported text filter"):
+            _page(conn, filters={"email": {"filterType": "text", "type": "regex", "filter": "x"}})
+        with pytest.raises(ValueError, match="no column"):
+            _page(conn, filters={"password": {"filterType": "text", "type": "equals", "filter": "x"}})

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, insert, or_, select, true, update
+from sqlalchemy import Float, Numeric, case, cast, func, insert, null, or_, select, true, update
 from sqlalchemy.sql import ColumnElement
 
-from data_access import recency, schema
+from data_access import grid_filters, recency, schema
 from data_access.scope import Scope, visible_sessions, visible_users
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
@@ -83,17 +83,22 @@ def topics_due(conn, session_id: str, now: datetime) -> int:
                                                        b.c.due_at <= int(now.timestamp()))).scalar_one())
 
 
-def _participants(scope: Scope, now: datetime, session_id: str):
-    """One row per participant: names, email, last login, bucket, completed topics that are due."""
+def _participants(scope: Scope, now: datetime, session_id: str, due: int):
+    """One row per participant: names, email, last login, days since, bucket, completed topics that are due,
+    progress (completed / due x 100; NULL when nothing is due)."""
     su, u, br, b = schema.session_users, schema.users, schema.block_results, schema.blocks
     now_s = int(now.timestamp())
     done = (select(br.c.user_id, func.count().label("done"))
             .join(b, b.c.block_id == br.c.block_id)
             .where(br.c.session_id == session_id, br.c.completed == 1, b.c.due_at <= now_s)
             .group_by(br.c.user_id)).subquery()
-    return (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.last_login_at,
-                   recency.bucket_expr(u.c.last_login_at, now).label("bucket"),
-                   func.coalesce(done.c.done, 0).label("done"))
+    n_done = func.coalesce(done.c.done, 0)
+    last = u.c.last_login_at
+    days = case((last.is_(None), None), (last >= now_s, 0), else_=(now_s - last) // recency.DAY_S)
+    progress = cast(null(), Float) if not due else n_done * 100.0 / due
+    return (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, last.label("last_login_at"),
+                   days.label("days_since"), recency.bucket_expr(last, now).label("bucket"), n_done.label("done"),
+                   progress.label("progress_pct"))
             .select_from(su)
             .join(u, u.c.user_id == su.c.user_id)
             .outerjoin(done, done.c.user_id == su.c.user_id)
@@ -106,7 +111,7 @@ def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     (a login within 7 x 24 h before now), never logged in, behind schedule (completed < due)."""
     _check_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
-    p = _participants(scope, now, session_id).subquery()
+    p = _participants(scope, now, session_id, due).subquery()
     now_s = int(now.timestamp())
     rows = conn.execute(select(
         p.c.bucket, func.count(),
@@ -131,7 +136,7 @@ def participants(conn, scope: Scope, now: datetime, session_id: str, buckets: li
     the chart, the participant-activity CSV and (with topics) the cohort progress CSV."""
     _check_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
-    q = _participants(scope, now, session_id).subquery()
+    q = _participants(scope, now, session_id, due).subquery()
     stmt = select(q).order_by(q.c.last_name, q.c.first_name, q.c.email, q.c.user_id)
     if buckets is not None:
         stmt = stmt.where(q.c.bucket.in_([recency.normalise_label(b) for b in buckets]))
@@ -145,6 +150,56 @@ def participants(conn, scope: Scope, now: datetime, session_id: str, buckets: li
             "progress_pct": (100.0 * done / due) if due else None,
         })
     return out
+
+
+GRID_SORT_NULLS_LOW = {"last_login", "progress"}  # never logged in = oldest login; nothing due = lowest
+
+
+def _grid_columns(q) -> dict:
+    """The Participants table's column ids (layouts.participants.COLUMNS) as SQL expressions."""
+    return {"first_name": q.c.first_name, "last_name": q.c.last_name, "email": q.c.email,
+            "last_login": q.c.last_login_at, "days_since": q.c.days_since,
+            "progress": func.round(cast(q.c.progress_pct, Numeric), 1)}
+
+
+def _grid_select(conn, scope, now, session_id, buckets, sort_model, filter_model, pick=lambda q: (q,)):
+    """SELECT pick(q) over the buckets' participants q, filtered and ordered as the grid asks."""
+    _check_session(conn, scope, session_id)
+    q = _participants(scope, now, session_id, topics_due(conn, session_id, now)).subquery()
+    columns = _grid_columns(q)
+    stmt = select(*pick(q))
+    stmt = stmt.where(q.c.bucket.in_([recency.normalise_label(b) for b in buckets]),
+                      *grid_filters.where(columns, filter_model))
+    order = grid_filters.order_by(columns, sort_model, GRID_SORT_NULLS_LOW)
+    return stmt.order_by(*order, q.c.last_name, q.c.first_name, q.c.email, q.c.user_id)
+
+
+def participants_page(conn, scope: Scope, now: datetime, session_id: str, buckets: list[str],
+                      sort_model: list | None = None, filter_model: dict | None = None,
+                      start: int = 0, end: int = 100) -> dict:
+    """One block of the table under the chart (AG Grid infinite row model): rows start..end of the given
+    buckets' participants, sorted and filtered in SQL, and how many rows match in all."""
+    start, end = max(0, int(start)), max(int(start), int(end))
+    stmt = _grid_select(conn, scope, now, session_id, buckets, sort_model, filter_model,
+                        lambda q: (q, func.count().over().label("total")))
+    rows = conn.execute(stmt.limit(end - start).offset(start)).mappings().all()
+    if rows:
+        total = int(rows[0]["total"])
+    else:
+        total = conn.execute(select(func.count()).select_from(
+            _grid_select(conn, scope, now, session_id, buckets, None, filter_model).subquery())).scalar_one()
+    out = [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
+            "email": r["email"], "last_login_at": r["last_login_at"],
+            "days_since": None if r["days_since"] is None else int(r["days_since"]),
+            "progress_pct": None if r["progress_pct"] is None else float(r["progress_pct"])} for r in rows]
+    return {"rows": out, "total": int(total)}
+
+
+def participant_emails(conn, scope: Scope, now: datetime, session_id: str, buckets: list[str],
+                       sort_model: list | None = None, filter_model: dict | None = None) -> list[str]:
+    """Emails of every row the table lists (same buckets, filters and order), for "Copy emails"."""
+    stmt = _grid_select(conn, scope, now, session_id, buckets, sort_model, filter_model, lambda q: (q.c.email,))
+    return list(conn.execute(stmt).scalars())
 
 
 def cohort_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
