@@ -52,6 +52,20 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):  # noqa:
     shown = sorted(page.locator('#participants-grid .ag-center-cols-container [col-id="email"]').all_inner_texts())
     assert shown == sorted(r["email"] for r in expected)
 
+    # sorted and filtered by the server: most inactive first, then one email typed in the column filter
+    page.locator('#participants-grid .ag-header-cell[col-id="days_since"] .ag-header-cell-label').click()
+    page.locator('#participants-grid .ag-header-cell[col-id="days_since"] .ag-header-cell-label').click()
+    most = str(max(r["days_since"] for r in expected))
+    page.wait_for_function("document.querySelector('#participants-grid .ag-row[row-index=\"0\"] "
+                           f"[col-id=\"days_since\"]')?.innerText === '{most}'")
+    target = expected[0]["email"]
+    page.locator("#participants-grid .ag-floating-filter-input input").nth(2).fill(target)
+    emails_shown = ("Array.from(document.querySelectorAll('#participants-grid .ag-center-cols-container "
+                    "[col-id=\"email\"]')).map(e => e.innerText).join(',')")
+    page.wait_for_function(f"{emails_shown} === '{target}'")
+    page.locator("#participants-grid .ag-floating-filter-input input").nth(2).fill("")
+    page.wait_for_function(f"{emails_shown}.split(',').filter(Boolean).length === {len(expected)}")
+
     # the CSV of exactly those rows is the command's file, byte for byte
     with page.expect_download() as download:
         page.locator("#participants-download").click()
