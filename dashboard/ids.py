@@ -47,3 +47,35 @@ class Participants:
     COPY = cid(PAGE, "copy")
     COPY_STATUS = cid(PAGE, "copy-status")
     CLEAR = cid(PAGE, "clear")
+
+
+class Sessions:
+    PAGE = "sessions"
+    STATUS = cid(PAGE, "status")
+    SEARCH = cid(PAGE, "search")
+    GRID = cid(PAGE, "grid")
+    DOWNLOAD = cid(PAGE, "download")
+    COUNT = cid(PAGE, "count")
+    MESSAGE = cid(PAGE, "message")
+
+
+class Session:
+    PAGE = "session"
+    ID = cid(PAGE, "id")  # store: the session id of the page
+    KPIS = cid(PAGE, "kpis")
+    PROGRESS_CHART = cid(PAGE, "progress-chart")
+    SCORE_CHART = cid(PAGE, "score-chart")
+    LEVELS_CHART = cid(PAGE, "levels-chart")
+    GROUPS_GRID = cid(PAGE, "groups-grid")
+    PEOPLE_GRID = cid(PAGE, "people-grid")
+    PEOPLE_FILTER = cid(PAGE, "people-filter")  # store: {"group": id, "band": n} narrowing Individual results
+    PEOPLE_TITLE = cid(PAGE, "people-title")
+    PEOPLE_CLEAR = cid(PAGE, "people-clear")
+    PEOPLE_REFRESH = cid(PAGE, "people-refresh")
+    LEARNER_MODAL = cid(PAGE, "learner-modal")
+    LEARNER_TITLE = cid(PAGE, "learner-title")
+    LEARNER_BODY = cid(PAGE, "learner-body")
+    BLOCK = cid(PAGE, "block")
+    BLOCK_GRID = cid(PAGE, "block-grid")
+    DOWNLOAD = cid(PAGE, "download")
+    MESSAGE = cid(PAGE, "message")

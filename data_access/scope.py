@@ -92,3 +92,13 @@ def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
     if scope.instructor_sessions:
         return in_groups | session_table.c.session_id.in_(scope.instructor_sessions)
     return and_(in_groups)
+
+
+def session_users_condition(scope: Scope, session_col, user_col) -> ColumnElement[bool]:
+    """SQL condition: a session's user the viewer sees. Instructors see every user of the sessions they
+    teach; admins and coaches the users of their groups (with descendants)."""
+    if scope.is_owner:
+        return true()
+    if scope.instructor_sessions:
+        return visible_users(scope, user_col) | session_col.in_(scope.instructor_sessions)
+    return visible_users(scope, user_col)

@@ -14,7 +14,7 @@ from sqlalchemy import Float, Numeric, case, cast, func, insert, null, or_, sele
 from sqlalchemy.sql import ColumnElement
 
 from data_access import grid_filters, recency, schema
-from data_access.scope import Scope, visible_sessions, visible_users
+from data_access.scope import Scope, session_users_condition, visible_sessions, visible_users
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
 MAX_LIMIT = 3650
@@ -70,13 +70,6 @@ def _check_session(conn, scope: Scope, session_id: str) -> None:
         raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
 
 
-def _participant_condition(scope: Scope, session_id: str, user_col) -> ColumnElement[bool]:
-    """Instructors see every participant of their sessions; admins and coaches their groups' users."""
-    if scope.is_owner or session_id in scope.instructor_sessions:
-        return true()
-    return visible_users(scope, user_col)
-
-
 def topics_due(conn, session_id: str, now: datetime) -> int:
     b = schema.blocks
     return int(conn.execute(select(func.count()).where(b.c.session_id == session_id,
@@ -103,7 +96,7 @@ def _participants(scope: Scope, now: datetime, session_id: str, due: int):
             .join(u, u.c.user_id == su.c.user_id)
             .outerjoin(done, done.c.user_id == su.c.user_id)
             .where(su.c.session_id == session_id, su.c.registered == 1, u.c.deleted_at.is_(None),
-                   _participant_condition(scope, session_id, su.c.user_id)))
+                   session_users_condition(scope, su.c.session_id, su.c.user_id)))
 
 
 def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:

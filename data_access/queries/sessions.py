@@ -1,0 +1,238 @@
+"""Program sessions (metrics.md, "Program sessions"): the sessions table, one session's General section,
+results by group and individual results. Reads the derived facts session_users and block_results.
+
+Registered users = enrollments registered and not unassigned (deleted users included: registrations are
+the session's history); users of any enrollment = every enrollment row of the session.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+
+from data_access import grid_filters, schema
+from data_access.scope import Scope, session_users_condition, visible_sessions
+
+IN_PROGRESS, FINISHED, ALL = "in-progress", "finished", "all"
+LEVEL_BANDS = ["0–20", "20–40", "40–60", "60–80", "80–100"]
+
+
+def _status_condition(status: str, now_s: int):
+    s = schema.sessions
+    if status == IN_PROGRESS:
+        return and_(s.c.start_at <= now_s, s.c.end_at > now_s)
+    if status == FINISHED:
+        return s.c.end_at <= now_s
+    if status == ALL:
+        return None
+    raise ValueError(f"unknown status {status!r} (expected in-progress, finished or all)")
+
+
+def sessions_table(conn, scope: Scope, now: datetime, status: str = ALL) -> list[dict]:
+    """One line per session: id, name, program template, start, end, registered, completion (users with
+    progress 100), instructors (counts); most recent start first."""
+    s, p, su, si = schema.sessions, schema.programs, schema.session_users, schema.session_instructors
+    now_s = int(now.timestamp())
+    counts = (select(su.c.session_id,
+                     func.sum(su.c.registered).label("registered"),
+                     func.sum(case((and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total), 1),
+                                   else_=0)).label("completed"))
+              .where(session_users_condition(scope, su.c.session_id, su.c.user_id))
+              .group_by(su.c.session_id)).subquery()
+    inst = select(si.c.session_id, func.count().label("n")).group_by(si.c.session_id).subquery()
+    stmt = (select(s.c.session_id, s.c.name, s.c.program_id, p.c.name.label("program"), s.c.start_at, s.c.end_at,
+                   func.coalesce(counts.c.registered, 0).label("registered"),
+                   func.coalesce(counts.c.completed, 0).label("completed"),
+                   func.coalesce(inst.c.n, 0).label("instructors"))
+            .join(p, p.c.program_id == s.c.program_id)
+            .outerjoin(counts, counts.c.session_id == s.c.session_id)
+            .outerjoin(inst, inst.c.session_id == s.c.session_id)
+            .where(visible_sessions(scope, s))
+            .order_by(s.c.start_at.desc(), s.c.name, s.c.session_id))
+    cond = _status_condition(status, now_s)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    out = []
+    for r in conn.execute(stmt):
+        state = "upcoming" if r.start_at > now_s else "finished" if r.end_at <= now_s else "in progress"
+        out.append({"session_id": r.session_id, "name": r.name, "program_id": r.program_id, "program": r.program,
+                    "start_at": r.start_at, "end_at": r.end_at, "state": state, "registered": int(r.registered),
+                    "completed": int(r.completed), "instructors": int(r.instructors)})
+    return out
+
+
+def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """The session's own facts (name, program, dates, instructors); LookupError when not visible."""
+    s, p, u, si = schema.sessions, schema.programs, schema.users, schema.session_instructors
+    row = conn.execute(select(s, p.c.name.label("program"), p.c.kind.label("program_kind"))
+                       .join(p, p.c.program_id == s.c.program_id)
+                       .where(s.c.session_id == session_id, visible_sessions(scope, s))).mappings().first()
+    if row is None:
+        raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
+    instructors = conn.execute(select(u.c.first_name, u.c.last_name).join(si, si.c.user_id == u.c.user_id)
+                               .where(si.c.session_id == session_id).order_by(u.c.last_name, u.c.first_name)).all()
+    now_s = int(now.timestamp())
+    state = "upcoming" if row["start_at"] > now_s else "finished" if row["end_at"] <= now_s else "in progress"
+    return {"session_id": session_id, "name": row["name"], "program_id": row["program_id"],
+            "program": row["program"], "start_at": row["start_at"], "end_at": row["end_at"], "state": state,
+            "instructors": [f"{i.first_name} {i.last_name}" for i in instructors]}
+
+
+def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """The General section: KPIs, progress by course, score by block, distribution of levels."""
+    session_info(conn, scope, now, session_id)
+    e, su, br, b = schema.enrollments, schema.session_users, schema.block_results, schema.blocks
+    in_scope = session_users_condition(scope, su.c.session_id, su.c.user_id)
+    enr = conn.execute(select(
+        func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None)), 1), else_=0)),
+        func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None), e.c.source == "catalog"), 1),
+                      else_=0)),
+        func.sum(case((and_(e.c.status == "waiting_list", e.c.unassigned_at.is_(None)), 1), else_=0)),
+    ).where(e.c.session_id == session_id, session_users_condition(scope, e.c.session_id, e.c.user_id))).one()
+    complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
+    att = conn.execute(select(
+        func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
+        func.avg(case((su.c.started == 1, su.c.score_pct))),
+    ).where(su.c.session_id == session_id, in_scope)).one()
+    times = conn.execute(select(su.c.time_spent_s).where(su.c.session_id == session_id, complete, in_scope)).scalars()
+    times = [int(t) for t in times]
+    certificates = conn.execute(select(func.count()).select_from(schema.certificates)
+                                .where(schema.certificates.c.session_id == session_id,
+                                       session_users_condition(scope, schema.certificates.c.session_id,
+                                                               schema.certificates.c.user_id))).scalar_one()
+    # per block: completions among registered users, mean block score over users who have one
+    registered = int(enr[0] or 0)
+    reg_users = select(su.c.user_id).where(su.c.session_id == session_id, su.c.registered == 1, in_scope)
+    per_block = {r.block_id: r for r in conn.execute(
+        select(br.c.block_id,
+               func.sum(case((and_(br.c.completed == 1, br.c.user_id.in_(reg_users)), 1), else_=0)).label("done"),
+               func.avg(br.c.score_pct).label("score"), func.count(br.c.score_pct).label("scored"))
+        .where(br.c.session_id == session_id, session_users_condition(scope, br.c.session_id, br.c.user_id))
+        .group_by(br.c.block_id))}
+    blocks = []
+    for blk in conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
+                            .where(b.c.session_id == session_id).order_by(b.c.position)):
+        r = per_block.get(blk.block_id)
+        blocks.append({"block_id": blk.block_id, "position": blk.position, "kind": blk.kind, "title": blk.title,
+                       "completed": int(r.done) if r else 0,
+                       "completed_pct": (100.0 * int(r.done) / registered) if r and registered else (
+                           0.0 if registered else None),
+                       "score": None if not r or r.score is None else float(r.score)})
+    scored = conn.execute(select(su.c.score_pct).where(su.c.session_id == session_id, su.c.started == 1,
+                                                       su.c.score_pct.is_not(None), in_scope)).scalars()
+    levels = [0] * len(LEVEL_BANDS)
+    for score in scored:
+        levels[level_band(float(score))] += 1
+    return {
+        "registrations": registered, "open_registrations": int(enr[1] or 0), "waiting_list": int(enr[2] or 0),
+        "attendees": int(att[0] or 0), "completed": int(att[1] or 0),
+        "median_time_s": statistics.median(times) if times else None,
+        "average_score": None if att[2] is None else float(att[2]),
+        "certificates": int(certificates), "blocks": blocks,
+        "levels": [{"band": band, "learners": n} for band, n in zip(LEVEL_BANDS, levels, strict=True)],
+    }
+
+
+def level_band(score: float) -> int:
+    """Index of the 20% band of a score: [0,20), [20,40), [40,60), [60,80), [80,100]."""
+    return min(4, max(0, int(score // 20)))
+
+
+def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list[dict]:
+    """One line per group with at least one registered user of the session as a member (any role)."""
+    session_info(conn, scope, now, session_id)
+    su, m, g = schema.session_users, schema.memberships, schema.groups
+    started = su.c.started == 1
+    rows = conn.execute(
+        select(g.c.group_id, g.c.name, g.c.level,
+               func.count(func.distinct(su.c.user_id)).label("users"),
+               func.count(func.distinct(case((started, su.c.user_id)))).label("started"),
+               func.avg(case((started, su.c.progress_pct))).label("progress"),
+               func.avg(case((started, su.c.score_pct))).label("score"))
+        .select_from(su).join(m, m.c.user_id == su.c.user_id).join(g, g.c.group_id == m.c.group_id)
+        .where(su.c.session_id == session_id, su.c.registered == 1,
+               session_users_condition(scope, su.c.session_id, su.c.user_id))
+        .group_by(g.c.group_id, g.c.name, g.c.level)
+        .order_by(g.c.level, g.c.name, g.c.group_id)).all()
+    return [{"group_id": r.group_id, "group": r.name, "level": int(r.level or 0), "users": int(r.users),
+             "attendance_pct": 100.0 * int(r.started) / int(r.users) if r.users else None,
+             "progress": None if r.progress is None else float(r.progress),
+             "score": None if r.score is None else float(r.score)} for r in rows]
+
+
+def _individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None):
+    su, u = schema.session_users, schema.users
+    stmt = (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.deleted_at, su.c.registered,
+                   su.c.progress_pct, su.c.score_pct, su.c.time_spent_s, su.c.last_activity_at, su.c.started)
+            .join(u, u.c.user_id == su.c.user_id)
+            .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
+    if group_id:
+        m = schema.memberships
+        stmt = stmt.where(su.c.registered == 1,
+                          su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
+    if band is not None:
+        lo = 20 * band
+        hi_ok = su.c.score_pct <= 100 if band == 4 else su.c.score_pct < lo + 20
+        stmt = stmt.where(su.c.started == 1, su.c.score_pct >= lo, hi_ok)
+    return stmt.subquery()
+
+
+INDIVIDUAL_NULLS_LOW = {"score", "last_activity"}
+
+
+def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_model: list | None = None,
+                    filter_model: dict | None = None, start: int = 0, end: int = 100,
+                    group_id: str | None = None, band: int | None = None) -> dict:
+    """A block of Individual results (every user of any enrollment), optionally only one group's registered
+    learners or one level band's attendees; sorted, filtered and paged in SQL."""
+    session_info(conn, scope, now, session_id)
+    q = _individual_select(scope, session_id, group_id, band)
+    columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "progress": q.c.progress_pct,
+               "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "last_activity": q.c.last_activity_at}
+    stmt = (select(q, func.count().over().label("total"))
+            .where(*grid_filters.where(columns, filter_model))
+            .order_by(*grid_filters.order_by(columns, sort_model, INDIVIDUAL_NULLS_LOW),
+                      q.c.last_name, q.c.first_name, q.c.user_id))
+    start, end = max(0, int(start)), max(int(start), int(end))
+    rows = conn.execute(stmt.limit(end - start).offset(start)).mappings().all()
+    total = int(rows[0]["total"]) if rows else conn.execute(
+        select(func.count()).select_from(q).where(*grid_filters.where(columns, filter_model))).scalar_one()
+    return {"total": total, "rows": [{
+        "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
+        "registered": bool(r["registered"]), "deleted": r["deleted_at"] is not None,
+        "progress": float(r["progress_pct"]), "score": None if r["score_pct"] is None else float(r["score_pct"]),
+        "time_spent_s": int(r["time_spent_s"] or 0), "last_activity_at": r["last_activity_at"],
+    } for r in rows]}
+
+
+def learner_blocks(conn, scope: Scope, now: datetime, session_id: str, user_id: str) -> list[dict]:
+    """One learner's per-block detail in the session: status, score, time, attempts (every block)."""
+    session_info(conn, scope, now, session_id)
+    su, b, br = schema.session_users, schema.blocks, schema.block_results
+    visible = conn.execute(select(su.c.user_id).where(
+        su.c.session_id == session_id, su.c.user_id == user_id,
+        session_users_condition(scope, su.c.session_id, su.c.user_id))).first()
+    if visible is None:
+        raise LookupError(f"no learner {user_id!r} in session {session_id!r}")
+    rows = conn.execute(
+        select(b.c.block_id, b.c.position, b.c.kind, b.c.title, br.c.completed, br.c.score_pct, br.c.time_spent_s,
+               br.c.attempts, br.c.passed)
+        .select_from(b).outerjoin(br, and_(br.c.block_id == b.c.block_id, br.c.user_id == user_id))
+        .where(b.c.session_id == session_id).order_by(b.c.position)).all()
+    return [{"block_id": r.block_id, "position": r.position, "kind": r.kind, "title": r.title,
+             "status": block_status(r.completed, r.attempts, r.passed),
+             "score": None if r.score_pct is None else float(r.score_pct),
+             "time_spent_s": None if r.time_spent_s is None else int(r.time_spent_s),
+             "attempts": int(r.attempts or 0)} for r in rows]
+
+
+def block_status(completed, attempts, passed) -> str:
+    if completed is None:
+        return "Not started"
+    if completed and passed == 0:
+        return "Failed"
+    if completed:
+        return "Completed"
+    return "In progress" if attempts else "Not started"

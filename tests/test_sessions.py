@@ -1,0 +1,97 @@
+"""Program sessions queries on the hand-made fixture (tests/fixture_bundle.py), SQLite and PostgreSQL.
+
+Session s1 (running; blocks b1 course, b2 assessment pass 60, b3 classroom):
+  u3 registered: b1 2nd attempt completed (score 80, 300 s, 2 attempts), b2 70 passed, b3 attended 100%
+     -> progress 100, score 75, time 300, started, verified
+  u4 registered: b1 not completed (score 40, 200 s), b3 attended 0% -> progress 0, score 40, started
+  u5 waiting list (catalog), nothing; u6 registered, deleted, nothing.
+Session s2: upcoming, nobody.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access.queries import sessions as q
+from data_access.scope import Scope, scope_for_email
+
+OWNER = Scope.owner()
+
+
+def test_sessions_table_and_status_filter(loaded, now):
+    with loaded.connect() as conn:
+        rows = q.sessions_table(conn, OWNER, now)
+        running = q.sessions_table(conn, OWNER, now, q.IN_PROGRESS)
+        finished = q.sessions_table(conn, OWNER, now, q.FINISHED)
+        with pytest.raises(ValueError, match="unknown status"):
+            q.sessions_table(conn, OWNER, now, "soon")
+    assert [(r["session_id"], r["registered"], r["completed"], r["instructors"], r["state"]) for r in rows] == [
+        ("s2", 0, 0, 0, "upcoming"), ("s1", 3, 1, 1, "in progress")]  # most recent start first
+    assert [r["session_id"] for r in running] == ["s1"]
+    assert finished == []
+    assert rows[1]["program"] == "Onboarding"
+
+
+def test_general_section(loaded, now):
+    with loaded.connect() as conn:
+        g = q.general(conn, OWNER, now, "s1")
+    assert (g["registrations"], g["open_registrations"], g["waiting_list"]) == (3, 0, 1)
+    assert (g["attendees"], g["completed"], g["certificates"]) == (2, 1, 1)
+    assert g["median_time_s"] == 300
+    assert g["average_score"] == pytest.approx(57.5)  # mean(75, 40)
+    by_block = {b["block_id"]: b for b in g["blocks"]}
+    assert by_block["b1"]["completed_pct"] == pytest.approx(100 / 3)  # u3 of 3 registered
+    assert by_block["b1"]["score"] == pytest.approx(60)  # mean(80, 40): the most recent attempts
+    assert by_block["b2"]["score"] == pytest.approx(70)
+    assert by_block["b3"]["score"] is None and by_block["b3"]["completed_pct"] == pytest.approx(100 / 3)
+    assert [lv["learners"] for lv in g["levels"]] == [0, 0, 1, 1, 0]  # 40 -> 40-60, 75 -> 60-80
+
+
+def test_empty_future_session_has_no_numbers_and_no_crash(loaded, now):
+    with loaded.connect() as conn:
+        g = q.general(conn, OWNER, now, "s2")
+        assert q.results_by_group(conn, OWNER, now, "s2") == []
+        assert q.individual_page(conn, OWNER, now, "s2") == {"total": 0, "rows": []}
+    assert (g["registrations"], g["attendees"], g["completed"], g["certificates"]) == (0, 0, 0, 0)
+    assert g["median_time_s"] is None and g["average_score"] is None
+    assert g["blocks"] == [] and [lv["learners"] for lv in g["levels"]] == [0] * 5
+
+
+def test_results_by_group(loaded, now):
+    with loaded.connect() as conn:
+        rows = q.results_by_group(conn, OWNER, now, "s1")
+    assert rows == [{"group_id": "g2", "group": "Sales North", "level": 2, "users": 3,
+                     "attendance_pct": pytest.approx(200 / 3), "progress": pytest.approx(50.0),
+                     "score": pytest.approx(57.5)}]
+
+
+def test_individual_results_and_learner_detail(loaded, now):
+    with loaded.connect() as conn:
+        page = q.individual_page(conn, OWNER, now, "s1")
+        by_score = q.individual_page(conn, OWNER, now, "s1", sort_model=[{"colId": "score", "sort": "desc"}])
+        band = q.individual_page(conn, OWNER, now, "s1", band=3)
+        group = q.individual_page(conn, OWNER, now, "s1", group_id="g2")
+        detail = q.learner_blocks(conn, OWNER, now, "s1", "u3")
+        detail4 = q.learner_blocks(conn, OWNER, now, "s1", "u4")
+        with pytest.raises(LookupError):
+            q.learner_blocks(conn, OWNER, now, "s1", "u1")
+    assert page["total"] == 4
+    assert [(r["user_id"], r["registered"], r["progress"], r["score"], r["time_spent_s"]) for r in page["rows"]] == [
+        ("u6", True, 0.0, None, 0), ("u3", True, 100.0, 75.0, 300), ("u4", True, 0.0, 40.0, 200),
+        ("u5", False, 0.0, None, 0)]  # by last name: Gone, Learner (Lea, Leo), Never
+    assert [r["user_id"] for r in by_score["rows"]] == ["u3", "u4", "u6", "u5"]
+    assert [r["user_id"] for r in band["rows"]] == ["u3"]
+    assert [r["user_id"] for r in group["rows"]] == ["u6", "u3", "u4"]
+    assert [(d["block_id"], d["status"], d["score"], d["time_spent_s"], d["attempts"]) for d in detail] == [
+        ("b1", "Completed", 80.0, 300, 2), ("b2", "Completed", 70.0, None, 1), ("b3", "Completed", None, None, 1)]
+    assert [(d["block_id"], d["status"]) for d in detail4] == [
+        ("b1", "In progress"), ("b2", "Not started"), ("b3", "Not started")]
+
+
+def test_coach_sees_their_groups_learners(loaded, now):
+    with loaded.connect() as conn:
+        coach = scope_for_email(conn, "cora@example.com")  # coach of g1 (Sales): s1 is a g1 session
+        assert [r["session_id"] for r in q.sessions_table(conn, coach, now)] == ["s1"]
+        assert q.general(conn, coach, now, "s1")["registrations"] == 3
+        with pytest.raises(LookupError):
+            q.general(conn, coach, now, "s2")  # a g3 (Ops) session
