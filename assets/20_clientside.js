@@ -19,16 +19,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return url;
     },
 
-    /* The table's rows come from the server block by block (AG Grid infinite row model): when other
-       bars are selected, drop the loaded blocks so the grid asks again. */
-    refreshGrid: function (selected, gridId) {
+    /* Tables whose rows come from the server block by block (AG Grid infinite row model): when what
+       they list changes (other bars, a group, a block), drop the loaded blocks so the grid asks again. */
+    refreshGrid: function (value, gridId) {
       if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
         window.dash_ag_grid.getApiAsync(gridId).then(function (api) {
           api.purgeInfiniteCache();
           api.paginationGoToFirstPage();
         });
       }
-      return (selected || []).join(",");
+      return JSON.stringify(value === undefined ? null : value);
     },
 
     /* Copy the emails the server sent for "Copy emails" (every learner the table lists, with its

@@ -77,5 +77,6 @@ class Session:
     LEARNER_BODY = cid(PAGE, "learner-body")
     BLOCK = cid(PAGE, "block")
     BLOCK_GRID = cid(PAGE, "block-grid")
+    BLOCK_REFRESH = cid(PAGE, "block-refresh")
     DOWNLOAD = cid(PAGE, "download")
     MESSAGE = cid(PAGE, "message")

@@ -12,11 +12,6 @@ import dash
 from layouts.common import NAV, coming_soon
 
 PENDING: dict[str, list[str]] = {
-    'program_sessions': [
-        'Sessions table by program template, with In progress / Finished / All',
-        'Session statistics: KPIs, progress by course, score by block, levels',
-        'Results by group, individual and detailed results, and their CSVs',
-    ],
     'groups': [
         'Group statistics: ongoing sessions per month, blended learning',
         'Attendance, completion and success rates over the last 12 months',

@@ -95,3 +95,16 @@ def test_coach_sees_their_groups_learners(loaded, now):
         assert q.general(conn, coach, now, "s1")["registrations"] == 3
         with pytest.raises(LookupError):
             q.general(conn, coach, now, "s2")  # a g3 (Ops) session
+
+
+def test_detailed_results_of_one_block(loaded, now):
+    with loaded.connect() as conn:
+        b1 = q.block_detail_page(conn, OWNER, now, "s1", "b1")
+        b2 = q.block_detail_page(conn, OWNER, now, "s1", "b2", filter_model={
+            "status": {"filterType": "text", "type": "equals", "filter": "completed"}})
+        with pytest.raises(LookupError):
+            q.block_detail_page(conn, OWNER, now, "s1", "nope")
+    assert [(r["user_id"], r["status"], r["score"], r["time_spent_s"], r["attempts"]) for r in b1["rows"]] == [
+        ("u6", "Not started", None, None, 0), ("u3", "Completed", 80.0, 300, 2),
+        ("u4", "In progress", 40.0, 200, 1), ("u5", "Not started", None, None, 0)]
+    assert [r["user_id"] for r in b2["rows"]] == ["u3"] and b2["total"] == 1

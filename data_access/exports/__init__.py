@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from data_access.exports import participants
+from data_access.exports import participants, sessions
 
 # REPORT name (shared/spec/cli.md) -> writer(conn, scope, now, settings, options) yielding text chunks.
 # `options` has the export options of the command line as attributes (session and bucket are lists).
-REPORTS: dict[str, object] = {**participants.REPORTS}
+REPORTS: dict[str, object] = {**participants.REPORTS, **sessions.REPORTS}
 
 ALL_REPORT_NAMES = [
     "cohort-progress", "participant-activity", "session", "sessions", "program", "group-sessions",

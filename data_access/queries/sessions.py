@@ -73,11 +73,15 @@ def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
         raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
     instructors = conn.execute(select(u.c.first_name, u.c.last_name).join(si, si.c.user_id == u.c.user_id)
                                .where(si.c.session_id == session_id).order_by(u.c.last_name, u.c.first_name)).all()
+    b = schema.blocks
+    blocks = conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
+                          .where(b.c.session_id == session_id).order_by(b.c.position)).mappings().all()
     now_s = int(now.timestamp())
     state = "upcoming" if row["start_at"] > now_s else "finished" if row["end_at"] <= now_s else "in progress"
     return {"session_id": session_id, "name": row["name"], "program_id": row["program_id"],
             "program": row["program"], "start_at": row["start_at"], "end_at": row["end_at"], "state": state,
-            "instructors": [f"{i.first_name} {i.last_name}" for i in instructors]}
+            "instructors": [f"{i.first_name} {i.last_name}" for i in instructors],
+            "blocks": [dict(blk) for blk in blocks]}
 
 
 def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
@@ -162,7 +166,8 @@ def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list
              "score": None if r.score is None else float(r.score)} for r in rows]
 
 
-def _individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None):
+def _individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None,
+                       user_id: str | None = None):
     su, u = schema.session_users, schema.users
     stmt = (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.deleted_at, su.c.registered,
                    su.c.progress_pct, su.c.score_pct, su.c.time_spent_s, su.c.last_activity_at, su.c.started)
@@ -172,6 +177,8 @@ def _individual_select(scope: Scope, session_id: str, group_id: str | None = Non
         m = schema.memberships
         stmt = stmt.where(su.c.registered == 1,
                           su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
+    if user_id is not None:
+        stmt = stmt.where(su.c.user_id == user_id)
     if band is not None:
         lo = 20 * band
         hi_ok = su.c.score_pct <= 100 if band == 4 else su.c.score_pct < lo + 20
@@ -184,11 +191,11 @@ INDIVIDUAL_NULLS_LOW = {"score", "last_activity"}
 
 def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_model: list | None = None,
                     filter_model: dict | None = None, start: int = 0, end: int = 100,
-                    group_id: str | None = None, band: int | None = None) -> dict:
+                    group_id: str | None = None, band: int | None = None, user_id: str | None = None) -> dict:
     """A block of Individual results (every user of any enrollment), optionally only one group's registered
     learners or one level band's attendees; sorted, filtered and paged in SQL."""
     session_info(conn, scope, now, session_id)
-    q = _individual_select(scope, session_id, group_id, band)
+    q = _individual_select(scope, session_id, group_id, band, user_id)
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "progress": q.c.progress_pct,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "last_activity": q.c.last_activity_at}
     stmt = (select(q, func.count().over().label("total"))
@@ -236,3 +243,40 @@ def block_status(completed, attempts, passed) -> str:
     if completed:
         return "Completed"
     return "In progress" if attempts else "Not started"
+
+
+def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_id: str,
+                      sort_model: list | None = None, filter_model: dict | None = None,
+                      start: int = 0, end: int = 100) -> dict:
+    """Detailed results of one block: every user of any enrollment with their status, score, time and
+    attempts on it; sorted, filtered and paged in SQL."""
+    session_info(conn, scope, now, session_id)
+    su, u, b, br = schema.session_users, schema.users, schema.blocks, schema.block_results
+    if conn.execute(select(b.c.block_id).where(b.c.block_id == block_id, b.c.session_id == session_id)).first() is None:
+        raise LookupError(f"no block {block_id!r} in session {session_id!r}")
+    status = case((br.c.completed.is_(None), "Not started"),
+                  (and_(br.c.completed == 1, br.c.passed == 0), "Failed"),
+                  (br.c.completed == 1, "Completed"),
+                  (br.c.attempts > 0, "In progress"), else_="Not started")
+    q = (select(u.c.user_id, u.c.first_name, u.c.last_name, su.c.registered, status.label("status"),
+                br.c.score_pct, br.c.time_spent_s, func.coalesce(br.c.attempts, 0).label("attempts"))
+         .select_from(su).join(u, u.c.user_id == su.c.user_id)
+         .outerjoin(br, and_(br.c.block_id == block_id, br.c.user_id == su.c.user_id))
+         .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id))
+         ).subquery()
+    columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "status": q.c.status,
+               "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "attempts": q.c.attempts}
+    where = grid_filters.where(columns, filter_model)
+    stmt = (select(q, func.count().over().label("total")).where(*where)
+            .order_by(*grid_filters.order_by(columns, sort_model, {"score", "time_spent"}),
+                      q.c.last_name, q.c.first_name, q.c.user_id))
+    start, end = max(0, int(start)), max(int(start), int(end))
+    rows = conn.execute(stmt.limit(end - start).offset(start)).mappings().all()
+    total = int(rows[0]["total"]) if rows else conn.execute(select(func.count()).select_from(q).where(*where)
+                                                             ).scalar_one()
+    return {"total": total, "rows": [{
+        "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
+        "registered": bool(r["registered"]), "status": r["status"],
+        "score": None if r["score_pct"] is None else float(r["score_pct"]),
+        "time_spent_s": None if r["time_spent_s"] is None else int(r["time_spent_s"]),
+        "attempts": int(r["attempts"])} for r in rows]}

@@ -1,0 +1,48 @@
+"""Program sessions list: status filter -> rows and download link; search -> the grid's quick filter."""
+
+from __future__ import annotations
+
+import logging
+
+from dash import Input, Output, Patch
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import auth, downloads, services
+from dashboard.ids import Sessions as ID
+from data_access.exports.csv_format import date
+from data_access.queries import sessions as q
+from layouts.common import data_unavailable
+
+log = logging.getLogger(__name__)
+
+
+def session_href(session_id: str) -> str:
+    return f"/sessions/{session_id}"
+
+
+def grid_rows(rows: list[dict], tz: str) -> list[dict]:
+    def md(text: str) -> str:  # markdown link text: escape what would break it
+        return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+    return [{**r, "name_link": f"[{md(r['name'])}]({session_href(r['session_id'])})",
+             "start": date(r["start_at"], tz), "end": date(r["end_at"], tz)} for r in rows]
+
+
+def register(app) -> None:
+    @app.callback(Output(ID.GRID, "rowData"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
+                  Output(ID.MESSAGE, "children"), Input(ID.STATUS, "value"))
+    def load(status):
+        svc = services.current()
+        try:
+            rows = svc.queries.run(q.sessions_table, auth.viewer_scope(), svc.now(), status=status)
+        except SQLAlchemyError:
+            log.exception("sessions: database error")
+            return [], None, None, data_unavailable()
+        count = f"{len(rows):,} session{'s' if len(rows) != 1 else ''}"
+        return grid_rows(rows, svc.settings.timezone), count, downloads.url("sessions", status=status), None
+
+    @app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)
+    def search(text):
+        patch = Patch()
+        patch["quickFilterText"] = text or ""
+        return patch

@@ -1,0 +1,218 @@
+"""Session statistics callbacks: one load of the General section and results by group; band, block and group
+clicks narrow the learner lists; the two big tables are paged in SQL."""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.figures import empty_figure
+from callbacks.figures import layout as figure_layout
+from dashboard import auth, services
+from dashboard.ids import Session as ID
+from data_access.exports.csv_format import date, pct
+from data_access.queries import sessions as q
+from layouts.common import data_unavailable, kpi_card
+
+log = logging.getLogger(__name__)
+BAR = "#4c6ef5"
+
+
+def duration(seconds) -> str:
+    """Screen format of metrics.md: 1h 05m ('-' when unknown)."""
+    if seconds is None:
+        return "-"
+    minutes = int(round(float(seconds) / 60))
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def score_text(value) -> str:
+    return "-" if value is None else pct(value)
+
+
+def kpi_cards(g: dict):
+    cards = [
+        ("Registrations", f"{g['registrations']:,}"), ("Open registrations", f"{g['open_registrations']:,}"),
+        ("Waiting list", f"{g['waiting_list']:,}"), ("Attendees", f"{g['attendees']:,}"),
+        ("Completed", f"{g['completed']:,}"), ("Median time", duration(g["median_time_s"])),
+        ("Average score", score_text(g["average_score"])), ("Certificates", f"{g['certificates']:,}"),
+    ]
+    return dbc.Row([dbc.Col(kpi_card(label, value), xs=6, md=3, xl=True, className="mb-2") for label, value in cards])
+
+
+def _bars(x, y, custom, hover, colour=BAR, y_title="", y_max=None, text=None) -> dict:
+    bar = {"type": "bar", "x": x, "y": y, "customdata": custom, "marker": {"color": colour},
+           "hovertemplate": hover, "text": text, "textposition": "outside", "cliponaxis": False}
+    yaxis = {"title": {"text": y_title}, "fixedrange": True, "rangemode": "tozero"}
+    if y_max:
+        yaxis["range"] = [0, y_max]
+    return {"data": [bar], "layout": figure_layout(margin={"l": 45, "r": 10, "t": 20, "b": 60},
+                                                  xaxis={"type": "category", "fixedrange": True, "automargin": True},
+                                                  yaxis=yaxis, clickmode="event")}
+
+
+def _short(title: str, n: int = 18) -> str:
+    return title if len(title) <= n else title[: n - 1] + "…"
+
+
+def progress_figure(blocks: list[dict]) -> dict:
+    courses = [b for b in blocks if b["kind"] == "course"]
+    if not courses:
+        return empty_figure("No course block")
+    return _bars([f"{b['position']}. {_short(b['title'])}" for b in courses],
+                 [b["completed_pct"] for b in courses], [b["block_id"] for b in courses],
+                 "%{x}<br>%{y:.1f}% of registered users completed it<extra></extra>", y_title="% completed",
+                 y_max=105, text=[score_text(b["completed_pct"]) + "%" for b in courses])
+
+
+def score_figure(blocks: list[dict]) -> dict:
+    scored = [b for b in blocks if b["kind"] in ("course", "assessment")]
+    if not any(b["score"] is not None for b in scored):
+        return empty_figure("No score yet")
+    return _bars([f"{b['position']}. {_short(b['title'])}" for b in scored], [b["score"] for b in scored],
+                 [b["block_id"] for b in scored], "%{x}<br>average score %{y:.1f}<extra>click for details</extra>",
+                 colour="#2e9d5b", y_title="average score", y_max=105,
+                 text=[score_text(b["score"]) for b in scored])
+
+
+def levels_figure(levels: list[dict]) -> dict:
+    if not sum(lv["learners"] for lv in levels):
+        return empty_figure("No score yet")
+    return _bars([lv["band"] for lv in levels], [lv["learners"] for lv in levels], list(range(len(levels))),
+                 "score %{x}: %{y:,} learners<extra>click to list them</extra>", colour="#7950f2",
+                 y_title="learners", text=[f"{lv['learners']:,}" for lv in levels])
+
+
+def group_rows(rows: list[dict]) -> list[dict]:
+    def one(v):
+        return None if v is None else round(v, 1)
+
+    return [{"group_id": r["group_id"], "group": r["group"], "users": r["users"], "level": r["level"],
+             "attendance": one(r["attendance_pct"]), "progress": one(r["progress"]), "score": one(r["score"])}
+            for r in rows]
+
+
+def people_rows(rows: list[dict], tz: str) -> list[dict]:
+    return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
+             "registered": r["registered"], "progress": round(r["progress"], 1),
+             "score": None if r["score"] is None else round(r["score"], 1),
+             "time_spent": duration(r["time_spent_s"]) if r["time_spent_s"] else "-",
+             "last_activity": date(r["last_activity_at"], tz)} for r in rows]
+
+
+def block_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "score": None if r["score"] is None else round(r["score"], 1),
+             "time_spent": duration(r["time_spent_s"])} for r in rows]
+
+
+def learner_table(blocks: list[dict]):
+    head = html.Thead(html.Tr([html.Th(h) for h in ("#", "Block", "Kind", "Status", "Score", "Time", "Attempts")]))
+    body = html.Tbody([html.Tr([html.Td(b["position"]), html.Td(b["title"]), html.Td(b["kind"]),
+                                html.Td(b["status"]), html.Td(score_text(b["score"])),
+                                html.Td(duration(b["time_spent_s"])), html.Td(b["attempts"])]) for b in blocks])
+    return dbc.Table([head, body], size="sm", striped=True, className="mb-0")
+
+
+def _grid_request(request: dict | None) -> dict:
+    request = request or {}
+    return {"sort_model": request.get("sortModel") or [], "filter_model": request.get("filterModel") or {},
+            "start": request.get("startRow", 0), "end": request.get("endRow", 100)}
+
+
+EMPTY_ROWS = {"rowData": [], "rowCount": 0}
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
+        Output(ID.LEVELS_CHART, "figure"), Output(ID.GROUPS_GRID, "rowData"),
+        Input(ID.ID, "data"),
+    )
+    def load(session_id):
+        svc = services.current()
+        scope, now = auth.viewer_scope(), svc.now()
+        try:
+            g = svc.queries.run(q.general, scope, now, session_id=session_id)
+            groups = svc.queries.run(q.results_by_group, scope, now, session_id=session_id)
+        except (LookupError, SQLAlchemyError):
+            log.exception("session: could not load %s", session_id)
+            na = empty_figure("Not available")
+            return data_unavailable(), na, na, na, []
+        return (kpi_cards(g), progress_figure(g["blocks"]), score_figure(g["blocks"]), levels_figure(g["levels"]),
+                group_rows(groups))
+
+    @app.callback(
+        Output(ID.PEOPLE_FILTER, "data"), Output(ID.PEOPLE_TITLE, "children"),
+        Input(ID.LEVELS_CHART, "clickData"), Input(ID.GROUPS_GRID, "cellClicked"), Input(ID.PEOPLE_CLEAR, "n_clicks"),
+        State(ID.GROUPS_GRID, "rowData"), prevent_initial_call=True,
+    )
+    def narrow_people(level_click, group_click, _clear, group_data):
+        if ctx.triggered_id == ID.LEVELS_CHART and level_click:
+            band = int(level_click["points"][0]["customdata"])
+            return {"band": band}, f"Only attendees scoring {q.LEVEL_BANDS[band]}"
+        if ctx.triggered_id == ID.GROUPS_GRID and group_click:
+            group_id = group_click.get("rowId")
+            name = next((r["group"] for r in group_data or [] if r["group_id"] == group_id), group_id)
+            return {"group": group_id}, f"Only {name}"
+        return {}, None
+
+    @app.callback(Output(ID.BLOCK, "value"), Input(ID.SCORE_CHART, "clickData"),
+                  Input(ID.PROGRESS_CHART, "clickData"), prevent_initial_call=True)
+    def open_block(score_click, progress_click):
+        click = score_click if ctx.triggered_id == ID.SCORE_CHART else progress_click
+        return click["points"][0]["customdata"] if click else no_update
+
+    @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
+                  State(ID.ID, "data"), State(ID.PEOPLE_FILTER, "data"), prevent_initial_call=True)
+    def people(request, session_id, narrow):
+        if not request:
+            return no_update
+        narrow = narrow or {}
+        svc = services.current()
+        try:
+            page = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                   group_id=narrow.get("group"), band=narrow.get("band"), **_grid_request(request))
+        except (ValueError, LookupError, SQLAlchemyError):
+            log.exception("session: individual results")
+            return EMPTY_ROWS
+        return {"rowData": people_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
+
+    @app.callback(Output(ID.BLOCK_GRID, "getRowsResponse"), Input(ID.BLOCK_GRID, "getRowsRequest"),
+                  State(ID.ID, "data"), State(ID.BLOCK, "value"), prevent_initial_call=True)
+    def block_results(request, session_id, block_id):
+        if not request or not block_id:
+            return EMPTY_ROWS
+        svc = services.current()
+        try:
+            page = svc.queries.run(q.block_detail_page, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                   block_id=block_id, **_grid_request(request))
+        except (ValueError, LookupError, SQLAlchemyError):
+            log.exception("session: detailed results")
+            return EMPTY_ROWS
+        return {"rowData": block_rows(page["rows"]), "rowCount": page["total"]}
+
+    @app.callback(Output(ID.LEARNER_MODAL, "is_open"), Output(ID.LEARNER_TITLE, "children"),
+                  Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
+                  State(ID.ID, "data"), prevent_initial_call=True)
+    def open_learner(click, session_id):
+        if not click or not click.get("rowId"):
+            return no_update, no_update, no_update
+        svc = services.current()
+        try:
+            blocks = svc.queries.run(q.learner_blocks, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                     user_id=click["rowId"])
+            person = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                     start=0, end=1, user_id=click["rowId"])
+        except (LookupError, SQLAlchemyError):
+            log.exception("session: learner detail")
+            return True, "Not available", data_unavailable()
+        who = person["rows"][0] if person["rows"] else {"first_name": "", "last_name": click["rowId"]}
+        return True, f"{who['first_name']} {who['last_name']}: results per block", learner_table(blocks)
+
+    for grid, source, prop, store in ((ID.PEOPLE_GRID, ID.PEOPLE_FILTER, "data", ID.PEOPLE_REFRESH),
+                                      (ID.BLOCK_GRID, ID.BLOCK, "value", ID.BLOCK_REFRESH)):
+        app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(store, "data"),
+                                Input(source, prop), State(grid, "id"), prevent_initial_call=True)

@@ -1,0 +1,148 @@
+"""One program session's statistics (/sessions/<id>): General section, results by group, individual results
+and detailed results per block. Linked from the Program sessions table."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import auth, downloads, services
+from dashboard.ids import Session as ID
+from data_access import grid_filters
+from data_access.queries import sessions as q
+from layouts.common import NAV, data_unavailable, page_header
+
+log = logging.getLogger(__name__)
+SESSIONS_PATH = NAV["program_sessions"][0]
+GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+_TEXT = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": grid_filters.TEXT_OPTIONS,
+                                                            "maxNumConditions": 2}}
+_NUMBER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
+           "filterParams": {"filterOptions": grid_filters.NUMBER_OPTIONS, "maxNumConditions": 2}}
+GROUP_COLUMNS = [
+    {"field": "group", "headerName": "Group", "flex": 2},
+    {"field": "users", "headerName": "Users", "type": "numericColumn"},
+    {"field": "attendance", "headerName": "Attendance (%)", "type": "numericColumn"},
+    {"field": "progress", "headerName": "Progress (%)", "type": "numericColumn"},
+    {"field": "score", "headerName": "Score", "type": "numericColumn"},
+    {"field": "level", "headerName": "Level", "type": "numericColumn"},
+]
+PEOPLE_COLUMNS = [
+    {"field": "first_name", "headerName": "First name", **_TEXT},
+    {"field": "last_name", "headerName": "Last name", **_TEXT},
+    {"field": "progress", "headerName": "Progress (%)", **_NUMBER},
+    {"field": "score", "headerName": "Score", **_NUMBER},
+    {"field": "time_spent", "headerName": "Time spent", "filter": False, "type": "numericColumn"},
+    {"field": "last_activity", "headerName": "Last activity", "filter": False},
+]
+BLOCK_COLUMNS = [
+    {"field": "first_name", "headerName": "First name", **_TEXT},
+    {"field": "last_name", "headerName": "Last name", **_TEXT},
+    {"field": "status", "headerName": "Status", **_TEXT},
+    {"field": "score", "headerName": "Score", **_NUMBER},
+    {"field": "time_spent", "headerName": "Time spent", "filter": False, "type": "numericColumn"},
+    {"field": "attempts", "headerName": "Attempts", **_NUMBER},
+]
+PAGE_SIZE = 100
+GREYED = {"lp-greyed": "!params.data || !params.data.registered"}
+
+
+def register(app) -> None:
+    dash.register_page(__name__, path_template=f"{SESSIONS_PATH}/<session_id>", name="Program session",
+                       title="LearnPulse — Program session", layout=layout)
+
+
+def _day(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y/%m/%d")
+
+
+def _infinite_grid(ident: str, columns: list[dict], height: str = "480px") -> dag.AgGrid:
+    return dag.AgGrid(id=ident, columnDefs=columns, rowModelType="infinite",
+                      defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "flex": 1,
+                                     "minWidth": 110},
+                      dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
+                                       "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
+                                       "maxBlocksInCache": 20, "rowBuffer": 0},
+                      rowClassRules=GREYED, getRowId="params.data.user_id", style={"height": height})
+
+
+def block_options(blocks: list[dict]) -> list[dict]:
+    return [{"label": f"{b['position']}. {b['title']} ({b['kind']})", "value": b["block_id"]} for b in blocks]
+
+
+def _card(title, body, right=None, ident=None):
+    header = dbc.CardHeader(dbc.Row([dbc.Col(html.H5(title, className="mb-0"), className="align-self-center"),
+                                     dbc.Col(right, width="auto") if right is not None else None], className="g-2"))
+    return dbc.Card([header, dbc.CardBody(body)], className="mb-4", id=ident or f"{ID.PAGE}-{title}")
+
+
+def layout(session_id: str | None = None, **_query):
+    back = dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back")
+    svc = services.current()
+    try:
+        info = svc.queries.run(q.session_info, auth.viewer_scope(), svc.now(), session_id=session_id)
+    except LookupError:
+        return html.Div([back, page_header("Program session"),
+                         dbc.Alert(f"There is no program session {session_id!r} you can see.", color="warning")])
+    except SQLAlchemyError:
+        log.exception("session: database error")
+        return html.Div([back, page_header("Program session"), data_unavailable()])
+    teachers = ", ".join(info["instructors"]) or "no instructor"
+    subtitle = (f"{info['program']} · {_day(info['start_at'])} – {_day(info['end_at'])} · {info['state']} · "
+                f"Instructors: {teachers}")
+    download = html.A("Download → Now", id=ID.DOWNLOAD, className="btn btn-primary",
+                      href=downloads.url("session", session=session_id),
+                      title="Session CSV: one line per learner with every column, streamed")
+    return html.Div([
+        dcc.Store(id=ID.ID, data=session_id),
+        dcc.Store(id=ID.PEOPLE_FILTER, data={}),
+        dcc.Store(id=ID.PEOPLE_REFRESH),
+        dcc.Store(id=ID.BLOCK_REFRESH),
+        back,
+        dbc.Row([dbc.Col(page_header(info["name"], subtitle), md=True),
+                 dbc.Col(download, md="auto", className="align-self-center mb-3")]),
+        html.Div(id=ID.MESSAGE),
+        _card("General", [
+            dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
+            dbc.Row([
+                dbc.Col([html.H6("Progress by course"),
+                         dcc.Graph(id=ID.PROGRESS_CHART, config=GRAPH, style={"height": "280px"})], lg=4),
+                dbc.Col([html.H6("Score by block"),
+                         dcc.Graph(id=ID.SCORE_CHART, config=GRAPH, style={"height": "280px"})], lg=4),
+                dbc.Col([html.H6("Distribution of levels"),
+                         dcc.Graph(id=ID.LEVELS_CHART, config=GRAPH, style={"height": "280px"})], lg=4),
+            ]),
+            html.Div("Click a level band to list its learners, a block to see every learner's result on it.",
+                     className="lp-hint"),
+        ]),
+        _card("Results by group", [
+            html.Div("Click a group to list its learners below.", className="lp-hint mb-2"),
+            dag.AgGrid(id=ID.GROUPS_GRID, columnDefs=GROUP_COLUMNS, rowData=[],
+                       defaultColDef={"sortable": True, "resizable": True, "flex": 1},
+                       dashGridOptions={"domLayout": "autoHeight", "rowSelection": {"mode": "singleRow",
+                                                                                     "checkboxes": False,
+                                                                                     "enableClickSelection": True}},
+                       getRowId="params.data.group_id", style={"height": None}),
+        ], ident=f"{ID.PAGE}-groups-card"),
+        _card("Individual results", [
+            html.Div("Unassigned learners are greyed. Click a learner for their results per block.",
+                     className="lp-hint mb-2"),
+            _infinite_grid(ID.PEOPLE_GRID, PEOPLE_COLUMNS),
+        ], right=html.Div([html.Span(id=ID.PEOPLE_TITLE, className="me-2 lp-filter-note"),
+                           dbc.Button("Show everyone", id=ID.PEOPLE_CLEAR, color="link", size="sm")]),
+            ident=f"{ID.PAGE}-people-card"),
+        _card("Detailed results", [
+            dcc.Dropdown(id=ID.BLOCK, options=block_options(info["blocks"]), placeholder="This session has no block",
+                         value=info["blocks"][0]["block_id"] if info["blocks"] else None, clearable=False,
+                         className="mb-2"),
+            _infinite_grid(ID.BLOCK_GRID, BLOCK_COLUMNS, "420px"),
+        ], ident=f"{ID.PAGE}-block-card"),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id=ID.LEARNER_TITLE)), dbc.ModalBody(id=ID.LEARNER_BODY)],
+                  id=ID.LEARNER_MODAL, size="lg", is_open=False),
+    ])
