@@ -108,3 +108,94 @@ def test_detailed_results_of_one_block(loaded, now):
         ("u6", "Not started", None, None, 0), ("u3", "Completed", 80.0, 300, 2),
         ("u4", "In progress", 40.0, 200, 1), ("u5", "Not started", None, None, 0)]
     assert [r["user_id"] for r in b2["rows"]] == ["u3"] and b2["total"] == 1
+
+
+SESSION_S1 = (
+    "\ufeffLast name,First name,Email,Location,Additional information,Managers,Deleted user,Session,Session ID,"
+    "Author,Program template,Program template ID,Instructors,Registered user,Score,Progress,Start,End,"
+    "Verified program,Total time spent (s),Expected duration (min),Tags,Additional program information,"
+    "Additional session information,Ops,Platform,Sales,Sales North,Block title 1,Block score 1,Block time 1 (s),"
+    "Block title 2,Block score 2,Block time 2 (s),Classroom Block Title 1,Classroom Slot Title 1,"
+    "Classroom Slot Attendance 1,Classroom Slot Duration 1,Classroom Slot Start Date 1,Classroom Slot End Date 1\r\n"
+    "Gone,Del,del@example.com,,,,2026/05/10 00:00,Onboarding June,s1,ada@example.com,Onboarding,p1,"
+    'ivo@example.com,x,,0,,,,0,120,"new, june",Welcome program,,,,,x,Safety Basics,,,Check,,,Workshop,Morning,,3,'
+    "2026/06/08 09:00,2026/06/08 12:00\r\n"
+    "Learner,Lea,lea@example.com,Paris,Part-time,cora@example.com,,Onboarding June,s1,ada@example.com,Onboarding,"
+    'p1,ivo@example.com,x,75,100,2026/06/02 10:00,2026/06/04 10:05,x,300,120,"new, june",Welcome program,,,,,x,'
+    "Safety Basics,80,300,Check,70,,Workshop,Morning,100,3,2026/06/08 09:00,2026/06/08 12:00\r\n"
+    "Learner,Leo,LEO@example.com,Berlin,,cora@example.com,,Onboarding June,s1,ada@example.com,Onboarding,p1,"
+    'ivo@example.com,x,40,0,2026/06/03 10:00,2026/06/03 10:04,,200,120,"new, june",Welcome program,,,,,x,'
+    "Safety Basics,40,200,Check,,,Workshop,Morning,0,3,2026/06/08 09:00,2026/06/08 12:00\r\n"
+    "Never,Mia,mia@example.com,,,,,Onboarding June,s1,ada@example.com,Onboarding,p1,ivo@example.com,,,0,,,,0,120,"
+    '"new, june",Welcome program,,x,,,,Safety Basics,,,Check,,,Workshop,Morning,,3,2026/06/08 09:00,'
+    "2026/06/08 12:00\r\n"
+)
+
+
+def test_session_csv(loaded, now):
+    """Every column of metrics.md in order: u3 verified with the most recent attempt's score and time, u4's
+    attended-0% slot, the deleted u6 with its date, the waiting-list u5 not registered; only blocks up to
+    the highest one anybody started (b1, b2), then the classroom slot."""
+    from data_access.exports.session_csv import program_sessions, session_csv
+    from data_access.exports.sessions import sessions
+
+    with loaded.connect() as conn:
+        assert "".join(session_csv(conn, OWNER, now, "UTC", ["s1"])) == SESSION_S1
+        empty = "".join(session_csv(conn, OWNER, now, "UTC", ["s2"]))
+        assert empty.count("\r\n") == 1 and empty.rstrip().endswith("Ops,Platform,Sales,Sales North")
+        assert program_sessions(conn, OWNER, "p1") == ["s1", "s2"]
+        coach = scope_for_email(conn, "cora@example.com")
+        coach_csv = "".join(session_csv(conn, coach, now, "UTC", ["s1"]))
+        assert coach_csv.splitlines()[0].count(",Sales,Sales North,") == 1  # only the groups they coach
+        assert ",Ops," not in coach_csv.splitlines()[0] and ",Platform," not in coach_csv.splitlines()[0]
+        assert "".join(sessions(conn, OWNER, now, "UTC", "all")) == (
+            "\ufeffSESSION ID,Name,Start,End,Registered,Completion,Instructors\r\n"
+            "s2,Onboarding September,2026/09/01 00:00,2026/10/01 00:00,0,0,0\r\n"
+            "s1,Onboarding June,2026/06/01 00:00,2026/07/01 00:00,3,1,1\r\n")
+
+
+def test_failed_assessment_and_partial_attendance(engine, tmp_path):
+    from data_access.importer import import_bundle
+    from tests import participants_bundle as pb
+
+    import_bundle(engine, pb.write(tmp_path / "cohort"))
+    with engine.connect() as conn:
+        k2 = {r["user_id"]: r for r in q.block_detail_page(conn, OWNER, pb.NOW, "c1", "k2", end=50)["rows"]}
+        k3 = {r["user_id"]: r for r in q.block_detail_page(conn, OWNER, pb.NOW, "c1", "k3", end=50)["rows"]}
+        people = {r["user_id"]: r for r in q.individual_page(conn, OWNER, pb.NOW, "c1", end=50)["rows"]}
+    assert (k2["p04"]["status"], k2["p04"]["score"]) == ("Failed", 40.0)  # below the pass mark of 60
+    assert (k2["p00"]["status"], k2["p00"]["score"]) == ("Completed", 80.0)
+    assert [k3[u]["status"] for u in ("p00", "p03", "p08")] == ["Completed", "Completed", "Not started"]  # 100/50/0
+    assert people["pun"]["registered"] is False and people["pwl"]["registered"] is False  # shown greyed
+    assert people["p00"]["progress"] == pytest.approx(60.0)  # k1, k2, k3 of 5 blocks
+
+
+def test_downloads_stream_the_cli_bytes(tmp_path, now):
+    import subprocess
+    import sys
+
+    from dashboard.factory import create_app
+    from dashboard.settings import Settings
+    from data_access.importer import import_bundle
+    from tests import fixture_bundle
+
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    app = create_app(Settings.from_env(env={}, database_url=url, now_override=now, seed_demo_on_empty=False,
+                                       data_dir=tmp_path))
+    import_bundle(app.server.extensions["learnpulse"].engine, fixture_bundle.write(tmp_path / "b"))
+    client = app.server.test_client()
+    for report, query, args in (
+            ("session", "session=s1", ["--session", "s1"]),
+            ("sessions", "status=in-progress", ["--status", "in-progress"]),
+            ("program", "program=p1", ["--program", "p1"])):
+        response = client.get(f"/download/{report}.csv?{query}")
+        assert response.status_code == 200, response.data
+        assert response.is_streamed
+        out = tmp_path / f"{report}.csv"
+        done = subprocess.run([sys.executable, "-m", "dashboard", "export", report, *args, "--now", now.isoformat(),
+                               "-o", str(out)], env={"DATABASE_URL": url, "PATH": ""}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert out.read_bytes() == response.data, report
+    assert client.get("/download/session.csv?session=s1").data.decode("utf-8") == SESSION_S1
+    assert client.get("/download/program.csv?program=nope").status_code == 404
+    assert client.get("/download/sessions.csv?status=soon").status_code == 400

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from data_access.exports import participants, sessions
+from data_access.exports import participants, session_csv, sessions
 
 # REPORT name (shared/spec/cli.md) -> writer(conn, scope, now, settings, options) yielding text chunks.
 # `options` has the export options of the command line as attributes (session and bucket are lists).
-REPORTS: dict[str, object] = {**participants.REPORTS, **sessions.REPORTS}
+REPORTS: dict[str, object] = {**participants.REPORTS, **sessions.REPORTS, **session_csv.REPORTS}
 
 ALL_REPORT_NAMES = [
     "cohort-progress", "participant-activity", "session", "sessions", "program", "group-sessions",

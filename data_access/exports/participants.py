@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from data_access.exports.csv_format import csv_chunks, date, pct
+from data_access.exports.options import one_session
 from data_access.queries import participants as q
 
 COHORT_PROGRESS_HEADER = ["First name", "Last name", "Email", "Topics due", "Topics completed", "Progress (%)",
@@ -28,13 +29,6 @@ def participant_activity(conn, scope, now, tz: str, session_id: str, buckets: li
     return csv_chunks(ACTIVITY_HEADER, (
         [r["first_name"], r["last_name"], r["email"], date(r["last_login_at"], tz), _days(r["days_since"]),
          pct(r["progress_pct"])] for r in rows))
-
-
-def one_session(options) -> str:
-    sessions = [s for s in (options.session or []) if s]
-    if len(sessions) != 1:
-        raise ValueError("--session ID is required: the program session (cohort) to export")
-    return sessions[0]
 
 
 def _cohort_progress_report(conn, scope, now, settings, options):
