@@ -1,0 +1,84 @@
+"""Program sessions in a real browser (headless Chromium): the sessions table opens a session; clicking a
+level band lists exactly its learners; a learner row opens their blocks; the session CSV downloaded by
+the button is the `learnpulse export session` file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from data_access.queries import sessions as q
+from data_access.scope import Scope
+from tests.test_browser import NOW, browser, server  # noqa: F401 - shared module fixtures
+
+pytestmark = pytest.mark.browser
+OWNER = Scope.owner()
+
+
+def _busiest_session(engine) -> tuple[str, int, list[str]]:
+    """The session with the most attendees, its fullest level band and that band's learners."""
+    with engine.connect() as conn:
+        best = max(q.sessions_table(conn, OWNER, NOW), key=lambda r: (r["registered"], r["session_id"]))
+        g = q.general(conn, OWNER, NOW, best["session_id"])
+        band = max(range(5), key=lambda i: g["levels"][i]["learners"])
+        rows = q.individual_page(conn, OWNER, NOW, best["session_id"], band=band, end=1000)["rows"]
+    return best["session_id"], band, [f"{r['first_name']} {r['last_name']}" for r in rows]
+
+
+def test_sessions_table_opens_a_session(server, browser):  # noqa: F811
+    page = browser.new_page()
+    page.goto(server + "/sessions", wait_until="networkidle")
+    page.wait_for_selector("#sessions-grid .ag-row")
+    page.locator("label", has_text="All").click()
+    with server.engine.connect() as conn:
+        total = len(q.sessions_table(conn, OWNER, NOW))
+    page.locator("#sessions-count").filter(has_text=f"{total:,} sessions").wait_for()
+    link = page.locator('#sessions-grid [col-id="name_link"] a').first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_selector("h2.lp-title")
+    assert page.locator("h2.lp-title").inner_text() == name
+    page.close()
+
+
+def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):  # noqa: F811
+    session, band, expected = _busiest_session(server.engine)
+    assert expected, "the demo's busiest session has scored attendees"
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/sessions/{session}", wait_until="networkidle")
+    page.wait_for_selector("#session-levels-chart g.point path", state="attached")
+    page.locator("#session-levels-chart g.point path").nth(band).click(force=True)
+    page.locator("#session-people-title").filter(has_text=q.LEVEL_BANDS[band]).wait_for()
+    names = ("Array.from(document.querySelectorAll('#session-people-grid .ag-center-cols-container .ag-row'))"
+             ".map(r => r.querySelector('[col-id=\"first_name\"]').innerText + ' ' + "
+             "r.querySelector('[col-id=\"last_name\"]').innerText)")
+    summary = page.locator("#session-people-grid .ag-paging-row-summary-panel")
+    summary.filter(has_text=f"of {len(expected):,}").wait_for()  # the grid's count of all rows
+    page.wait_for_function(f"{names}.filter(n => n.trim()).length > 0")
+    shown = [n for n in page.evaluate(names) if n.strip()]
+    assert set(shown) <= set(expected)
+
+    # a learner opens their results per block
+    page.locator('#session-people-grid .ag-center-cols-container [col-id="last_name"]').first.click()
+    page.locator(".modal-title").filter(has_text="results per block").wait_for()
+    with server.engine.connect() as conn:
+        n_blocks = len(q.session_info(conn, OWNER, NOW, session)["blocks"])
+    assert page.locator(".modal-body tbody tr").count() == n_blocks
+    page.keyboard.press("Escape")
+
+    # Download -> Now is the command's file, byte for byte
+    with page.expect_download() as download:
+        page.locator("#session-download").click()
+    out = tmp_path / "cli.csv"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "session", "--session", session,
+                           "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert download.value.path().read_bytes() == out.read_bytes()
+    assert errors == []
+    context.close()
