@@ -7,18 +7,19 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 BOM = "\ufeff"
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS = frozenset("=+-@\t\r")
 
 
 def guard(value) -> str:
     """Text of one cell, with a leading quote when a spreadsheet would read it as a formula."""
     if value is None:
         return ""
-    text = str(value)
-    if text.startswith(_DANGEROUS):
+    text = value if type(value) is str else str(value)
+    if text and text[0] in _DANGEROUS:
         return "'" + text
     return text
 
@@ -31,10 +32,16 @@ def pct(value) -> str:
     return f"{rounded:.1f}".rstrip("0").rstrip(".") if rounded % 1 else str(int(rounded))
 
 
+@lru_cache(maxsize=32)
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
 def date(epoch: int | None, tz: str = "UTC") -> str:
     if epoch is None:
         return ""
-    return datetime.fromtimestamp(int(epoch), UTC).astimezone(ZoneInfo(tz)).strftime("%Y/%m/%d %H:%M")
+    d = datetime.fromtimestamp(int(epoch), _zone(tz))
+    return f"{d.year:04d}/{d.month:02d}/{d.day:02d} {d.hour:02d}:{d.minute:02d}"
 
 
 def iso(epoch: int | None) -> str:
@@ -43,15 +50,16 @@ def iso(epoch: int | None) -> str:
     return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def csv_chunks(header: list[str], rows: Iterable[Iterable], batch: int = 2000) -> Iterator[str]:
-    """Yield the CSV as text chunks: BOM + header first, then `batch` rows at a time."""
+def csv_chunks(header: list[str], rows: Iterable[Iterable], batch: int = 500, guarded: bool = False) -> Iterator[str]:
+    """Yield the CSV as text chunks: BOM + header first, then `batch` rows at a time. With guarded=True the
+    rows' cells are already text passed through guard() (writers with many constant cells do that)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow([guard(h) for h in header])
     count = 0
     for row in rows:
-        writer.writerow([guard(v) for v in row])
+        writer.writerow(row if guarded else [guard(v) for v in row])
         count += 1
         if count % batch == 0:
             yield buffer.getvalue()

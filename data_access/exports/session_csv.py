@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from data_access import schema
-from data_access.exports.csv_format import csv_chunks, date, pct
+from data_access.exports.csv_format import csv_chunks, date, guard, pct
 from data_access.exports.options import one_session
 from data_access.queries import session_export as q
 from data_access.scope import visible_sessions
@@ -31,7 +31,7 @@ def header(plan: dict) -> list[str]:
     return cols
 
 
-def _x(flag) -> str:
+def _x(flag) -> str:  # the "x" flag columns
     return "x" if flag else ""
 
 
@@ -42,6 +42,7 @@ def _num(value) -> str:
 
 
 def _line(r: dict, plan: dict, tz: str) -> list:
+    """One learner's cells, guarded (csv_chunks(guarded=True)): group flags are only "x" or ""."""
     s = r["session"]
     row = [r["last_name"], r["first_name"], r["email"]]
     row += [r["fields"].get(f, "") for f in plan["fields"]]
@@ -51,35 +52,47 @@ def _line(r: dict, plan: dict, tz: str) -> list:
             date(r["end_at"], tz), _x(r["verified"]), str(int(r["time_spent_s"] or 0)),
             _num(s["expected_duration_min"]), (s["tags"] or "").replace("|", ", "), s["program_description"] or "",
             s["description"] or ""]
-    row += [_x(g["group_id"] in r["groups"]) for g in plan["groups"]]
+    row = [guard(v) for v in row]
+    flags = [""] * len(plan["groups"])
+    for gid in r["groups"]:
+        i = plan["group_index"].get(gid)
+        if i is not None:
+            flags[i] = "x"
+    row += flags
+    tail = []
     blocks = plan["blocks"][s["session_id"]]
     for i in range(plan["n_blocks"]):
         if i < len(blocks):
             score, time_s = r["blocks"][i] or (None, None)
-            row += [blocks[i]["title"], pct(score), _num(time_s)]
+            tail += [blocks[i]["title"], pct(score), _num(time_s)]
         else:
-            row += ["", "", ""]
+            tail += ["", "", ""]
     slots = plan["slots"][s["session_id"]]
     for i in range(plan["n_slots"]):
         if i < len(slots):
             slot = slots[i]
-            row += [slot["block_title"], slot["title"] or "", pct(r["attendance"][i]), _num(slot["duration_hours"]),
-                    date(slot["start_at"], tz), date(slot["end_at"], tz)]
+            tail += [slot["block_title"], slot["title"] or "", pct(r["attendance"][i]), slot["duration"],
+                     slot["start"], slot["end"]]
         else:
-            row += [""] * len(SLOT_COLUMNS)
-    return row
+            tail += [""] * len(SLOT_COLUMNS)
+    return row + [guard(v) for v in tail]
 
 
 def session_csv(conn, scope, now, tz: str, session_ids: list[str]) -> Iterator[str]:
     """The CSV as text chunks; the plan (and any unknown session) is resolved before the first chunk."""
     plan = q.plan(conn, scope, now, session_ids)
+    plan["group_index"] = {g["group_id"]: i for i, g in enumerate(plan["groups"])}
+    for slots in plan["slots"].values():  # the same on every line: formatted once
+        for slot in slots:
+            slot.update(duration=_num(slot["duration_hours"]), start=date(slot["start_at"], tz),
+                        end=date(slot["end_at"], tz))
 
     def rows():
         for sid in session_ids:
             for r in q.learners(conn, scope, sid, plan):
                 yield _line(r, plan, tz)
 
-    return csv_chunks(header(plan), rows())
+    return csv_chunks(header(plan), rows(), guarded=True)
 
 
 def program_sessions(conn, scope, program_id: str) -> list[str]:
