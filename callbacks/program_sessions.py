@@ -4,28 +4,42 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, Patch
+from dash import Input, Output, Patch, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, downloads, services
 from dashboard.ids import Sessions as ID
+from dashboard.ids import SessionsCollab as CID
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable
+from layouts.program_sessions import PATH as SESSIONS_PATH
 
 log = logging.getLogger(__name__)
 
 
 def session_href(session_id: str) -> str:
-    return f"/sessions/{session_id}"
+    return f"{SESSIONS_PATH}/{session_id}"
+
+
+def program_href(program_id: str) -> str:
+    return f"{SESSIONS_PATH}/program/{program_id}"
+
+
+def _md(text: str) -> str:
+    """Markdown link text: escape what would break the link."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def grid_rows(rows: list[dict], tz: str) -> list[dict]:
-    def md(text: str) -> str:  # markdown link text: escape what would break it
-        return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-
-    return [{**r, "name_link": f"[{md(r['name'])}]({session_href(r['session_id'])})",
-             "start": date(r["start_at"], tz), "end": date(r["end_at"], tz)} for r in rows]
+    out = []
+    for r in rows:
+        row = {**r, "name_link": f"[{_md(r['name'])}]({session_href(r['session_id'])})",
+               "start": date(r["start_at"], tz), "end": date(r["end_at"], tz)}
+        if "program" in r:
+            row["program_link"] = f"[{_md(r['program'])}]({program_href(r['program_id'])})"
+        out.append(row)
+    return out
 
 
 def register(app) -> None:
@@ -46,3 +60,15 @@ def register(app) -> None:
         patch = Patch()
         patch["quickFilterText"] = text or ""
         return patch
+
+    @app.callback(Output(CID.GRID, "rowData"), Input(CID.TABS, "active_tab"), prevent_initial_call=True)
+    def collaboration(tab):
+        if tab != "collab":
+            return no_update
+        svc = services.current()
+        try:
+            rows = svc.queries.run(q.collaboration, auth.viewer_scope(), svc.now())
+        except SQLAlchemyError:
+            log.exception("sessions: collaboration")
+            return []
+        return grid_rows(rows, svc.settings.timezone)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 # built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
-PAGES = ["overview", "participants", "program_sessions", "session"]
+PAGES = ["overview", "participants", "program_sessions", "session", "program"]
 
 
 def cache_config(settings: Settings) -> dict:

@@ -59,6 +59,21 @@ class Sessions:
     MESSAGE = cid(PAGE, "message")
 
 
+class SessionsCollab:
+    PAGE = "sessions-collab"
+    TABS = cid(PAGE, "tabs")
+    GRID = cid(PAGE, "grid")
+    DOWNLOAD = cid(PAGE, "download")
+
+
+class Program:
+    PAGE = "program"
+    ID = cid(PAGE, "id")
+    HEADER = cid(PAGE, "header")
+    KPIS = cid(PAGE, "kpis")
+    GRID = cid(PAGE, "grid")
+
+
 class Session:
     PAGE = "session"
     ID = cid(PAGE, "id")  # store: the session id of the page

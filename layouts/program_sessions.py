@@ -8,7 +8,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import downloads
 from dashboard.ids import Sessions as ID
+from dashboard.ids import SessionsCollab as CID
 from data_access.queries import sessions as q
 from layouts.common import NAV, page_header
 
@@ -17,7 +19,9 @@ STATUSES = [{"label": "In progress", "value": q.IN_PROGRESS}, {"label": "Finishe
             {"label": "All", "value": q.ALL}]
 _NUM = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 150}
 COLUMNS = [
-    {"field": "program", "headerName": "Program template", "sort": "asc", "sortIndex": 0, "minWidth": 180},
+    {"field": "program_link", "headerName": "Program template", "sort": "asc", "sortIndex": 0, "minWidth": 180,
+     "cellRenderer": "markdown", "getQuickFilterText": {"function": "params.data.program"},
+     "comparator": {"function": "(a, b, na, nb) => na.data.program.localeCompare(nb.data.program)"}},
     {"field": "name_link", "headerName": "Session", "cellRenderer": "markdown", "flex": 2, "minWidth": 260,
      "filter": "agTextColumnFilter", "getQuickFilterText": {"function": "params.data.name"}},
     {"field": "session_id", "headerName": "ID", "maxWidth": 120},
@@ -30,6 +34,17 @@ COLUMNS = [
 ]
 
 
+COLLAB_COLUMNS = [
+    {"field": "name_link", "headerName": "Session", "cellRenderer": "markdown", "flex": 2, "minWidth": 260,
+     "filter": "agTextColumnFilter"},
+    {"field": "start", "headerName": "Start", "sort": "desc", "minWidth": 150},
+    {"field": "end", "headerName": "End", "minWidth": 150},
+    {"field": "publications", "headerName": "Publications", **_NUM},
+    {"field": "comments", "headerName": "Comments", **_NUM},
+    {"field": "reactions", "headerName": "Reactions", **_NUM},
+]
+
+
 def register(app) -> None:
     dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Program sessions", nav_order=ORDER,
                        layout=layout)
@@ -37,8 +52,7 @@ def register(app) -> None:
 
 def layout(status: str | None = None, **_query):
     chosen = status if status in {s["value"] for s in STATUSES} else q.IN_PROGRESS
-    return html.Div([
-        page_header(NAME, "Every session with its registrations and completions. Open one for its statistics."),
+    sessions_tab = html.Div([
         dbc.Row([
             dbc.Col(dbc.RadioItems(id=ID.STATUS, options=STATUSES, value=chosen, inline=True,
                                    className="btn-group lp-segmented", inputClassName="btn-check",
@@ -59,4 +73,25 @@ def layout(status: str | None = None, **_query):
                                                 "enableCellTextSelection": True, "domLayout": "autoHeight"},
                                getRowId="params.data.session_id", style={"height": None}),
                     type="dot", delay_show=300),
+    ], className="pt-3")
+    collab_tab = html.Div([
+        dbc.Row([
+            dbc.Col(html.Span("Publications in each session's messages, comments in its courses' forums and "
+                              "replies, reactions on its courses' activities.", className="lp-hint"),
+                    className="align-self-center"),
+            dbc.Col(html.A("Download", id=CID.DOWNLOAD, className="btn btn-outline-primary btn-sm",
+                           href=downloads.url("session-collab")), md="auto"),
+        ], className="mb-2"),
+        dag.AgGrid(id=CID.GRID, columnDefs=COLLAB_COLUMNS, rowData=[],
+                   defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 100},
+                   dashGridOptions={"pagination": True, "paginationPageSize": 50,
+                                    "paginationPageSizeSelector": False, "domLayout": "autoHeight"},
+                   getRowId="params.data.session_id", style={"height": None}),
+    ], className="pt-3")
+    return html.Div([
+        page_header(NAME, "Every session with its registrations and completions. Open one for its statistics, "
+                          "or a program template for all its sessions."),
+        dbc.Tabs([dbc.Tab(sessions_tab, label="Sessions", tab_id="sessions"),
+                  dbc.Tab(collab_tab, label="Collaborative activity", tab_id="collab")],
+                 id=CID.TABS, active_tab="sessions"),
     ])

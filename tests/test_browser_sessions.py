@@ -82,3 +82,21 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):  
     assert download.value.path().read_bytes() == out.read_bytes()
     assert errors == []
     context.close()
+
+
+def test_program_template_and_collaboration_tab(server, browser):  # noqa: F811
+    with server.engine.connect() as conn:
+        program = q.sessions_table(conn, OWNER, NOW)[0]["program_id"]
+        expected = q.program_overview(conn, OWNER, NOW, program)
+        collab = q.collaboration(conn, OWNER, NOW)
+    page = browser.new_page()
+    page.goto(f"{server}/sessions/program/{program}", wait_until="networkidle")
+    page.locator("h2.lp-title").filter(has_text=expected["name"]).wait_for()
+    page.wait_for_selector("#program-grid .ag-row")
+    assert page.locator("#program-grid .ag-center-cols-container .ag-row").count() == len(expected["sessions"])
+    page.goto(f"{server}/sessions", wait_until="networkidle")
+    page.get_by_role("tab", name="Collaborative activity").click()
+    page.wait_for_selector("#sessions-collab-grid .ag-row")
+    summary = page.locator("#sessions-collab-grid .ag-paging-row-summary-panel")
+    summary.filter(has_text=f"of {len(collab):,}").wait_for()
+    page.close()

@@ -187,7 +187,8 @@ def test_downloads_stream_the_cli_bytes(tmp_path, now):
     for report, query, args in (
             ("session", "session=s1", ["--session", "s1"]),
             ("sessions", "status=in-progress", ["--status", "in-progress"]),
-            ("program", "program=p1", ["--program", "p1"])):
+            ("program", "program=p1", ["--program", "p1"]),
+            ("session-collab", "", [])):
         response = client.get(f"/download/{report}.csv?{query}")
         assert response.status_code == 200, response.data
         assert response.is_streamed
@@ -197,5 +198,24 @@ def test_downloads_stream_the_cli_bytes(tmp_path, now):
         assert done.returncode == 0, done.stderr
         assert out.read_bytes() == response.data, report
     assert client.get("/download/session.csv?session=s1").data.decode("utf-8") == SESSION_S1
+    assert client.get("/download/session-collab.csv").data.decode("utf-8") == (
+        "\ufeffName,Start,End,Publications,Comments,Reactions,Program template ID\r\n"
+        "Onboarding September,2026/09/01 00:00,2026/10/01 00:00,0,0,0,p1\r\n"
+        "Onboarding June,2026/06/01 00:00,2026/07/01 00:00,1,2,1,p1\r\n")
     assert client.get("/download/program.csv?program=nope").status_code == 404
     assert client.get("/download/sessions.csv?status=soon").status_code == 400
+
+
+def test_collaboration_per_session_and_program_overview(loaded, now):
+    with loaded.connect() as conn:
+        collab = {r["session_id"]: r for r in q.collaboration(conn, OWNER, now)}
+        program = q.program_overview(conn, OWNER, now, "p1")
+        with pytest.raises(LookupError):
+            q.program_overview(conn, OWNER, now, "nope")
+    # s1: po1 (top-level, session s1) = 1 publication; comments = po2 (reply in s1) + po3 (forum of c1);
+    # reactions on activities of c1 = u3's like on a1 (u4's like is on a post)
+    assert (collab["s1"]["publications"], collab["s1"]["comments"], collab["s1"]["reactions"]) == (1, 2, 1)
+    assert (collab["s2"]["publications"], collab["s2"]["comments"], collab["s2"]["reactions"]) == (0, 0, 0)
+    assert [s["session_id"] for s in program["sessions"]] == ["s2", "s1"]
+    assert (program["registrations"], program["attendees"], program["completed"]) == (3, 2, 1)
+    assert program["average_score"] == pytest.approx(57.5)

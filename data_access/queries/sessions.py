@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 
 from data_access import grid_filters, schema
-from data_access.scope import Scope, session_users_condition, visible_sessions
+from data_access.scope import Scope, session_users_condition, visible_sessions, visible_users
 
 IN_PROGRESS, FINISHED, ALL = "in-progress", "finished", "all"
 LEVEL_BANDS = ["0–20", "20–40", "40–60", "60–80", "80–100"]
@@ -280,3 +280,57 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
         "score": None if r["score_pct"] is None else float(r["score_pct"]),
         "time_spent_s": None if r["time_spent_s"] is None else int(r["time_spent_s"]),
         "attempts": int(r["attempts"])} for r in rows]}
+
+
+def collaboration(conn, scope: Scope, now: datetime) -> list[dict]:
+    """Collaborative activity per session: publications (top-level posts in the session's messages),
+    comments (posts in the forums of the session's courses + replies in its messages), reactions (on the
+    activities of its courses). Course forums belong to the course, so sessions sharing a course share
+    those counts. Counted per course first, then summed per session."""
+    s, b, po, r, a = schema.sessions, schema.blocks, schema.posts, schema.reactions, schema.activities
+    mine = visible_users(scope, po.c.user_id)
+    session_posts = (select(po.c.context_id.label("session_id"),
+                            func.sum(case((po.c.parent_id.is_(None), 1), else_=0)).label("publications"),
+                            func.sum(case((po.c.parent_id.is_not(None), 1), else_=0)).label("replies"))
+                     .where(po.c.space == "session", mine).group_by(po.c.context_id)).subquery()
+    course_posts = (select(po.c.context_id.label("course_id"), func.count().label("n"))
+                    .where(po.c.space == "course", mine).group_by(po.c.context_id)).subquery()
+    course_reactions = (select(a.c.course_id, func.count().label("n"))
+                        .join(r, r.c.activity_id == a.c.activity_id)
+                        .where(visible_users(scope, r.c.user_id)).group_by(a.c.course_id)).subquery()
+    pairs = select(b.c.session_id, b.c.course_id).where(b.c.course_id.is_not(None)).distinct().subquery()
+    per_course = (select(pairs.c.session_id,
+                         func.sum(func.coalesce(course_posts.c.n, 0)).label("comments"),
+                         func.sum(func.coalesce(course_reactions.c.n, 0)).label("reactions"))
+                  .select_from(pairs)
+                  .outerjoin(course_posts, course_posts.c.course_id == pairs.c.course_id)
+                  .outerjoin(course_reactions, course_reactions.c.course_id == pairs.c.course_id)
+                  .group_by(pairs.c.session_id)).subquery()
+    rows = conn.execute(
+        select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at, s.c.end_at,
+               func.coalesce(session_posts.c.publications, 0), func.coalesce(session_posts.c.replies, 0),
+               func.coalesce(per_course.c.comments, 0), func.coalesce(per_course.c.reactions, 0))
+        .outerjoin(session_posts, session_posts.c.session_id == s.c.session_id)
+        .outerjoin(per_course, per_course.c.session_id == s.c.session_id)
+        .where(visible_sessions(scope, s))
+        .order_by(s.c.start_at.desc(), s.c.name, s.c.session_id)).all()
+    return [{"session_id": x[0], "name": x[1], "program_id": x[2], "start_at": x[3], "end_at": x[4],
+             "publications": int(x[5]), "comments": int(x[6]) + int(x[7]), "reactions": int(x[8])} for x in rows]
+
+
+def program_overview(conn, scope: Scope, now: datetime, program_id: str) -> dict:
+    """A program template's results: its sessions (as in the sessions table) and the totals over them."""
+    p, su, s = schema.programs, schema.session_users, schema.sessions
+    row = conn.execute(select(p.c.program_id, p.c.name, p.c.kind, p.c.description)
+                       .where(p.c.program_id == program_id)).mappings().first()
+    if row is None:
+        raise LookupError(f"no program template {program_id!r}")
+    sessions = [r for r in sessions_table(conn, scope, now) if r["program_id"] == program_id]
+    ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_sessions(scope, s))
+    complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
+    t = conn.execute(select(func.sum(su.c.registered), func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
+                            func.avg(case((su.c.started == 1, su.c.score_pct))))
+                     .where(su.c.session_id.in_(ids), session_users_condition(scope, su.c.session_id, su.c.user_id))
+                     ).one()
+    return {**dict(row), "sessions": sessions, "registrations": int(t[0] or 0), "attendees": int(t[1] or 0),
+            "completed": int(t[2] or 0), "average_score": None if t[3] is None else float(t[3])}

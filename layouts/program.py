@@ -1,0 +1,41 @@
+"""A program template's results and statistics (/sessions/program/<id>): its sessions together, with the
+Session CSV over all of them."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import downloads
+from dashboard.ids import Program as ID
+from layouts.common import NAV, page_header
+from layouts.program_sessions import COLUMNS as SESSION_COLUMNS
+
+SESSIONS_PATH = NAV["program_sessions"][0]
+COLUMNS = [c for c in SESSION_COLUMNS if c["field"] != "program_link"]
+
+
+def register(app) -> None:
+    dash.register_page(__name__, path_template=f"{SESSIONS_PATH}/program/<program_id>", name="Program template",
+                       title="LearnPulse — Program template", layout=layout)
+
+
+def layout(program_id: str | None = None, **_query):
+    download = html.A("Download", className="btn btn-primary", href=downloads.url("program", program=program_id),
+                      title="Session CSV over every session of this program template")
+    return html.Div([
+        dcc.Store(id=ID.ID, data=program_id),
+        dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back"),
+        dbc.Row([dbc.Col(html.Div(id=ID.HEADER, children=page_header("Program template")), md=True),
+                 dbc.Col(download, md="auto", className="align-self-center mb-3")]),
+        dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
+        dbc.Card([dbc.CardHeader(html.H5("Sessions of this template", className="mb-0")), dbc.CardBody(
+            dag.AgGrid(id=ID.GRID, columnDefs=COLUMNS, rowData=[],
+                       defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1,
+                                      "minWidth": 100},
+                       dashGridOptions={"pagination": True, "paginationPageSize": 50,
+                                        "paginationPageSizeSelector": False, "domLayout": "autoHeight"},
+                       getRowId="params.data.session_id", style={"height": None}))], className="mb-4"),
+    ])
