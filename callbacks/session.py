@@ -97,7 +97,7 @@ def group_rows(rows: list[dict]) -> list[dict]:
 
 def people_rows(rows: list[dict], tz: str) -> list[dict]:
     return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
-             "registered": r["registered"], "progress": round(r["progress"], 1),
+             "unassigned": r["unassigned"], "progress": round(r["progress"], 1),
              "score": None if r["score"] is None else round(r["score"], 1),
              "time_spent": duration(r["time_spent_s"]) if r["time_spent_s"] else "-",
              "last_activity": date(r["last_activity_at"], tz)} for r in rows]

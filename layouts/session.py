@@ -50,7 +50,7 @@ BLOCK_COLUMNS = [
     {"field": "attempts", "headerName": "Attempts", **_NUMBER},
 ]
 PAGE_SIZE = 100
-GREYED = {"lp-greyed": "!params.data || !params.data.registered"}
+GREYED = {"lp-greyed": "params.data && params.data.unassigned"}  # unassigned learners are shown greyed
 
 
 def register(app) -> None:
@@ -69,7 +69,8 @@ def _infinite_grid(ident: str, columns: list[dict], height: str = "480px") -> da
                       dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
                                        "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
                                        "maxBlocksInCache": 20, "rowBuffer": 0},
-                      rowClassRules=GREYED, getRowId="params.data.user_id", style={"height": height})
+                      rowClassRules=GREYED if ident == ID.PEOPLE_GRID else None, getRowId="params.data.user_id",
+                      style={"height": height})
 
 
 def block_options(blocks: list[dict]) -> list[dict]:

@@ -166,7 +166,8 @@ def test_failed_assessment_and_partial_attendance(engine, tmp_path):
     assert (k2["p04"]["status"], k2["p04"]["score"]) == ("Failed", 40.0)  # below the pass mark of 60
     assert (k2["p00"]["status"], k2["p00"]["score"]) == ("Completed", 80.0)
     assert [k3[u]["status"] for u in ("p00", "p03", "p08")] == ["Completed", "Completed", "Not started"]  # 100/50/0
-    assert people["pun"]["registered"] is False and people["pwl"]["registered"] is False  # shown greyed
+    assert people["pun"]["unassigned"] is True and people["pun"]["registered"] is False  # shown greyed
+    assert people["pwl"]["unassigned"] is False and people["pwl"]["waiting_list"] is True
     assert people["p00"]["progress"] == pytest.approx(60.0)  # k1, k2, k3 of 5 blocks
 
 
@@ -219,3 +220,25 @@ def test_collaboration_per_session_and_program_overview(loaded, now):
     assert [s["session_id"] for s in program["sessions"]] == ["s2", "s1"]
     assert (program["registrations"], program["attendees"], program["completed"]) == (3, 2, 1)
     assert program["average_score"] == pytest.approx(57.5)
+
+
+def test_verified_needs_every_pass_mark_and_catalog_counts_as_open(engine, tmp_path, now):
+    """u3 completes every block but fails the assessment (50 < 60): progress 100, not verified; u4 registered
+    from the catalog is an open registration."""
+    from data_access.exports.session_csv import session_csv
+    from data_access.importer import import_bundle
+    from tests import fixture_bundle as fb
+
+    overrides = {**fb.replace_line("assessment_results.csv", "u3,b2,70,true", "u3,b2,50,false"),
+                 **fb.replace_line("enrollments.csv", "s1,u4,registered,assigned", "s1,u4,registered,catalog")}
+    import_bundle(engine, fb.write(tmp_path / "b", overrides))
+    with engine.connect() as conn:
+        g = q.general(conn, OWNER, now, "s1")
+        people = {r["user_id"]: r for r in q.individual_page(conn, OWNER, now, "s1")["rows"]}
+        lines = "".join(session_csv(conn, OWNER, now, "UTC", ["s1"])).splitlines()
+    assert g["open_registrations"] == 1 and g["completed"] == 1
+    assert people["u3"]["progress"] == 100.0 and people["u3"]["score"] == pytest.approx(65.0)  # mean(80, 50)
+    header = lines[0].lstrip("\ufeff").split(",")
+    lea = next(line for line in lines if line.startswith("Learner,Lea"))
+    assert lea.split(",")[header.index("Verified program")] == ""
+    assert lea.split(",")[header.index("Progress")] == "100"

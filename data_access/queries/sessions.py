@@ -168,10 +168,12 @@ def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list
 
 def _individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None,
                        user_id: str | None = None):
-    su, u = schema.session_users, schema.users
+    su, u, e = schema.session_users, schema.users, schema.enrollments
     stmt = (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.deleted_at, su.c.registered,
-                   su.c.progress_pct, su.c.score_pct, su.c.time_spent_s, su.c.last_activity_at, su.c.started)
+                   e.c.status, e.c.unassigned_at, su.c.progress_pct, su.c.score_pct, su.c.time_spent_s,
+                   su.c.last_activity_at, su.c.started)
             .join(u, u.c.user_id == su.c.user_id)
+            .join(e, and_(e.c.session_id == su.c.session_id, e.c.user_id == su.c.user_id))
             .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
     if group_id:
         m = schema.memberships
@@ -209,6 +211,7 @@ def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_mod
     return {"total": total, "rows": [{
         "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
         "registered": bool(r["registered"]), "deleted": r["deleted_at"] is not None,
+        "unassigned": r["unassigned_at"] is not None, "waiting_list": r["status"] == "waiting_list",
         "progress": float(r["progress_pct"]), "score": None if r["score_pct"] is None else float(r["score_pct"]),
         "time_spent_s": int(r["time_spent_s"] or 0), "last_activity_at": r["last_activity_at"],
     } for r in rows]}
