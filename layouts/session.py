@@ -126,10 +126,9 @@ def layout(session_id: str | None = None, **_query):
             html.Div("Click a group to list its learners below.", className="lp-hint mb-2"),
             dag.AgGrid(id=ID.GROUPS_GRID, columnDefs=GROUP_COLUMNS, rowData=[],
                        defaultColDef={"sortable": True, "resizable": True, "flex": 1},
-                       dashGridOptions={"domLayout": "autoHeight", "rowSelection": {"mode": "singleRow",
-                                                                                     "checkboxes": False,
-                                                                                     "enableClickSelection": True}},
-                       getRowId="params.data.group_id", style={"height": None}),
+                       dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                                         "enableClickSelection": True}},
+                       getRowId="params.data.group_id", style={"height": "360px"}),
         ], ident=f"{ID.PAGE}-groups-card"),
         _card("Individual results", [
             html.Div("Unassigned learners are greyed. Click a learner for their results per block.",

@@ -17,7 +17,7 @@ def main() -> None:
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(url, wait_until="networkidle")
-        page.wait_for_timeout(1500)
+        page.wait_for_timeout(int(sys.argv[4]) if len(sys.argv) > 4 else 1500)
         page.screenshot(path=out, full_page=True)
         browser.close()
     print("console errors:", errors or "none")
