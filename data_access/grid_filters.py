@@ -7,7 +7,7 @@ ValueError, so a filter is never silently ignored.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, not_, or_
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
 
 TEXT_OPTIONS = ["contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank"]
@@ -90,3 +90,19 @@ def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = froze
         low = col_id in nulls_low
         out.append(term.nulls_first() if (direction == "asc") == low else term.nulls_last())
     return out
+
+
+def fetch_page(conn, source, columns: dict, sort_model: list | None, filter_model: dict | None, start: int,
+               end: int, tiebreak: list, nulls_low: set[str] = frozenset()) -> tuple[list, int]:
+    """Rows start..end of the subquery `source` filtered and sorted as the grid asks (ties broken by
+    `tiebreak`), with how many rows match in all: one query with COUNT(*) OVER (), plus a count only when
+    the block is past the end."""
+    conditions = where(columns, filter_model)
+    start, end = max(0, int(start)), max(int(start), int(end))
+    stmt = (select(source, func.count().over().label("total")).where(*conditions)
+            .order_by(*order_by(columns, sort_model, nulls_low), *tiebreak)
+            .limit(end - start).offset(start))
+    rows = conn.execute(stmt).mappings().all()
+    if rows:
+        return rows, int(rows[0]["total"])
+    return rows, int(conn.execute(select(func.count()).select_from(source).where(*conditions)).scalar_one())

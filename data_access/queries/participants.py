@@ -155,16 +155,12 @@ def _grid_columns(q) -> dict:
             "progress": func.round(cast(q.c.progress_pct, Numeric), 1)}
 
 
-def _grid_select(conn, scope, now, session_id, buckets, sort_model, filter_model, pick=lambda q: (q,)):
-    """SELECT pick(q) over the buckets' participants q, filtered and ordered as the grid asks."""
+def _grid_source(conn, scope, now, session_id, buckets):
+    """The buckets' participants as a subquery, with the table's columns as SQL expressions."""
     _check_session(conn, scope, session_id)
-    q = _participants(scope, now, session_id, topics_due(conn, session_id, now)).subquery()
-    columns = _grid_columns(q)
-    stmt = select(*pick(q))
-    stmt = stmt.where(q.c.bucket.in_([recency.normalise_label(b) for b in buckets]),
-                      *grid_filters.where(columns, filter_model))
-    order = grid_filters.order_by(columns, sort_model, GRID_SORT_NULLS_LOW)
-    return stmt.order_by(*order, q.c.last_name, q.c.first_name, q.c.email, q.c.user_id)
+    p = _participants(scope, now, session_id, topics_due(conn, session_id, now)).subquery()
+    q = select(p).where(p.c.bucket.in_([recency.normalise_label(b) for b in buckets])).subquery()
+    return q, _grid_columns(q), [q.c.last_name, q.c.first_name, q.c.email, q.c.user_id]
 
 
 def participants_page(conn, scope: Scope, now: datetime, session_id: str, buckets: list[str],
@@ -172,26 +168,22 @@ def participants_page(conn, scope: Scope, now: datetime, session_id: str, bucket
                       start: int = 0, end: int = 100) -> dict:
     """One block of the table under the chart (AG Grid infinite row model): rows start..end of the given
     buckets' participants, sorted and filtered in SQL, and how many rows match in all."""
-    start, end = max(0, int(start)), max(int(start), int(end))
-    stmt = _grid_select(conn, scope, now, session_id, buckets, sort_model, filter_model,
-                        lambda q: (q, func.count().over().label("total")))
-    rows = conn.execute(stmt.limit(end - start).offset(start)).mappings().all()
-    if rows:
-        total = int(rows[0]["total"])
-    else:
-        total = conn.execute(select(func.count()).select_from(
-            _grid_select(conn, scope, now, session_id, buckets, None, filter_model).subquery())).scalar_one()
+    q, columns, tiebreak = _grid_source(conn, scope, now, session_id, buckets)
+    rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end, tiebreak,
+                                          GRID_SORT_NULLS_LOW)
     out = [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
             "email": r["email"], "last_login_at": r["last_login_at"],
             "days_since": None if r["days_since"] is None else int(r["days_since"]),
             "progress_pct": None if r["progress_pct"] is None else float(r["progress_pct"])} for r in rows]
-    return {"rows": out, "total": int(total)}
+    return {"rows": out, "total": total}
 
 
 def participant_emails(conn, scope: Scope, now: datetime, session_id: str, buckets: list[str],
                        sort_model: list | None = None, filter_model: dict | None = None) -> list[str]:
     """Emails of every row the table lists (same buckets, filters and order), for "Copy emails"."""
-    stmt = _grid_select(conn, scope, now, session_id, buckets, sort_model, filter_model, lambda q: (q.c.email,))
+    q, columns, tiebreak = _grid_source(conn, scope, now, session_id, buckets)
+    stmt = (select(q.c.email).where(*grid_filters.where(columns, filter_model))
+            .order_by(*grid_filters.order_by(columns, sort_model, GRID_SORT_NULLS_LOW), *tiebreak))
     return list(conn.execute(stmt).scalars())
 
 

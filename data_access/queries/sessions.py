@@ -200,14 +200,8 @@ def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_mod
     q = _individual_select(scope, session_id, group_id, band, user_id)
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "progress": q.c.progress_pct,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "last_activity": q.c.last_activity_at}
-    stmt = (select(q, func.count().over().label("total"))
-            .where(*grid_filters.where(columns, filter_model))
-            .order_by(*grid_filters.order_by(columns, sort_model, INDIVIDUAL_NULLS_LOW),
-                      q.c.last_name, q.c.first_name, q.c.user_id))
-    start, end = max(0, int(start)), max(int(start), int(end))
-    rows = conn.execute(stmt.limit(end - start).offset(start)).mappings().all()
-    total = int(rows[0]["total"]) if rows else conn.execute(
-        select(func.count()).select_from(q).where(*grid_filters.where(columns, filter_model))).scalar_one()
+    rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
+                                          [q.c.last_name, q.c.first_name, q.c.user_id], INDIVIDUAL_NULLS_LOW)
     return {"total": total, "rows": [{
         "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
         "registered": bool(r["registered"]), "deleted": r["deleted_at"] is not None,
@@ -269,14 +263,8 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
          ).subquery()
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "status": q.c.status,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "attempts": q.c.attempts}
-    where = grid_filters.where(columns, filter_model)
-    stmt = (select(q, func.count().over().label("total")).where(*where)
-            .order_by(*grid_filters.order_by(columns, sort_model, {"score", "time_spent"}),
-                      q.c.last_name, q.c.first_name, q.c.user_id))
-    start, end = max(0, int(start)), max(int(start), int(end))
-    rows = conn.execute(stmt.limit(end - start).offset(start)).mappings().all()
-    total = int(rows[0]["total"]) if rows else conn.execute(select(func.count()).select_from(q).where(*where)
-                                                             ).scalar_one()
+    rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
+                                          [q.c.last_name, q.c.first_name, q.c.user_id], {"score", "time_spent"})
     return {"total": total, "rows": [{
         "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
         "registered": bool(r["registered"]), "status": r["status"],
