@@ -129,20 +129,26 @@ def register(app) -> None:
     @app.callback(
         Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
         Output(ID.LEVELS_CHART, "figure"), Output(ID.GROUPS_GRID, "rowData"),
+        Output(ID.GROUPS_CARD, "style"), Output(ID.PEOPLE_CARD, "style"), Output(ID.NOT_STARTED, "style"),
         Input(ID.ID, "data"),
     )
     def load(session_id):
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
         try:
+            info = svc.queries.run(q.session_info, scope, now, session_id=session_id)
             g = svc.queries.run(q.general, scope, now, session_id=session_id)
             groups = svc.queries.run(q.results_by_group, scope, now, session_id=session_id)
         except (LookupError, SQLAlchemyError):
             log.exception("session: could not load %s", session_id)
             na = empty_figure("Not available")
-            return data_unavailable(), na, na, na, []
+            return data_unavailable(), na, na, na, [], None, None, {"display": "none"}
+        # the seed: these sections show once someone started, or when the session is over
+        shown = g["attendees"] > 0 or info["state"] == "finished"
+        visible, hidden = {}, {"display": "none"}
         return (kpi_cards(g), progress_figure(g["blocks"]), score_figure(g["blocks"]), levels_figure(g["levels"]),
-                group_rows(groups))
+                group_rows(groups), visible if shown else hidden, visible if shown else hidden,
+                hidden if shown else visible)
 
     @app.callback(
         Output(ID.PEOPLE_FILTER, "data"), Output(ID.PEOPLE_TITLE, "children"),

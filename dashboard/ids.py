@@ -81,6 +81,10 @@ class Session:
     PROGRESS_CHART = cid(PAGE, "progress-chart")
     SCORE_CHART = cid(PAGE, "score-chart")
     LEVELS_CHART = cid(PAGE, "levels-chart")
+    GROUPS_CARD = cid(PAGE, "groups-card")
+    PEOPLE_CARD = cid(PAGE, "people-card")
+    BLOCK_CARD = cid(PAGE, "block-card")
+    NOT_STARTED = cid(PAGE, "not-started")
     GROUPS_GRID = cid(PAGE, "groups-grid")
     PEOPLE_GRID = cid(PAGE, "people-grid")
     PEOPLE_FILTER = cid(PAGE, "people-filter")  # store: {"group": id, "band": n} narrowing Individual results

@@ -80,7 +80,7 @@ def block_options(blocks: list[dict]) -> list[dict]:
 def _card(title, body, right=None, ident=None):
     header = dbc.CardHeader(dbc.Row([dbc.Col(html.H5(title, className="mb-0"), className="align-self-center"),
                                      dbc.Col(right, width="auto") if right is not None else None], className="g-2"))
-    return dbc.Card([header, dbc.CardBody(body)], className="mb-4", id=ident or f"{ID.PAGE}-{title}")
+    return dbc.Card([header, dbc.CardBody(body)], className="mb-4", **({"id": ident} if ident else {}))
 
 
 def layout(session_id: str | None = None, **_query):
@@ -122,6 +122,9 @@ def layout(session_id: str | None = None, **_query):
             html.Div("Click a level band to list its learners, a block to see every learner's result on it.",
                      className="lp-hint"),
         ]),
+        dbc.Alert("Nobody has started this session yet: results by group and individual results appear once "
+                  "someone starts, or when the session is over.", id=ID.NOT_STARTED, color="secondary",
+                  style={"display": "none"}),
         _card("Results by group", [
             html.Div("Click a group to list its learners below.", className="lp-hint mb-2"),
             dag.AgGrid(id=ID.GROUPS_GRID, columnDefs=GROUP_COLUMNS, rowData=[],
@@ -129,20 +132,20 @@ def layout(session_id: str | None = None, **_query):
                        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                          "enableClickSelection": True}},
                        getRowId="params.data.group_id", style={"height": "360px"}),
-        ], ident=f"{ID.PAGE}-groups-card"),
+        ], ident=ID.GROUPS_CARD),
         _card("Individual results", [
             html.Div("Unassigned learners are greyed. Click a learner for their results per block.",
                      className="lp-hint mb-2"),
             _infinite_grid(ID.PEOPLE_GRID, PEOPLE_COLUMNS),
         ], right=html.Div([html.Span(id=ID.PEOPLE_TITLE, className="me-2 lp-filter-note"),
                            dbc.Button("Show everyone", id=ID.PEOPLE_CLEAR, color="link", size="sm")]),
-            ident=f"{ID.PAGE}-people-card"),
+            ident=ID.PEOPLE_CARD),
         _card("Detailed results", [
             dcc.Dropdown(id=ID.BLOCK, options=block_options(info["blocks"]), placeholder="This session has no block",
                          value=info["blocks"][0]["block_id"] if info["blocks"] else None, clearable=False,
                          className="mb-2"),
             _infinite_grid(ID.BLOCK_GRID, BLOCK_COLUMNS, "420px"),
-        ], ident=f"{ID.PAGE}-block-card"),
+        ], ident=ID.BLOCK_CARD),
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id=ID.LEARNER_TITLE)), dbc.ModalBody(id=ID.LEARNER_BODY)],
                   id=ID.LEARNER_MODAL, size="lg", is_open=False),
     ])
