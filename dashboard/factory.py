@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.server.config["SECRET_KEY"] = settings.secret_key
     cache = Cache(app.server, config=cache_config(settings))
-    queries = CachedQueries(engine, cache, settings.cache_timeout_s)
+    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0)
     app.server.extensions[EXTENSION] = Services(settings, engine, queries)
     downloads.register(app.server)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -24,28 +25,42 @@ log = logging.getLogger(__name__)
 
 
 class CachedQueries:
-    def __init__(self, engine: Engine, cache=None, timeout_s: int = 300):
+    def __init__(self, engine: Engine, cache=None, timeout_s: int = 300, version_ttl_s: float = 0.0):
         self.engine = engine
         self.cache = cache  # a flask_caching.Cache, or None for no caching (CLI)
         self.timeout_s = timeout_s
+        # the data version is re-read at most every version_ttl_s seconds (the app: 1 s, so a page of
+        # several cached queries costs no database round trip on a hit; an import shows within a second)
+        self.version_ttl_s = version_ttl_s
+        self._version: tuple[float, str] | None = None
 
     def key(self, fn, version: str, scope: Scope, now: datetime, kwargs: dict) -> str:
         raw = json.dumps([f"{fn.__module__}.{fn.__qualname__}", version, scope.cache_key(), now.isoformat(),
                           kwargs], sort_keys=True, default=str)
         return "lp:" + hashlib.sha1(raw.encode()).hexdigest()
 
-    def run(self, fn, scope: Scope, now: datetime, **kwargs):
+    def data_version(self) -> str:
+        known = self._version
+        if known is not None and time.monotonic() - known[0] < self.version_ttl_s:
+            return known[1]
         with self.engine.connect() as conn:
-            if self.cache is None:
+            version = db.data_version(conn)
+        self._version = (time.monotonic(), version)
+        return version
+
+    def run(self, fn, scope: Scope, now: datetime, **kwargs):
+        if self.cache is None:
+            with self.engine.connect() as conn:
                 return fn(conn, scope, now, **kwargs)
-            key = self.key(fn, db.data_version(conn), scope, now, kwargs)
-            try:
-                hit = self.cache.get(key)
-            except Exception:  # noqa: BLE001 - an outage must not break the page
-                log.warning("cache unavailable (get); running %s uncached", fn.__name__, exc_info=True)
-                hit = None
-            if hit is not None:
-                return hit
+        key = self.key(fn, self.data_version(), scope, now, kwargs)
+        try:
+            hit = self.cache.get(key)
+        except Exception:  # noqa: BLE001 - an outage must not break the page
+            log.warning("cache unavailable (get); running %s uncached", fn.__name__, exc_info=True)
+            hit = None
+        if hit is not None:
+            return hit
+        with self.engine.connect() as conn:
             result = fn(conn, scope, now, **kwargs)
         try:
             self.cache.set(key, result, timeout=self.timeout_s)

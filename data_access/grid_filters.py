@@ -106,3 +106,10 @@ def fetch_page(conn, source, columns: dict, sort_model: list | None, filter_mode
     if rows:
         return rows, int(rows[0]["total"])
     return rows, int(conn.execute(select(func.count()).select_from(source).where(*conditions)).scalar_one())
+
+
+def fenced(stmt):
+    """`stmt` as a subquery the planner computes on its own before sorting and paging it. OFFSET 0 keeps
+    PostgreSQL from merging it into the paged query, where it would otherwise sort every user of the
+    platform to stop after 100 rows (450 ms instead of 40 ms for a 10k-learner session); SQLite is unaffected."""
+    return stmt.offset(0).subquery()

@@ -91,3 +91,19 @@ def test_redis_cache(loaded, now):
     assert b.run(query, Scope.owner(), now)["value"] == 1
     assert len(calls) == 1
     cache.clear()
+
+
+def test_data_version_is_reread_after_its_ttl(loaded, now, monkeypatch):
+    """The app re-reads the data version at most once per version_ttl_s: no round trip per cached query."""
+    import time as clock
+
+    from data_access import importer
+
+    runner = CachedQueries(loaded, _simple_cache(), version_ttl_s=60)
+    first = runner.data_version()
+    with loaded.begin() as conn:
+        importer.bump_data_version(conn)
+    assert runner.data_version() == first  # within the TTL: the known version
+    later = clock.monotonic() + 61
+    monkeypatch.setattr("data_access.cache.time.monotonic", lambda: later)
+    assert runner.data_version() != first

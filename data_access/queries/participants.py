@@ -159,7 +159,7 @@ def _grid_source(conn, scope, now, session_id, buckets):
     """The buckets' participants as a subquery, with the table's columns as SQL expressions."""
     _check_session(conn, scope, session_id)
     p = _participants(scope, now, session_id, topics_due(conn, session_id, now)).subquery()
-    q = select(p).where(p.c.bucket.in_([recency.normalise_label(b) for b in buckets])).subquery()
+    q = grid_filters.fenced(select(p).where(p.c.bucket.in_([recency.normalise_label(b) for b in buckets])))
     return q, _grid_columns(q), [q.c.last_name, q.c.first_name, q.c.email, q.c.user_id]
 
 

@@ -185,7 +185,7 @@ def _individual_select(scope: Scope, session_id: str, group_id: str | None = Non
         lo = 20 * band
         hi_ok = su.c.score_pct <= 100 if band == 4 else su.c.score_pct < lo + 20
         stmt = stmt.where(su.c.started == 1, su.c.score_pct >= lo, hi_ok)
-    return stmt.subquery()
+    return grid_filters.fenced(stmt)
 
 
 INDIVIDUAL_NULLS_LOW = {"score", "last_activity"}
@@ -259,8 +259,8 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
                 br.c.score_pct, br.c.time_spent_s, func.coalesce(br.c.attempts, 0).label("attempts"))
          .select_from(su).join(u, u.c.user_id == su.c.user_id)
          .outerjoin(br, and_(br.c.block_id == block_id, br.c.user_id == su.c.user_id))
-         .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id))
-         ).subquery()
+         .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
+    q = grid_filters.fenced(q)
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "status": q.c.status,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "attempts": q.c.attempts}
     rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
