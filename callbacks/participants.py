@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.figures import TONES, empty_figure
 from callbacks.figures import layout as figure_layout
+from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, downloads, services
 from dashboard.ids import Participants as ID
 from data_access import recency
@@ -112,8 +113,8 @@ def register(app) -> None:
         scope, now = auth.viewer_scope(), svc.now()
         try:
             activity = svc.queries.run(q.activity, scope, now, session_id=session_id)
-            with svc.engine.connect() as conn:  # limits are read fresh: a colleague may just have changed them
-                limits = q.cohort_limits(conn, scope, now, session_id)
+            # read fresh, not cached: a colleague may just have changed them
+            limits = svc.queries.fresh(q.cohort_limits, scope, now, session_id=session_id)
         except LookupError as exc:
             return None, None, no_update, no_update, no_update, "#", dbc.Alert(str(exc), color="warning")
         except SQLAlchemyError:
@@ -137,8 +138,8 @@ def register(app) -> None:
             return no_update, html.Span(problem, className="text-danger"), True, True
         svc = services.current()
         try:
-            with svc.engine.begin() as conn:
-                saved = q.save_cohort_limits(conn, auth.viewer_scope(), svc.now(), session_id, green, yellow)
+            saved = svc.queries.write(q.save_cohort_limits, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                      green=green, yellow=yellow)
         except (LookupError, ValueError) as exc:
             return no_update, html.Span(str(exc), className="text-danger"), True, True
         except SQLAlchemyError:
@@ -193,19 +194,14 @@ def register(app) -> None:
     def grid_rows(request, selected, session_id):
         """One block of rows for the grid: sorted, filtered and paged in SQL."""
         if not request or not selected or not session_id:
-            return {"rowData": [], "rowCount": 0}
+            return EMPTY_ROWS
         svc = services.current()
         try:
             page = svc.queries.run(q.participants_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   buckets=selected, sort_model=request.get("sortModel") or [],
-                                   filter_model=request.get("filterModel") or {},
-                                   start=request.get("startRow", 0), end=request.get("endRow", 100))
-        except ValueError:  # a filter the grid should not have offered: show nothing rather than wrong rows
-            log.warning("participants: unsupported grid request %r", request, exc_info=True)
-            return {"rowData": [], "rowCount": 0}
-        except (LookupError, SQLAlchemyError):
-            log.exception("participants: could not list learners")
-            return {"rowData": [], "rowCount": 0}
+                                   buckets=selected, **grid_request(request))
+        except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
+            log.exception("participants: could not list learners for %r", request)
+            return EMPTY_ROWS
         return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
 
     @app.callback(
@@ -217,12 +213,12 @@ def register(app) -> None:
         """Every email the table lists (all pages, with its filters and order), for the clipboard."""
         if not selected or not session_id:
             return {"emails": [], "click": clicks}
-        request = request or {}
+        order = grid_request(request)
         svc = services.current()
         try:
             emails = svc.queries.run(q.participant_emails, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                     buckets=selected, sort_model=request.get("sortModel") or [],
-                                     filter_model=request.get("filterModel") or {})
+                                     buckets=selected, sort_model=order["sort_model"],
+                                     filter_model=order["filter_model"])
         except (ValueError, LookupError, SQLAlchemyError):
             log.exception("participants: could not read emails")
             return {"emails": [], "click": clicks, "failed": True}

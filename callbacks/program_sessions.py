@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -12,7 +13,7 @@ from dashboard.ids import Sessions as ID
 from dashboard.ids import SessionsCollab as CID
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
-from layouts.common import data_unavailable
+from layouts.common import data_unavailable, no_data_yet
 from layouts.program_sessions import PATH as SESSIONS_PATH
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,11 @@ def register(app) -> None:
             log.exception("sessions: database error")
             return [], None, None, data_unavailable()
         count = f"{len(rows):,} session{'s' if len(rows) != 1 else ''}"
-        return grid_rows(rows, svc.settings.timezone), count, downloads.url("sessions", status=status), None
+        message = None
+        if not rows:
+            message = no_data_yet() if status == q.ALL else dbc.Alert(
+                "No session matches this filter; choose All to see every session.", color="secondary")
+        return grid_rows(rows, svc.settings.timezone), count, downloads.url("sessions", status=status), message
 
     @app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)
     def search(text):

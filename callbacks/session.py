@@ -11,36 +11,25 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
+from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, services
 from dashboard.ids import Session as ID
-from data_access.exports.csv_format import date, pct
+from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
-from layouts.common import data_unavailable, kpi_card
+from layouts.common import data_unavailable, kpi_row
+from layouts.formats import duration, score_text
 
 log = logging.getLogger(__name__)
 BAR = "#4c6ef5"
 
 
-def duration(seconds) -> str:
-    """Screen format of metrics.md: 1h 05m ('-' when unknown)."""
-    if seconds is None:
-        return "-"
-    minutes = int(round(float(seconds) / 60))
-    return f"{minutes // 60}h {minutes % 60:02d}m"
-
-
-def score_text(value) -> str:
-    return "-" if value is None else pct(value)
-
-
 def kpi_cards(g: dict):
-    cards = [
+    return kpi_row([
         ("Registrations", f"{g['registrations']:,}"), ("Open registrations", f"{g['open_registrations']:,}"),
         ("Waiting list", f"{g['waiting_list']:,}"), ("Attendees", f"{g['attendees']:,}"),
         ("Completed", f"{g['completed']:,}"), ("Median time", duration(g["median_time_s"])),
         ("Average score", score_text(g["average_score"])), ("Certificates", f"{g['certificates']:,}"),
-    ]
-    return dbc.Row([dbc.Col(kpi_card(label, value), xs=6, md=3, xl=True, className="mb-2") for label, value in cards])
+    ], xs=6, md=3, xl=True)
 
 
 def _bars(x, y, custom, hover, colour=BAR, y_title="", y_max=None, text=None) -> dict:
@@ -116,15 +105,6 @@ def learner_table(blocks: list[dict]):
     return dbc.Table([head, body], size="sm", striped=True, className="mb-0")
 
 
-def _grid_request(request: dict | None) -> dict:
-    request = request or {}
-    return {"sort_model": request.get("sortModel") or [], "filter_model": request.get("filterModel") or {},
-            "start": request.get("startRow", 0), "end": request.get("endRow", 100)}
-
-
-EMPTY_ROWS = {"rowData": [], "rowCount": 0}
-
-
 def register(app) -> None:
     @app.callback(
         Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
@@ -180,8 +160,8 @@ def register(app) -> None:
         svc = services.current()
         try:
             page = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   group_id=narrow.get("group"), band=narrow.get("band"), **_grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):
+                                   group_id=narrow.get("group"), band=narrow.get("band"), **grid_request(request))
+        except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
             log.exception("session: individual results")
             return EMPTY_ROWS
         return {"rowData": people_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
@@ -194,7 +174,7 @@ def register(app) -> None:
         svc = services.current()
         try:
             page = svc.queries.run(q.block_detail_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   block_id=block_id, **_grid_request(request))
+                                   block_id=block_id, **grid_request(request))
         except (ValueError, LookupError, SQLAlchemyError):
             log.exception("session: detailed results")
             return EMPTY_ROWS
@@ -208,15 +188,13 @@ def register(app) -> None:
             return no_update, no_update, no_update
         svc = services.current()
         try:
-            blocks = svc.queries.run(q.learner_blocks, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                     user_id=click["rowId"])
-            person = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                     start=0, end=1, user_id=click["rowId"])
+            learner = svc.queries.run(q.learner_blocks, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                      user_id=click["rowId"])
         except (LookupError, SQLAlchemyError):
             log.exception("session: learner detail")
             return True, "Not available", data_unavailable()
-        who = person["rows"][0] if person["rows"] else {"first_name": "", "last_name": click["rowId"]}
-        return True, f"{who['first_name']} {who['last_name']}: results per block", learner_table(blocks)
+        return (True, f"{learner['first_name']} {learner['last_name']}: results per block",
+                learner_table(learner["blocks"]))
 
     for grid, source, prop, store in ((ID.PEOPLE_GRID, ID.PEOPLE_FILTER, "data", ID.PEOPLE_REFRESH),
                                       (ID.BLOCK_GRID, ID.BLOCK, "value", ID.BLOCK_REFRESH)):

@@ -69,7 +69,6 @@ class SessionsCollab:
 class Program:
     PAGE = "program"
     ID = cid(PAGE, "id")
-    HEADER = cid(PAGE, "header")
     KPIS = cid(PAGE, "kpis")
     GRID = cid(PAGE, "grid")
 

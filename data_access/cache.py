@@ -50,8 +50,7 @@ class CachedQueries:
 
     def run(self, fn, scope: Scope, now: datetime, **kwargs):
         if self.cache is None:
-            with self.engine.connect() as conn:
-                return fn(conn, scope, now, **kwargs)
+            return self.fresh(fn, scope, now, **kwargs)
         key = self.key(fn, self.data_version(), scope, now, kwargs)
         try:
             hit = self.cache.get(key)
@@ -67,6 +66,16 @@ class CachedQueries:
         except Exception:  # noqa: BLE001
             log.warning("cache unavailable (set) for %s", fn.__name__, exc_info=True)
         return result
+
+    def fresh(self, fn, scope: Scope, now: datetime, **kwargs):
+        """Run a query uncached: for small settings a colleague may have just changed."""
+        with self.engine.connect() as conn:
+            return fn(conn, scope, now, **kwargs)
+
+    def write(self, fn, scope: Scope, now: datetime, **kwargs):
+        """Run a writing function in one transaction (committed when it returns, rolled back if it raises)."""
+        with self.engine.begin() as conn:
+            return fn(conn, scope, now, **kwargs)
 
     def clear(self) -> None:
         if self.cache is not None:

@@ -102,3 +102,12 @@ def session_users_condition(scope: Scope, session_col, user_col) -> ColumnElemen
     if scope.instructor_sessions:
         return visible_users(scope, user_col) | session_col.in_(scope.instructor_sessions)
     return visible_users(scope, user_col)
+
+
+def require_session(conn, scope: Scope, session_id: str, condition: ColumnElement[bool] | None = None) -> None:
+    """LookupError (one message everywhere) unless the session exists and the viewer may see it:
+    visible_sessions, or the given wider condition over schema.sessions."""
+    s = schema.sessions
+    seen = condition if condition is not None else visible_sessions(scope, s)
+    if conn.execute(select(s.c.session_id).where(s.c.session_id == session_id, seen)).first() is None:
+        raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))

@@ -28,6 +28,11 @@ def kpi_card(label: str, value: str, hint: str | None = None, tone: str = ""):
     ]), className="kpi-card h-100")
 
 
+def kpi_row(cards: list[tuple[str, str]], **col_widths):
+    """Label/value KPI cards side by side, wrapping on narrow screens (col_widths: dbc.Col xs/md/xl…)."""
+    return dbc.Row([dbc.Col(kpi_card(label, value), className="mb-2", **col_widths) for label, value in cards])
+
+
 def no_data_yet():
     return dbc.Alert([html.Strong("No data yet. "), "Import a bundle with ", html.Code("learnpulse import DIR"),
                       " or create demo data with ", html.Code("learnpulse demo"), "."],

@@ -5,56 +5,43 @@ shared in a meeting opens the same view."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from functools import lru_cache
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, services
 from dashboard.ids import Participants as ID
-from data_access import grid_filters, recency
+from data_access import recency
 from data_access.queries import participants as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header
+from layouts.formats import day
+from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 
 PATH, NAME, ORDER = NAV["participants"]
 log = logging.getLogger(__name__)
 
 OPTIONS_SHOWN = 200  # the picker lists this many cohorts; typing searches all of them on the server
-STATE_LABEL = {q.RUNNING: "running", q.UPCOMING: "upcoming", q.FINISHED: "finished"}
 
-_TEXT = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": grid_filters.TEXT_OPTIONS,
-                                                            "maxNumConditions": 2}}
-_NUMBER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
-           "filterParams": {"filterOptions": grid_filters.NUMBER_OPTIONS, "maxNumConditions": 2}}
 # sorted, filtered and paged in SQL (data_access.queries.participants.participants_page): any cohort size
 COLUMNS = [
-    {"field": "first_name", "headerName": "First name", **_TEXT},
-    {"field": "last_name", "headerName": "Last name", **_TEXT},
-    {"field": "email", "headerName": "Email", "flex": 2, "minWidth": 220, **_TEXT},
+    {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
+    {"field": "last_name", "headerName": "Last name", **TEXT_FILTER},
+    {"field": "email", "headerName": "Email", "flex": 2, "minWidth": 220, **TEXT_FILTER},
     {"field": "last_login", "headerName": "Last login", "filter": False},
-    {"field": "days_since", "headerName": "Days since last login", **_NUMBER},
-    {"field": "progress", "headerName": "Progress (%)", **_NUMBER},
+    {"field": "days_since", "headerName": "Days since last login", **NUMBER_FILTER},
+    {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
 ]
-PAGE_SIZE = 100
-
 
 def register(app) -> None:
     dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Participants", nav_order=ORDER,
                        layout=layout)
 
 
-@lru_cache(maxsize=4096)
-def _day(epoch_day: int) -> str:
-    return datetime.fromtimestamp(epoch_day * 86_400, UTC).strftime("%Y/%m/%d")
-
-
 def _option(c: dict) -> dict:
-    return {"label": f"{c['name']} · {STATE_LABEL[c['state']]} · "
-                     f"{_day(c['start_at'] // 86_400)}–{_day(c['end_at'] // 86_400)}", "value": c["session_id"]}
+    return {"label": f"{c['name']} · {c['state']} · {day(c['start_at'])}–{day(c['end_at'])}",
+            "value": c["session_id"]}
 
 
 def cohort_options(cohorts: list[dict], search: str | None = None, keep: str | None = None,
@@ -153,13 +140,7 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
             ], className="g-2")),
             dbc.CardBody([
                 html.Div("Click a bar above to list its learners.", id=ID.LIST_HINT, className="lp-hint"),
-                dag.AgGrid(id=ID.GRID, columnDefs=COLUMNS, rowModelType="infinite",
-                           defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,
-                                          "flex": 1, "minWidth": 110},
-                           dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
-                                            "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
-                                            "maxBlocksInCache": 20, "rowBuffer": 0},
-                           getRowId="params.data.user_id", style={"height": "520px", "display": "none"}),
+                server_grid(ID.GRID, COLUMNS, "520px", style={"display": "none"}),
                 dcc.Store(id=ID.EMAILS),
                 dcc.Store(id=ID.GRID_REFRESH),
             ]),

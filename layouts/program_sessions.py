@@ -4,7 +4,6 @@ session opens its statistics page (layouts/session.py)."""
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -13,6 +12,7 @@ from dashboard.ids import Sessions as ID
 from dashboard.ids import SessionsCollab as CID
 from data_access.queries import sessions as q
 from layouts.common import NAV, page_header
+from layouts.grids import client_grid
 
 PATH, NAME, ORDER = NAV["program_sessions"]
 STATUSES = [{"label": "In progress", "value": q.IN_PROGRESS}, {"label": "Finished", "value": q.FINISHED},
@@ -65,13 +65,7 @@ def layout(status: str | None = None, **_query):
                            title="Sessions CSV of the sessions of this filter"), md="auto", className="mb-2"),
         ], className="g-2 align-items-center"),
         html.Div(id=ID.MESSAGE),
-        dcc.Loading(dag.AgGrid(id=ID.GRID, columnDefs=COLUMNS, rowData=[],
-                               defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1,
-                                              "minWidth": 100},
-                               dashGridOptions={"pagination": True, "paginationPageSize": 50,
-                                                "paginationPageSizeSelector": False,
-                                                "enableCellTextSelection": True, "domLayout": "autoHeight"},
-                               getRowId="params.data.session_id", style={"height": None}),
+        dcc.Loading(client_grid(ID.GRID, COLUMNS, "session_id", enableCellTextSelection=True),
                     type="dot", delay_show=300),
     ], className="pt-3")
     collab_tab = html.Div([
@@ -82,11 +76,7 @@ def layout(status: str | None = None, **_query):
             dbc.Col(html.A("Download", id=CID.DOWNLOAD, className="btn btn-outline-primary btn-sm",
                            href=downloads.url("session-collab")), md="auto"),
         ], className="mb-2"),
-        dag.AgGrid(id=CID.GRID, columnDefs=COLLAB_COLUMNS, rowData=[],
-                   defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 100},
-                   dashGridOptions={"pagination": True, "paginationPageSize": 50,
-                                    "paginationPageSizeSelector": False, "domLayout": "autoHeight"},
-                   getRowId="params.data.session_id", style={"height": None}),
+        client_grid(CID.GRID, COLLAB_COLUMNS, "session_id"),
     ], className="pt-3")
     return html.Div([
         page_header(NAME, "Every session with its registrations and completions. Open one for its statistics, "

@@ -4,7 +4,6 @@ and detailed results per block. Linked from the Program sessions table."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import dash
 import dash_ag_grid as dag
@@ -14,17 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, downloads, services
 from dashboard.ids import Session as ID
-from data_access import grid_filters
 from data_access.queries import sessions as q
 from layouts.common import NAV, data_unavailable, page_header
+from layouts.formats import day
+from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 
 log = logging.getLogger(__name__)
 SESSIONS_PATH = NAV["program_sessions"][0]
 GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
-_TEXT = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": grid_filters.TEXT_OPTIONS,
-                                                            "maxNumConditions": 2}}
-_NUMBER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
-           "filterParams": {"filterOptions": grid_filters.NUMBER_OPTIONS, "maxNumConditions": 2}}
 GROUP_COLUMNS = [
     {"field": "group", "headerName": "Group", "flex": 2},
     {"field": "users", "headerName": "Users", "type": "numericColumn"},
@@ -34,43 +30,27 @@ GROUP_COLUMNS = [
     {"field": "level", "headerName": "Level", "type": "numericColumn"},
 ]
 PEOPLE_COLUMNS = [
-    {"field": "first_name", "headerName": "First name", **_TEXT},
-    {"field": "last_name", "headerName": "Last name", **_TEXT},
-    {"field": "progress", "headerName": "Progress (%)", **_NUMBER},
-    {"field": "score", "headerName": "Score", **_NUMBER},
+    {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
+    {"field": "last_name", "headerName": "Last name", **TEXT_FILTER},
+    {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
+    {"field": "score", "headerName": "Score", **NUMBER_FILTER},
     {"field": "time_spent", "headerName": "Time spent", "filter": False, "type": "numericColumn"},
     {"field": "last_activity", "headerName": "Last activity", "filter": False},
 ]
 BLOCK_COLUMNS = [
-    {"field": "first_name", "headerName": "First name", **_TEXT},
-    {"field": "last_name", "headerName": "Last name", **_TEXT},
-    {"field": "status", "headerName": "Status", **_TEXT},
-    {"field": "score", "headerName": "Score", **_NUMBER},
+    {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
+    {"field": "last_name", "headerName": "Last name", **TEXT_FILTER},
+    {"field": "status", "headerName": "Status", **TEXT_FILTER},
+    {"field": "score", "headerName": "Score", **NUMBER_FILTER},
     {"field": "time_spent", "headerName": "Time spent", "filter": False, "type": "numericColumn"},
-    {"field": "attempts", "headerName": "Attempts", **_NUMBER},
+    {"field": "attempts", "headerName": "Attempts", **NUMBER_FILTER},
 ]
-PAGE_SIZE = 100
 GREYED = {"lp-greyed": "params.data && params.data.unassigned"}  # unassigned learners are shown greyed
 
 
 def register(app) -> None:
     dash.register_page(__name__, path_template=f"{SESSIONS_PATH}/<session_id>", name="Program session",
                        title="LearnPulse — Program session", layout=layout)
-
-
-def _day(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y/%m/%d")
-
-
-def _infinite_grid(ident: str, columns: list[dict], height: str = "480px") -> dag.AgGrid:
-    return dag.AgGrid(id=ident, columnDefs=columns, rowModelType="infinite",
-                      defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "flex": 1,
-                                     "minWidth": 110},
-                      dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
-                                       "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
-                                       "maxBlocksInCache": 20, "rowBuffer": 0},
-                      rowClassRules=GREYED if ident == ID.PEOPLE_GRID else None, getRowId="params.data.user_id",
-                      style={"height": height})
 
 
 def block_options(blocks: list[dict]) -> list[dict]:
@@ -95,7 +75,7 @@ def layout(session_id: str | None = None, **_query):
         log.exception("session: database error")
         return html.Div([back, page_header("Program session"), data_unavailable()])
     teachers = ", ".join(info["instructors"]) or "no instructor"
-    subtitle = (f"{info['program']} · {_day(info['start_at'])} – {_day(info['end_at'])} · {info['state']} · "
+    subtitle = (f"{info['program']} · {day(info['start_at'])} – {day(info['end_at'])} · {info['state']} · "
                 f"Instructors: {teachers}")
     download = html.A("Download → Now", id=ID.DOWNLOAD, className="btn btn-primary",
                       href=downloads.url("session", session=session_id),
@@ -136,7 +116,7 @@ def layout(session_id: str | None = None, **_query):
         _card("Individual results", [
             html.Div("Unassigned learners are greyed. Click a learner for their results per block.",
                      className="lp-hint mb-2"),
-            _infinite_grid(ID.PEOPLE_GRID, PEOPLE_COLUMNS),
+            server_grid(ID.PEOPLE_GRID, PEOPLE_COLUMNS, rowClassRules=GREYED),
         ], right=html.Div([html.Span(id=ID.PEOPLE_TITLE, className="me-2 lp-filter-note"),
                            dbc.Button("Show everyone", id=ID.PEOPLE_CLEAR, color="link", size="sm")]),
             ident=ID.PEOPLE_CARD),
@@ -144,7 +124,7 @@ def layout(session_id: str | None = None, **_query):
             dcc.Dropdown(id=ID.BLOCK, options=block_options(info["blocks"]), placeholder="This session has no block",
                          value=info["blocks"][0]["block_id"] if info["blocks"] else None, clearable=False,
                          className="mb-2"),
-            _infinite_grid(ID.BLOCK_GRID, BLOCK_COLUMNS, "420px"),
+            server_grid(ID.BLOCK_GRID, BLOCK_COLUMNS, "420px"),
         ], ident=ID.BLOCK_CARD),
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id=ID.LEARNER_TITLE)), dbc.ModalBody(id=ID.LEARNER_BODY)],
                   id=ID.LEARNER_MODAL, size="lg", is_open=False),

@@ -82,9 +82,10 @@ def test_individual_results_and_learner_detail(loaded, now):
     assert [r["user_id"] for r in by_score["rows"]] == ["u3", "u4", "u6", "u5"]
     assert [r["user_id"] for r in band["rows"]] == ["u3"]
     assert [r["user_id"] for r in group["rows"]] == ["u6", "u3", "u4"]
-    assert [(d["block_id"], d["status"], d["score"], d["time_spent_s"], d["attempts"]) for d in detail] == [
+    assert (detail["first_name"], detail["last_name"]) == ("Lea", "Learner")
+    assert [(d["block_id"], d["status"], d["score"], d["time_spent_s"], d["attempts"]) for d in detail["blocks"]] == [
         ("b1", "Completed", 80.0, 300, 2), ("b2", "Completed", 70.0, None, 1), ("b3", "Completed", None, None, 1)]
-    assert [(d["block_id"], d["status"]) for d in detail4] == [
+    assert [(d["block_id"], d["status"]) for d in detail4["blocks"]] == [
         ("b1", "In progress"), ("b2", "Not started"), ("b3", "Not started")]
 
 

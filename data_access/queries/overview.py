@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
-from data_access import recency, schema
+from data_access import recency, schema, session_state
 from data_access.scope import Scope, visible_sessions, visible_users
 
 WEEK_S = 7 * 86_400
@@ -32,12 +32,12 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
     ).select_from(learners)).one()
     s = schema.sessions
     srow = conn.execute(select(
-        func.sum(case((and_(s.c.start_at <= now_s, s.c.end_at > now_s), 1), else_=0)),
-        func.sum(case((s.c.start_at > now_s, 1), else_=0)),
-        func.sum(case((s.c.end_at <= now_s, 1), else_=0)),
+        func.sum(case((session_state.running(s, now_s), 1), else_=0)),
+        func.sum(case((session_state.upcoming(s, now_s), 1), else_=0)),
+        func.sum(case((session_state.finished(s, now_s), 1), else_=0)),
     ).where(visible_sessions(scope, s))).one()
     su = schema.session_users
-    running = select(s.c.session_id).where(s.c.start_at <= now_s, s.c.end_at > now_s, visible_sessions(scope, s))
+    running = select(s.c.session_id).where(session_state.running(s, now_s), visible_sessions(scope, s))
     enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
                             .where(su.c.registered == 1, su.c.session_id.in_(running),
                                    visible_users(scope, su.c.user_id))).one()

@@ -13,14 +13,14 @@ from datetime import datetime
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, or_, select, true, update
 from sqlalchemy.sql import ColumnElement
 
-from data_access import grid_filters, recency, schema
-from data_access.scope import Scope, session_users_condition, visible_sessions, visible_users
+from data_access import grid_filters, recency, schema, session_state
+from data_access.scope import Scope, require_session, session_users_condition, visible_sessions, visible_users
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
 MAX_LIMIT = 3650
 WEEK_S = 7 * recency.DAY_S
 
-RUNNING, UPCOMING, FINISHED = "running", "upcoming", "finished"
+RUNNING, UPCOMING, FINISHED = session_state.RUNNING, session_state.UPCOMING, session_state.FINISHED
 
 
 def _cohort_condition(scope: Scope) -> ColumnElement[bool]:
@@ -41,9 +41,8 @@ def cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
                         .where(_cohort_condition(scope))).all()
     out = []
     for r in rows:
-        state = UPCOMING if r.start_at > now_s else FINISHED if r.end_at <= now_s else RUNNING
         out.append({"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
-                    "state": state})
+                    "state": session_state.state_of(r.start_at, r.end_at, now_s)})
     order = {RUNNING: 0, UPCOMING: 1, FINISHED: 2}
 
     def key(c):
@@ -63,11 +62,7 @@ def default_cohort(cohort_list: list[dict]) -> str | None:
 
 
 def _check_session(conn, scope: Scope, session_id: str) -> None:
-    s = schema.sessions
-    found = conn.execute(select(s.c.session_id).where(s.c.session_id == session_id,
-                                                      _cohort_condition(scope))).first()
-    if found is None:
-        raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
+    require_session(conn, scope, session_id, _cohort_condition(scope))
 
 
 def topics_due(conn, session_id: str, now: datetime) -> int:

@@ -11,16 +11,16 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 
 from data_access import schema
-from data_access.queries.sessions import session_info
-from data_access.scope import Scope, session_users_condition
+from data_access.scope import Scope, require_session, session_users_condition
 
 BATCH = 1000
 
 
 def plan(conn, scope: Scope, now: datetime, session_ids: list[str]) -> dict:
-    """What the header needs: sessions (in order), custom field names, visible groups, how many block and
-    classroom-slot column sets."""
-    infos = [session_info(conn, scope, now, sid) for sid in session_ids]
+    """What the header needs: custom field names, visible groups, each session's block and classroom-slot
+    columns and how many of each; LookupError for a session the viewer may not see."""
+    for sid in session_ids:
+        require_session(conn, scope, sid)
     uf, g, gc, b, br, cs = (schema.user_fields, schema.groups, schema.group_closure, schema.blocks,
                             schema.block_results, schema.classroom_slots)
     fields = list(conn.execute(select(uf.c.field).distinct().order_by(uf.c.field)).scalars())
@@ -42,7 +42,7 @@ def plan(conn, scope: Scope, now: datetime, session_ids: list[str]) -> dict:
             .join(b, b.c.block_id == cs.c.block_id)
             .where(b.c.session_id == sid).order_by(cs.c.start_at, cs.c.slot_id)).mappings()]
     return {
-        "sessions": infos, "fields": fields,
+        "fields": fields,
         "groups": [dict(r) for r in conn.execute(groups).mappings()],
         "blocks": blocks_per_session, "slots": slots_per_session,
         "n_blocks": max((len(v) for v in blocks_per_session.values()), default=0),

@@ -12,19 +12,24 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
-from data_access import grid_filters, schema
-from data_access.scope import Scope, session_users_condition, visible_sessions, visible_users
+from data_access import grid_filters, schema, session_state
+from data_access.scope import Scope, require_session, session_users_condition, visible_sessions, visible_users
 
 IN_PROGRESS, FINISHED, ALL = "in-progress", "finished", "all"
 LEVEL_BANDS = ["0–20", "20–40", "40–60", "60–80", "80–100"]
 
 
+# the Sessions table's wording of a session's state
+STATE_LABEL = {session_state.RUNNING: "in progress", session_state.UPCOMING: "upcoming",
+               session_state.FINISHED: "finished"}
+
+
 def _status_condition(status: str, now_s: int):
     s = schema.sessions
     if status == IN_PROGRESS:
-        return and_(s.c.start_at <= now_s, s.c.end_at > now_s)
+        return session_state.running(s, now_s)
     if status == FINISHED:
-        return s.c.end_at <= now_s
+        return session_state.finished(s, now_s)
     if status == ALL:
         return None
     raise ValueError(f"unknown status {status!r} (expected in-progress, finished or all)")
@@ -56,7 +61,7 @@ def sessions_table(conn, scope: Scope, now: datetime, status: str = ALL) -> list
         stmt = stmt.where(cond)
     out = []
     for r in conn.execute(stmt):
-        state = "upcoming" if r.start_at > now_s else "finished" if r.end_at <= now_s else "in progress"
+        state = STATE_LABEL[session_state.state_of(r.start_at, r.end_at, now_s)]
         out.append({"session_id": r.session_id, "name": r.name, "program_id": r.program_id, "program": r.program,
                     "start_at": r.start_at, "end_at": r.end_at, "state": state, "registered": int(r.registered),
                     "completed": int(r.completed), "instructors": int(r.instructors)})
@@ -66,18 +71,15 @@ def sessions_table(conn, scope: Scope, now: datetime, status: str = ALL) -> list
 def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The session's own facts (name, program, dates, instructors); LookupError when not visible."""
     s, p, u, si = schema.sessions, schema.programs, schema.users, schema.session_instructors
-    row = conn.execute(select(s, p.c.name.label("program"), p.c.kind.label("program_kind"))
-                       .join(p, p.c.program_id == s.c.program_id)
-                       .where(s.c.session_id == session_id, visible_sessions(scope, s))).mappings().first()
-    if row is None:
-        raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
+    require_session(conn, scope, session_id)
+    row = conn.execute(select(s, p.c.name.label("program")).join(p, p.c.program_id == s.c.program_id)
+                       .where(s.c.session_id == session_id)).mappings().one()
     instructors = conn.execute(select(u.c.first_name, u.c.last_name).join(si, si.c.user_id == u.c.user_id)
                                .where(si.c.session_id == session_id).order_by(u.c.last_name, u.c.first_name)).all()
     b = schema.blocks
     blocks = conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
                           .where(b.c.session_id == session_id).order_by(b.c.position)).mappings().all()
-    now_s = int(now.timestamp())
-    state = "upcoming" if row["start_at"] > now_s else "finished" if row["end_at"] <= now_s else "in progress"
+    state = STATE_LABEL[session_state.state_of(row["start_at"], row["end_at"], int(now.timestamp()))]
     return {"session_id": session_id, "name": row["name"], "program_id": row["program_id"],
             "program": row["program"], "start_at": row["start_at"], "end_at": row["end_at"], "state": state,
             "instructors": [f"{i.first_name} {i.last_name}" for i in instructors],
@@ -86,7 +88,7 @@ def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
 
 def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The General section: KPIs, progress by course, score by block, distribution of levels."""
-    session_info(conn, scope, now, session_id)
+    require_session(conn, scope, session_id)
     e, su, br, b = schema.enrollments, schema.session_users, schema.block_results, schema.blocks
     in_scope = session_users_condition(scope, su.c.session_id, su.c.user_id)
     enr = conn.execute(select(
@@ -146,7 +148,7 @@ def level_band(score: float) -> int:
 
 def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list[dict]:
     """One line per group with at least one registered user of the session as a member (any role)."""
-    session_info(conn, scope, now, session_id)
+    require_session(conn, scope, session_id)
     su, m, g = schema.session_users, schema.memberships, schema.groups
     started = su.c.started == 1
     rows = conn.execute(
@@ -196,7 +198,7 @@ def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_mod
                     group_id: str | None = None, band: int | None = None, user_id: str | None = None) -> dict:
     """A block of Individual results (every user of any enrollment), optionally only one group's registered
     learners or one level band's attendees; sorted, filtered and paged in SQL."""
-    session_info(conn, scope, now, session_id)
+    require_session(conn, scope, session_id)
     q = _individual_select(scope, session_id, group_id, band, user_id)
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "progress": q.c.progress_pct,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "last_activity": q.c.last_activity_at}
@@ -211,35 +213,34 @@ def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_mod
     } for r in rows]}
 
 
-def learner_blocks(conn, scope: Scope, now: datetime, session_id: str, user_id: str) -> list[dict]:
-    """One learner's per-block detail in the session: status, score, time, attempts (every block)."""
-    session_info(conn, scope, now, session_id)
-    su, b, br = schema.session_users, schema.blocks, schema.block_results
-    visible = conn.execute(select(su.c.user_id).where(
+def learner_blocks(conn, scope: Scope, now: datetime, session_id: str, user_id: str) -> dict:
+    """One learner of the session (first and last name) with their per-block status, score, time and
+    attempts on every block; LookupError when the viewer may not see them there."""
+    require_session(conn, scope, session_id)
+    su, u, b, br = schema.session_users, schema.users, schema.blocks, schema.block_results
+    person = conn.execute(select(u.c.first_name, u.c.last_name).join(su, su.c.user_id == u.c.user_id).where(
         su.c.session_id == session_id, su.c.user_id == user_id,
         session_users_condition(scope, su.c.session_id, su.c.user_id))).first()
-    if visible is None:
+    if person is None:
         raise LookupError(f"no learner {user_id!r} in session {session_id!r}")
     rows = conn.execute(
-        select(b.c.block_id, b.c.position, b.c.kind, b.c.title, br.c.completed, br.c.score_pct, br.c.time_spent_s,
-               br.c.attempts, br.c.passed)
+        select(b.c.block_id, b.c.position, b.c.kind, b.c.title, _block_status(br).label("status"), br.c.score_pct,
+               br.c.time_spent_s, br.c.attempts)
         .select_from(b).outerjoin(br, and_(br.c.block_id == b.c.block_id, br.c.user_id == user_id))
         .where(b.c.session_id == session_id).order_by(b.c.position)).all()
-    return [{"block_id": r.block_id, "position": r.position, "kind": r.kind, "title": r.title,
-             "status": block_status(r.completed, r.attempts, r.passed),
-             "score": None if r.score_pct is None else float(r.score_pct),
-             "time_spent_s": None if r.time_spent_s is None else int(r.time_spent_s),
-             "attempts": int(r.attempts or 0)} for r in rows]
+    return {"first_name": person.first_name, "last_name": person.last_name, "blocks": [
+        {"block_id": r.block_id, "position": r.position, "kind": r.kind, "title": r.title, "status": r.status,
+         "score": None if r.score_pct is None else float(r.score_pct),
+         "time_spent_s": None if r.time_spent_s is None else int(r.time_spent_s),
+         "attempts": int(r.attempts or 0)} for r in rows]}
 
 
-def block_status(completed, attempts, passed) -> str:
-    if completed is None:
-        return "Not started"
-    if completed and passed == 0:
-        return "Failed"
-    if completed:
-        return "Completed"
-    return "In progress" if attempts else "Not started"
+def _block_status(br):
+    """A learner's status on a block from their block_results row (outer-joined: NULL = no row)."""
+    return case((br.c.completed.is_(None), "Not started"),
+                (and_(br.c.completed == 1, br.c.passed == 0), "Failed"),
+                (br.c.completed == 1, "Completed"),
+                (br.c.attempts > 0, "In progress"), else_="Not started")
 
 
 def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_id: str,
@@ -247,15 +248,11 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
                       start: int = 0, end: int = 100) -> dict:
     """Detailed results of one block: every user of any enrollment with their status, score, time and
     attempts on it; sorted, filtered and paged in SQL."""
-    session_info(conn, scope, now, session_id)
+    require_session(conn, scope, session_id)
     su, u, b, br = schema.session_users, schema.users, schema.blocks, schema.block_results
     if conn.execute(select(b.c.block_id).where(b.c.block_id == block_id, b.c.session_id == session_id)).first() is None:
         raise LookupError(f"no block {block_id!r} in session {session_id!r}")
-    status = case((br.c.completed.is_(None), "Not started"),
-                  (and_(br.c.completed == 1, br.c.passed == 0), "Failed"),
-                  (br.c.completed == 1, "Completed"),
-                  (br.c.attempts > 0, "In progress"), else_="Not started")
-    q = (select(u.c.user_id, u.c.first_name, u.c.last_name, su.c.registered, status.label("status"),
+    q = (select(u.c.user_id, u.c.first_name, u.c.last_name, su.c.registered, _block_status(br).label("status"),
                 br.c.score_pct, br.c.time_spent_s, func.coalesce(br.c.attempts, 0).label("attempts"))
          .select_from(su).join(u, u.c.user_id == su.c.user_id)
          .outerjoin(br, and_(br.c.block_id == block_id, br.c.user_id == su.c.user_id))
