@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null && echo sudo)
 
-.PHONY: run test setup chromium lint bench clean
+.PHONY: run test setup chromium ralph lint bench clean
 
 run: setup
 	$(BIN)/learnpulse serve
 
-test: setup chromium
+test: setup chromium ralph
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -30,6 +30,15 @@ chromium:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# Ralph, a real LRS, for the `xapi pull` test: in its own virtualenv (its dependencies are not ours); the test
+# skips with the reason when it could not be installed
+RALPH_VENV ?= .venv-ralph
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed:
+	@$(PY) -m venv $(RALPH_VENV) && $(RALPH_VENV)/bin/python -m pip install -q "ralph-malph[backend-fs,cli,lrs]>=5,<6" requests \
+	  && touch $@ || echo "Ralph LRS could not be installed: the xapi pull test will be skipped"
+
 lint: setup
 	$(BIN)/ruff check .
 
@@ -37,4 +46,4 @@ bench: setup
 	$(BIN)/python bench/import_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(RALPH_VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,6 +1,15 @@
 /* LearnPulse clientside callbacks: things only the browser can do (the address bar, the clipboard). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   learnpulse: {
+    /* The navbar's toggler on a narrow screen: open or close the sections. */
+    toggle: function (clicks, isOpen) { return !isOpen; },
+
+    /* Load a path afresh (a full page load: the viewer changed, so everything on screen must). */
+    reload: function (path) {
+      if (path) { window.location.assign(path); }
+      return path || window.dash_clientside.no_update;
+    },
+
     /* Keep ?session=ID&bucket=8-14,15-30 in the address bar without reloading the page, so the link
        can be shared. replaceState: selecting bars does not fill the Back button's history. */
     syncParticipantsUrl: function (session, selected) {
@@ -29,6 +38,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         });
       }
       return JSON.stringify(value === undefined ? null : value);
+    },
+
+    /* Bring a card that just opened below the fold into view (the Groups page's learners of a session). */
+    revealCard: function (value, cardId) {
+      if (value) {
+        window.setTimeout(function () {
+          var card = document.getElementById(cardId);
+          if (card) { card.scrollIntoView({behavior: "smooth", block: "start"}); }
+        }, 50);
+      }
+      return window.dash_clientside.no_update;
     },
 
     /* Copy the emails the server sent for "Copy emails" (every learner the table lists, with its

@@ -5,19 +5,35 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from datetime import UTC, datetime
+
+from data_access import accounts
 
 WARM_RUNS = 20
 
 
-def _callback_key(app, first_output: str) -> str:
-    for key in app.callback_map:
-        if key.lstrip(".").startswith(first_output + "."):
+def signed_in_client(app, email: str | None = None):
+    """A Flask test client signed in (one-time link) as `email`, default the platform owner: benchmarks
+    measure what a signed-in viewer gets, sign-in included."""
+    client = app.server.test_client()
+    with app.server.extensions["learnpulse"].engine.begin() as conn:
+        token = accounts.issue_sign_in(conn, datetime.now(UTC), email)
+    assert client.get(f"/login/token/{token}").status_code == 302
+    return client
+
+
+def _callback_key(app, first_output: str, inputs: dict) -> str:
+    """The callback whose first output is `first_output` and whose inputs include every one given (several
+    callbacks may write one output: allow_duplicate)."""
+    for key, spec in app.callback_map.items():
+        names = {f"{i['id']}.{i['property']}" for i in spec["inputs"]}
+        if key.lstrip(".").startswith(first_output + ".") and set(inputs) <= names:
             return key
     raise KeyError(first_output)
 
 
 def payload(app, first_output: str, inputs: dict, state: dict | None = None) -> dict:
-    key = _callback_key(app, first_output)
+    key = _callback_key(app, first_output, inputs)
     spec = app.callback_map[key]
     outputs = [{"id": o.split(".")[0], "property": o.split(".", 1)[1]}
                for o in (key[2:-2].split("...") if key.startswith("..") else [key])]
@@ -29,6 +45,13 @@ def payload(app, first_output: str, inputs: dict, state: dict | None = None) -> 
     return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
             "inputs": items(spec["inputs"], inputs), "state": items(spec.get("state", []), state or {}),
             "changedPropIds": list(inputs)}
+
+
+def page(client, app, path: str, search: str = "") -> int:
+    """Open a page as the browser does on navigation: Dash's page router builds its layout for the signed-in
+    viewer. Returns the response size."""
+    return post(client, payload(app, "_pages_content", {"_pages_location.pathname": path,
+                                                        "_pages_location.search": search}))
 
 
 def post(client, body: dict) -> int:

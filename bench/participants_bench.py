@@ -17,16 +17,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dashcalls import page as open_page  # noqa: E402
 from dashcalls import payload as _payload  # noqa: E402
 from dashcalls import post as _post  # noqa: E402
-from dashcalls import timed  # noqa: E402
+from dashcalls import signed_in_client, timed  # noqa: E402
 
 from dashboard.factory import create_app  # noqa: E402
 from dashboard.ids import Participants as ID  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data_access.queries import participants as q  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
-from layouts import participants as page  # noqa: E402
 
 
 def main() -> None:
@@ -40,12 +40,10 @@ def main() -> None:
     print(f"database: {settings.database_url.split('@')[-1]}   now: {now.isoformat()}")
     print(f"cohort {session}: {activity['participants']:,} participants, buckets "
           + ", ".join(f"{b['bucket']} {b['learners']:,}" for b in activity["buckets"]))
-    client = app.server.test_client()
+    client = signed_in_client(app)
 
     def layout():
-        with app.server.test_request_context(f"/participants?session={session}"):
-            page.layout(session=session)
-        return 0
+        return open_page(client, app, "/participants", f"?session={session}")
 
     limits = {"green": 7, "yellow": 14}
     cohort = {f"{ID.COHORT}.value": session}

@@ -19,14 +19,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dashcalls import payload, post, timed  # noqa: E402
+from dashcalls import page as open_page  # noqa: E402
+from dashcalls import payload, post, signed_in_client, timed  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard.factory import create_app  # noqa: E402
 from dashboard.ids import Session as ID  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
-from layouts import session as page  # noqa: E402
 
 
 def stream_csv(client, session: str) -> tuple[float, int, list[float]]:
@@ -71,12 +71,10 @@ def main() -> None:
     small = min(sizes, key=lambda s: abs(s[1] - n / 10))[0]
     print(f"database: {settings.database_url.split('@')[-1]}   now: {now.isoformat()}")
     print(f"session {session}: {n:,} enrollments")
-    client = app.server.test_client()
+    client = signed_in_client(app)
 
     def layout():
-        with app.server.test_request_context(f"/sessions/{session}"):
-            page.layout(session_id=session)
-        return 0
+        return open_page(client, app, f"/sessions/{session}")
 
     sid = {f"{ID.ID}.data": session}
     timed("page layout (header, blocks)", layout, svc)

@@ -39,3 +39,11 @@ def layout(**extra) -> dict:
     base = {"template": LIGHT_TEMPLATE, "margin": {"l": 40, "r": 10, "t": 10, "b": 40}, "showlegend": False,
             "font": {"family": "system-ui, sans-serif"}}
     return {**base, **extra}
+
+
+def empty_chart(message: str) -> dict:
+    """empty_figure as a plain dict (no go.Figure: ~50 ms less for a page that often has nothing to draw)."""
+    hidden = {"visible": False}
+    return {"data": [], "layout": layout(xaxis=hidden, yaxis=hidden, annotations=[{
+        "text": message, "showarrow": False, "font": {"size": 14, "color": "#6b7785"}, "xref": "paper",
+        "yref": "paper", "x": 0.5, "y": 0.5}])}

@@ -19,6 +19,7 @@ from data_access.exports.csv_format import date, pct
 from data_access.queries import participants as q
 from layouts.common import data_unavailable
 from layouts.participants import cohort_options
+from layouts.users import profile_link
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,9 @@ def activity_figure(activity: dict, limits: dict, selected: list[str]) -> dict:
         clickmode="event+select", dragmode="select", uirevision=activity.get("session_id"),
         margin={"l": 50, "r": 10, "t": 24, "b": 50},
         xaxis={"type": "category", "title": {"text": "days since last login"}, "fixedrange": True},
-        yaxis={"title": {"text": "learners"}, "fixedrange": True, "rangemode": "tozero"})}
+        yaxis={"title": {"text": "learners"}, "fixedrange": True, "rangemode": "tozero",
+               # whole learners: a coach's cohort of 2 must not read 0.2, 0.4 …
+               **({"dtick": 1} if max(r["learners"] for r in rows) < 5 else {})})}
 
 
 def legend(limits: dict):
@@ -90,7 +93,8 @@ def legend(limits: dict):
 def table_rows(rows: list[dict], tz: str) -> list[dict]:
     return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
              "email": r["email"], "last_login": date(r["last_login_at"], tz), "days_since": r["days_since"],
-             "progress": None if r["progress_pct"] is None else float(pct(r["progress_pct"]))} for r in rows]
+             "progress": None if r["progress_pct"] is None else float(pct(r["progress_pct"])),
+             "profile_link": profile_link(r["user_id"])} for r in rows]
 
 
 def list_title(selected: list[str], count: int) -> str:

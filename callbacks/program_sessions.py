@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, Patch, no_update
+from dash import Input, Output, Patch
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, downloads, services
 from dashboard.ids import Sessions as ID
-from dashboard.ids import SessionsCollab as CID
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, no_data_yet
@@ -32,11 +31,12 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-def grid_rows(rows: list[dict], tz: str) -> list[dict]:
+def grid_rows(rows: list[dict], tz: str, when=date) -> list[dict]:
+    """Rows with the session's name as a link and dates as text (when: the date formatter)."""
     out = []
     for r in rows:
         row = {**r, "name_link": f"[{_md(r['name'])}]({session_href(r['session_id'])})",
-               "start": date(r["start_at"], tz), "end": date(r["end_at"], tz)}
+               "start": when(r["start_at"], tz), "end": when(r["end_at"], tz)}
         if "program" in r:
             row["program_link"] = f"[{_md(r['program'])}]({program_href(r['program_id'])})"
         out.append(row)
@@ -65,15 +65,3 @@ def register(app) -> None:
         patch = Patch()
         patch["quickFilterText"] = text or ""
         return patch
-
-    @app.callback(Output(CID.GRID, "rowData"), Input(CID.TABS, "active_tab"), prevent_initial_call=True)
-    def collaboration(tab):
-        if tab != "collab":
-            return no_update
-        svc = services.current()
-        try:
-            rows = svc.queries.run(q.collaboration, auth.viewer_scope(), svc.now())
-        except SQLAlchemyError:
-            log.exception("sessions: collaboration")
-            return []
-        return grid_rows(rows, svc.settings.timezone)

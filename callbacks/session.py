@@ -18,6 +18,7 @@ from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, kpi_row
 from layouts.formats import duration, score_text
+from layouts.users import profile_link
 
 log = logging.getLogger(__name__)
 BAR = "#4c6ef5"
@@ -86,10 +87,11 @@ def group_rows(rows: list[dict]) -> list[dict]:
 
 def people_rows(rows: list[dict], tz: str) -> list[dict]:
     return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
-             "unassigned": r["unassigned"], "progress": round(r["progress"], 1),
+             "unassigned": r["unassigned"], "deleted": r["deleted"], "progress": round(r["progress"], 1),
              "score": None if r["score"] is None else round(r["score"], 1),
              "time_spent": duration(r["time_spent_s"]) if r["time_spent_s"] else "-",
-             "last_activity": date(r["last_activity_at"], tz)} for r in rows]
+             "last_activity": date(r["last_activity_at"], tz), "profile_link": profile_link(r["user_id"])}
+            for r in rows]
 
 
 def block_rows(rows: list[dict]) -> list[dict]:
@@ -103,6 +105,20 @@ def learner_table(blocks: list[dict]):
                                 html.Td(b["status"]), html.Td(score_text(b["score"])),
                                 html.Td(duration(b["time_spent_s"])), html.Td(b["attempts"])]) for b in blocks])
     return dbc.Table([head, body], size="sm", striped=True, className="mb-0")
+
+
+def learner_dialog(query, **kwargs) -> tuple:
+    """(is_open, title, body) of the learner dialog from a learner-blocks query (the session page's, or the
+    Groups page's which checks access through the group)."""
+    svc = services.current()
+    try:
+        learner = svc.queries.run(query, auth.viewer_scope(), svc.now(), **kwargs)
+    except LookupError:  # gone since the table was drawn, or never visible: the same answer
+        return True, "Not found", dbc.Alert("This learner is not in this list (any more).", color="secondary")
+    except SQLAlchemyError:
+        log.exception("learner detail")
+        return True, "Not available", data_unavailable()
+    return True, f"{learner['first_name']} {learner['last_name']}: results per block", learner_table(learner["blocks"])
 
 
 def register(app) -> None:
@@ -184,17 +200,9 @@ def register(app) -> None:
                   Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
                   State(ID.ID, "data"), prevent_initial_call=True)
     def open_learner(click, session_id):
-        if not click or not click.get("rowId"):
+        if not click or not click.get("rowId") or click.get("colId") == "profile":
             return no_update, no_update, no_update
-        svc = services.current()
-        try:
-            learner = svc.queries.run(q.learner_blocks, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                      user_id=click["rowId"])
-        except (LookupError, SQLAlchemyError):
-            log.exception("session: learner detail")
-            return True, "Not available", data_unavailable()
-        return (True, f"{learner['first_name']} {learner['last_name']}: results per block",
-                learner_table(learner["blocks"]))
+        return learner_dialog(q.learner_blocks, session_id=session_id, user_id=click["rowId"])
 
     for grid, source, prop, store in ((ID.PEOPLE_GRID, ID.PEOPLE_FILTER, "data", ID.PEOPLE_REFRESH),
                                       (ID.BLOCK_GRID, ID.BLOCK, "value", ID.BLOCK_REFRESH)):

@@ -1,9 +1,248 @@
-"""Who is viewing. The web app runs as the platform owner until the login issue lands; the CLI's
-`export --as EMAIL` resolves a user's scope with data_access.scope.scope_for_email."""
+"""Who is viewing. Every request except a few public routes needs a signed-in user (Flask-Login session);
+an owner may view the app as someone else. The viewer is resolved once per request (flask.g) and every
+page, callback and download computes with `viewer_scope()`.
 
+Unauthenticated: pages redirect to /login?next=…; Dash callbacks, layout requests and downloads answer
+401. With LEARNPULSE_TRUSTED_HEADER set, a request from a trusted proxy address carrying that header
+signs in the user it names (single sign-on done by the proxy).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import flask
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from dashboard import services
+from data_access import accounts
+from data_access.accounts import Account
 from data_access.scope import Scope
+
+log = logging.getLogger(__name__)
+
+LOGIN_PATH = "/login"
+# reachable without signing in: the sign-in pages, the CSS they use, the xAPI endpoint (its own HTTP Basic)
+PUBLIC_PREFIXES = ("/login", "/logout", "/invite/", "/assets/", "/_favicon.ico", "/xapi/")
+# answered with 401 rather than a redirect: what scripts and downloads ask for
+API_PREFIXES = ("/_dash-", "/_reload-hash", "/download/")
+VIEW_AS = "view_as"  # session key: the user an owner is viewing the app as
+
+# sections of the app (layouts register their pages with section=…)
+OVERVIEW, PARTICIPANTS, SESSIONS, GROUPS, USERS, COLLABORATION = (
+    "overview", "participants", "program_sessions", "groups", "users", "collaboration")
+ALL_SECTIONS = (OVERVIEW, PARTICIPANTS, SESSIONS, GROUPS, USERS, COLLABORATION)
+
+
+# the pages under each path belong to a section ("/" alone is the overview)
+SECTION_PATHS = (("/participants", PARTICIPANTS), ("/sessions", SESSIONS), ("/groups", GROUPS), ("/users", USERS),
+                 ("/collaboration", COLLABORATION))
+
+
+def section_of(path: str | None) -> str | None:
+    """The section a page path belongs to; None for pages outside the sections (e.g. /view-as)."""
+    if path in ("", "/"):
+        return OVERVIEW
+    for prefix, section in SECTION_PATHS:
+        if path == prefix or (path or "").startswith(prefix + "/"):
+            return section
+    return None
+
+
+def sections(scope: Scope) -> frozenset[str]:
+    """The sections a viewer may use (metrics.md "Who sees what"): admins and coaches follow their groups'
+    people and sessions; instructors their sessions; authors their courses' collaborative activity; anyone
+    else (a learner) none of them."""
+    if scope.is_owner:
+        return frozenset(ALL_SECTIONS)
+    allowed: set[str] = set()
+    if scope.managed_groups:
+        allowed |= set(ALL_SECTIONS)
+    if scope.instructor_sessions:
+        allowed |= {OVERVIEW, PARTICIPANTS, SESSIONS}
+    if scope.author_courses:
+        allowed |= {COLLABORATION}
+    return frozenset(allowed)
+
+
+class SignedIn(UserMixin):
+    """The Flask-Login user: an account that may sign in (exists, not deleted)."""
+
+    def __init__(self, acct: Account):
+        self.account = acct
+
+    def get_id(self) -> str:
+        return self.account.user_id
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who signed in (`account`) and whom the app computes for (`acting`: the same, or a view-as target)."""
+    account: Account
+    acting: Account
+
+    @property
+    def viewing_as(self) -> bool:
+        return self.acting.user_id != self.account.user_id
+
+    @property
+    def scope(self) -> Scope:
+        return self.acting.scope
+
+    @property
+    def sections(self) -> frozenset[str]:
+        return sections(self.scope)
+
+
+def load_account(user_id: str | None) -> Account | None:
+    """A current (not deleted) account, cached per data version: an import that deletes a user makes their
+    next request anonymous."""
+    if not user_id:
+        return None
+    svc = services.current()
+    acct = svc.queries.run(accounts.account, Scope.owner(), svc.now(), user_id=user_id)
+    return None if acct is None or acct.deleted else acct
+
+
+def current_viewer() -> Viewer | None:
+    return flask.g.get("viewer")
 
 
 def viewer_scope() -> Scope:
-    """The viewer of the current request."""
-    return Scope.owner()
+    """The scope of the viewer of the current request (every page, callback and download uses it)."""
+    viewer = current_viewer()
+    if viewer is None:  # the guard runs before every non-public route, so this is a programming error
+        raise RuntimeError("no signed-in viewer for this request")
+    return viewer.scope
+
+
+def address() -> str:
+    return flask.request.remote_addr or "-"
+
+
+def audit(event: str, **fields) -> None:
+    """Write an audit row (its own short transaction) and the log line; never breaks the request."""
+    svc = services.current()
+    try:
+        with svc.engine.begin() as conn:
+            accounts.record(conn, svc.clock(), event, address=address(), **fields)
+    except Exception:  # noqa: BLE001 - auditing must not turn a sign-in into an error page
+        log.exception("could not write the audit row for %s", event)
+
+
+def sign_in(acct: Account, remember: bool = False, how: str = "password") -> None:
+    flask.session.pop(VIEW_AS, None)
+    login_user(SignedIn(acct), remember=remember)
+    audit("sign_in", user_id=acct.user_id, email=acct.email, detail=how)
+
+
+def sign_out() -> None:
+    if current_user.is_authenticated:
+        audit("sign_out", user_id=current_user.account.user_id)
+    logout_user()
+    flask.session.clear()
+
+
+def start_view_as(target_id: str) -> Account | None:
+    """Owners only: compute as `target_id` from the next request on (None: not allowed or no such user)."""
+    viewer = current_viewer()
+    target = load_account(target_id)
+    if viewer is None or not viewer.account.scope.is_owner or target is None:
+        return None
+    flask.session[VIEW_AS] = target.user_id
+    audit("view_as", user_id=viewer.account.user_id, subject_id=target.user_id)
+    return target
+
+
+def stop_view_as() -> None:
+    viewer = current_viewer()
+    if flask.session.pop(VIEW_AS, None) and viewer is not None:
+        audit("view_as_stop", user_id=viewer.account.user_id, subject_id=viewer.acting.user_id)
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path of this site only (never //host or a scheme)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _is_public(path: str) -> bool:
+    return any(path == p or path.startswith(p) for p in PUBLIC_PREFIXES)
+
+
+def _trusted(addr: str | None, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr or "")
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def _trusted_header_sign_in(settings, networks):
+    """Single sign-on by a proxy: sign in (or switch to) the user its header names. Returns a response to
+    send instead of the page when the header names nobody who may sign in."""
+    email = flask.request.headers.get(settings.trusted_header, "").strip()
+    if not email:
+        return None
+    if not _trusted(flask.request.remote_addr, networks):
+        log.warning("ignored %s from untrusted address %s", settings.trusted_header, address())
+        return None
+    if current_user.is_authenticated and current_user.account.email.lower() == email.lower():
+        return None
+    svc = services.current()
+    with svc.engine.connect() as conn:
+        row = accounts.user_by_email(conn, email)
+    acct = load_account(row.user_id) if row is not None else None
+    if acct is None:
+        audit("sign_in_failed", email=email, detail="trusted header: no current user with this email")
+        return flask.Response(f"There is no LearnPulse account for {email}.", 403, mimetype="text/plain")
+    sign_in(acct, how="trusted header")
+    return None
+
+
+def _refuse():
+    path = flask.request.path
+    if path.startswith(API_PREFIXES) or flask.request.method != "GET":
+        return flask.Response("Sign in first: this needs a signed-in user.", 401, mimetype="text/plain")
+    return flask.redirect(f"{LOGIN_PATH}?{urlencode({'next': flask.request.full_path.rstrip('?')})}")
+
+
+def _guard(settings, networks):
+    if _is_public(flask.request.path):
+        return None
+    if settings.trusted_header:
+        refused = _trusted_header_sign_in(settings, networks)
+        if refused is not None:
+            return refused
+    if not current_user.is_authenticated:
+        return _refuse()
+    acct = current_user.account
+    acting = acct
+    target = flask.session.get(VIEW_AS)
+    if target:
+        acting = load_account(target) if acct.scope.is_owner else None
+        if acting is None:  # no longer allowed, or the target was deleted by an import
+            flask.session.pop(VIEW_AS, None)
+            acting = acct
+    flask.g.viewer = Viewer(acct, acting)
+    return None
+
+
+def register(server: flask.Flask, settings) -> LoginManager:
+    """Flask-Login on the server, and the guard in front of every route."""
+    manager = LoginManager()
+    manager.session_protection = "basic"
+    manager.init_app(server)
+
+    @manager.user_loader
+    def _load(user_id: str):
+        acct = load_account(user_id)
+        return SignedIn(acct) if acct is not None else None
+
+    networks = [ipaddress.ip_network(n.strip(), strict=False) for n in settings.trusted_proxies if n.strip()]
+    server.before_request(lambda: _guard(settings, networks))
+    return manager

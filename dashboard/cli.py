@@ -8,8 +8,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from dashboard import xapi_cli
 from dashboard.settings import Settings, parse_now
 from data_access.exports import ALL_REPORT_NAMES
+from data_access.migrate import SchemaBehind
 
 
 class CliError(Exception):
@@ -40,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=42)
     d.add_argument("--out", type=Path, help="only write the bundle into this folder (no import)")
     d.add_argument("--now", help="the moment the demo is built around (ISO 8601; default: now)")
+    d.add_argument("--format", choices=["bundle", "xapi"], default="bundle",
+                   help="bundle: CSV files (default); xapi: the same activity as xAPI statements (.ndjson)")
 
     i = sub.add_parser("import", help="import a bundle folder (all or nothing)")
     i.add_argument("folder", type=Path)
@@ -56,9 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--group", action="append", default=[])
     e.add_argument("--user", action="append", default=[])
     e.add_argument("--course")
+    e.add_argument("--activity")
+    e.add_argument("--action", help="activity-users: views, a reaction kind, comments or downloads")
     e.add_argument("--deleted", action="store_true")
     e.add_argument("--since")
     e.add_argument("--until")
+
+    us = sub.add_parser("user", help="sign-in accounts")
+    usub = us.add_subparsers(dest="user_command", required=True)
+    sp = usub.add_parser("set-password", help="set a user's password (standard input when it is not a terminal)")
+    sp.add_argument("email")
+    iv = usub.add_parser("invite", help="print a one-time link, valid 7 days, where the user chooses a password")
+    iv.add_argument("email")
+
+    dbp = sub.add_parser("db", help="database schema")
+    dbsub = dbp.add_subparsers(dest="db_command", required=True)
+    up = dbsub.add_parser("upgrade", help="bring the database schema to this version (Alembic migrations)")
+    up.add_argument("--revision", default="head", help=argparse.SUPPRESS)
+    dbsub.add_parser("current", help="print the schema revision of the database and of this version")
+    xapi_cli.add_parser(sub)
     return p
 
 
@@ -73,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
         reason = str(exc.orig or exc).strip().splitlines()[0]
         print(f"learnpulse: database unavailable: {reason}", file=sys.stderr)
         code = 3
+    except SchemaBehind as exc:
+        print(f"learnpulse: {exc}", file=sys.stderr)
+        code = 2
     except KeyboardInterrupt:
         code = 130
     sys.exit(code or 0)
@@ -88,9 +111,32 @@ def cmd_serve(args) -> int:
     settings = _settings(host=args.host, port=args.port, debug=True if args.debug else None)
     _print_database(settings)
     app = create_app(settings)
-    print(f"LearnPulse: open http://{settings.host}:{settings.port}/", file=sys.stderr, flush=True)
+    print(f"LearnPulse: open {settings.base_url}/", file=sys.stderr, flush=True)
+    if settings.prints_first_start_link:
+        _print_owner_link(app, settings)
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
     return 0
+
+
+def _print_owner_link(app, settings: Settings) -> None:
+    """As Jupyter does: a one-time sign-in link for the platform owner, so the first start needs no password.
+    Only on the embedded database by default: whoever starts it can read that file anyway."""
+    from datetime import UTC, datetime
+
+    from data_access import accounts
+
+    engine = app.server.extensions["learnpulse"].engine
+    clock = datetime.now(UTC)
+    with engine.begin() as conn:
+        accounts.forget_expired_tokens(conn, clock)
+        try:
+            token = accounts.issue_sign_in(conn, clock)
+        except LookupError as exc:
+            print(f"LearnPulse: {exc} to sign in as; use `learnpulse user invite EMAIL`", file=sys.stderr, flush=True)
+            return
+    print(f"LearnPulse: sign in as the platform owner with this one-time link (valid "
+          f"{accounts.FIRST_START_HOURS} hours):\n    {settings.base_url}/login/token/{token}", file=sys.stderr,
+          flush=True)
 
 
 def _print_database(settings: Settings) -> None:
@@ -103,11 +149,31 @@ def _print_database(settings: Settings) -> None:
 
 
 def _engine(settings: Settings):
-    from data_access import db
+    """The database, its schema brought up to date where that is allowed (migrate.ensure_current)."""
+    from data_access import db, migrate
 
     engine = db.make_engine(settings.database_url)
-    db.ensure_schema(engine)
+    migrate.ensure_current(engine, settings.migrates_automatically)
     return engine
+
+
+def cmd_db(args) -> int:
+    from data_access import db, migrate
+
+    settings = _settings()
+    _print_database(settings)
+    engine = db.make_engine(settings.database_url)
+    if args.db_command == "current":
+        st = migrate.status(engine)
+        print(f"database: {st.revision or ('(empty)' if st.empty else 'from before migrations')}; "
+              f"this version: {migrate.head()}")
+        return 0
+    before, after = migrate.upgrade(engine, args.revision)
+    if before == after:
+        print(f"schema already at {after}", file=sys.stderr)
+    else:
+        print(f"schema upgraded: {before or '(none)'} -> {after}", file=sys.stderr)
+    return 0
 
 
 def _now(text: str | None, settings: Settings):
@@ -124,6 +190,8 @@ def cmd_demo(args) -> int:
         raise CliError("--learners must be at least 1")
     settings = _settings()
     now = _now(args.now, settings)
+    if args.format == "xapi":
+        return xapi_cli.demo(args, now, lambda: _engine(settings))
     if args.out:
         counts = write_bundle(generate(args.learners, args.seed, now), args.out)
         print(f"wrote {sum(counts.values()):,} rows in {len(counts)} files to {args.out}", file=sys.stderr)
@@ -154,13 +222,10 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from data_access.exports import NotImplementedReport, get_writer
+    from data_access.exports import get_writer
     from data_access.scope import Scope, UnknownViewer, scope_for_email
 
-    try:
-        writer = get_writer(args.report)
-    except NotImplementedReport as exc:
-        raise CliError(str(exc)) from exc
+    writer = get_writer(args.report)  # argparse already refused any other name
     settings = _settings()
     now = _now(args.now, settings)
     engine = _engine(settings)
@@ -183,4 +248,65 @@ def cmd_export(args) -> int:
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "import": cmd_import, "export": cmd_export}
+def _signing_user(conn, email: str):
+    """The user an account command is for: must exist and not be deleted (a deleted user cannot sign in)."""
+    from data_access import accounts
+
+    row = accounts.user_by_email(conn, email)
+    if row is None:
+        raise CliError(f"no user with email {email!r}")
+    if row.deleted_at is not None:
+        raise CliError(f"{row.email} is a deleted user: deleted users cannot sign in")
+    return row
+
+
+def _read_password(email: str) -> str:
+    import getpass
+
+    from dashboard import passwords
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"New password for {email}: ")
+        second = getpass.getpass("Same password again: ")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+        second = None
+    problem = passwords.problem(first, second, email)
+    if problem:
+        raise CliError(problem)
+    return first
+
+
+def cmd_user(args) -> int:
+    from datetime import UTC, datetime
+
+    from dashboard import passwords
+    from data_access import accounts
+
+    settings = _settings()
+    engine = _engine(settings)
+    clock = datetime.now(UTC)
+    with engine.connect() as conn:
+        row = _signing_user(conn, args.email)
+    if args.user_command == "set-password":
+        hashed = passwords.hash_password(_read_password(row.email))
+        with engine.begin() as conn:
+            accounts.set_password_hash(conn, row.user_id, hashed, clock)
+            accounts.record(conn, clock, "password_set", user_id=row.user_id, detail="learnpulse user set-password")
+        print(f"password set for {row.email}", file=sys.stderr)
+        return 0
+    with engine.begin() as conn:
+        token = accounts.issue_token(conn, row.user_id, accounts.INVITE, clock, accounts.INVITE_DAYS * 86_400)
+        accounts.record(conn, clock, "invite", subject_id=row.user_id, detail="learnpulse user invite")
+    print(f"{settings.base_url}/invite/{token}")
+    print(f"one-time link for {row.email}, valid {accounts.INVITE_DAYS} days: they choose a password there",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_xapi(args) -> int:
+    return xapi_cli.run(args, lambda: _engine(_settings()), CliError)
+
+
+COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "user": cmd_user,
+            "db": cmd_db, "xapi": cmd_xapi}

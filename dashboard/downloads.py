@@ -12,11 +12,11 @@ import flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, services
-from data_access.exports import NotImplementedReport, get_writer
+from data_access.exports import get_writer
 
 PREFIX = "/download/"
 LIST_OPTIONS = ("session", "bucket", "group", "user")
-TEXT_OPTIONS = ("program", "course", "since", "until")
+TEXT_OPTIONS = ("program", "course", "since", "until", "activity", "action")
 
 
 def url(report: str, **options) -> str:
@@ -32,6 +32,7 @@ def url(report: str, **options) -> str:
 
 def filename(report: str, args) -> str:
     parts = [report] + args.getlist("session") + args.getlist("bucket") + args.getlist("program")
+    parts += args.getlist("group") + args.getlist("course") + args.getlist("activity") + args.getlist("action")
     return re.sub(r"[^A-Za-z0-9._+-]+", "-", "-".join(parts)).strip("-") + ".csv"
 
 
@@ -49,7 +50,7 @@ def register(server: flask.Flask) -> None:
     def download(report: str):
         try:
             writer = get_writer(report)
-        except (KeyError, NotImplementedReport):
+        except KeyError:
             flask.abort(404, f"no report named {report!r}")
         svc = services.current()
         conn = svc.engine.connect()

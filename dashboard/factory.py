@@ -11,17 +11,22 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask_caching import Cache
 
-from dashboard import downloads, ids
+from callbacks import shell as shell_callbacks
+from dashboard import auth, downloads, ids, security, signin, xapi_routes
+from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
-from data_access import db
+from data_access import accounts, db, migrate
 from data_access.cache import CachedQueries
+from layouts.common import nothing_to_show, page_not_found
+from layouts.shell import view_as_banner, viewer_menu
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 # built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
-PAGES = ["overview", "participants", "program_sessions", "session", "program"]
+PAGES = ["overview", "participants", "program_sessions", "session", "program", "groups", "group",
+         "users", "user", "collaboration", "collaboration_course", "view_as"]
 
 
 def cache_config(settings: Settings) -> dict:
@@ -33,17 +38,20 @@ def cache_config(settings: Settings) -> dict:
 
 
 def prepare_database(settings: Settings, out=sys.stderr):
-    """Engine + schema; on an empty database, fill it with demo data (printed, since it takes a moment)."""
+    """Engine + schema (migrate.ensure_current); on an empty database, fill it with demo data (printed, since
+    it takes a moment). Several processes starting at once (gunicorn workers) seed it once."""
     engine = db.make_engine(settings.database_url)
-    db.ensure_schema(engine)
+    migrate.ensure_current(engine, settings.migrates_automatically)
     if settings.seed_demo_on_empty and db.is_empty(engine):
-        from data_access.demo import run_demo
+        with db.exclusive(engine, "first-start"):
+            if db.is_empty(engine):
+                from data_access.demo import run_demo
 
-        print(f"LearnPulse: empty database, creating demo data ({settings.demo_learners} learners)…",
-              file=out, flush=True)
-        _, report, gen_s = run_demo(engine, settings.demo_learners, settings.demo_seed, settings.now())
-        print(f"LearnPulse: demo data ready: {report.total_rows:,} rows in {gen_s + report.seconds:.1f} s",
-              file=out, flush=True)
+                print(f"LearnPulse: empty database, creating demo data ({settings.demo_learners} learners)…",
+                      file=out, flush=True)
+                _, report, gen_s = run_demo(engine, settings.demo_learners, settings.demo_seed, settings.now())
+                print(f"LearnPulse: demo data ready: {report.total_rows:,} rows in {gen_s + report.seconds:.1f} s",
+                      file=out, flush=True)
     return engine
 
 
@@ -60,37 +68,89 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="LearnPulse",
         update_title=None,
     )
-    app.server.config["SECRET_KEY"] = settings.secret_key
+    app.server.config["SECRET_KEY"] = settings.secret_key or accounts.app_secret(engine)
+    security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))
     queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0)
-    app.server.extensions[EXTENSION] = Services(settings, engine, queries)
+    app.server.extensions[EXTENSION] = Services(settings, engine, queries, DependentRefresher(engine))
+    auth.register(app.server, settings)
+    signin.register(app.server, settings)
     downloads.register(app.server)
+    xapi_routes.register(app.server)  # /xapi/: HTTP Basic of its own, no browser sign-in
 
     import importlib
 
     for name in PAGES:
         importlib.import_module(f"layouts.{name}").register(app)
         importlib.import_module(f"callbacks.{name}").register(app)
-    importlib.import_module("layouts.coming").register(app)  # "Coming" pages for sections not built yet
+    shell_callbacks.register(app)
+    guard_pages()
     app.layout = shell
+    security.register(app)  # last: the CSP hashes Dash's inline scripts
     return app
 
 
-def _nav_links():
-    pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
+def _nav_links(viewer: auth.Viewer | None):
+    allowed = viewer.sections if viewer else frozenset()
+    pages = sorted((p for p in dash.page_registry.values()
+                    if p.get("nav_order") is not None and auth.section_of(p["path"]) in allowed),
                    key=lambda p: p["nav_order"])
     return [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="exact")) for p in pages]
 
 
+def guard_pages() -> None:
+    """Every page shows only to viewers whose sections include it (navigation hides the others, and an
+    address typed by hand gets the same answer as a page that does not exist)."""
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        if getattr(layout, "guarded", False):
+            continue
+        section = auth.section_of(page.get("path_template") or page["path"])
+        page["layout"] = _guarded(section, layout)
+
+
+def _guarded(section: str | None, layout):
+    def guarded(**query):
+        viewer = auth.current_viewer()
+        if section is None or (viewer is not None and section in viewer.sections):
+            return layout(**query) if callable(layout) else layout
+        if viewer is not None and section == auth.USERS and query.get("user_id") == viewer.acting.user_id:
+            return layout(**query)  # everyone sees their own statistics page
+        if viewer is not None and section == auth.OVERVIEW:
+            return own_page(viewer.acting.user_id)  # a learner's home is their own page
+        return page_not_found()
+
+    guarded.guarded = True
+    return guarded
+
+
+def own_page(user_id: str):
+    """The signed-in person's own statistics page (/users/<id>), for those who follow no one."""
+    page = next((p for p in dash.page_registry.values() if p.get("path_template") == "/users/<user_id>"), None)
+    if page is None:
+        return nothing_to_show()
+    layout = page["layout"]
+    return layout(user_id=user_id)
+
+
 def shell():
+    viewer = auth.current_viewer()
     return html.Div([
         dcc.Location(id=ids.Shell.URL),
+        dcc.Store(id=ids.Shell.RELOAD),
+        dcc.Store(id=ids.Shell.RELOADED),
         dbc.Navbar(
             dbc.Container([
-                dbc.NavbarBrand([html.Span("●", className="brand-dot"), " LearnPulse"], href="/"),
-                dbc.Nav(_nav_links(), id=ids.Shell.NAV, navbar=True, className="me-auto"),
+                dbc.NavbarBrand([html.Span("●", className="brand-dot", **{"aria-hidden": "true"}), " LearnPulse"],
+                                href="/"),
+                dbc.NavbarToggler(id=ids.Shell.TOGGLER),
+                dbc.Collapse([
+                    dbc.Nav(_nav_links(viewer), id=ids.Shell.NAV, navbar=True, className="me-auto"),
+                    viewer_menu(viewer),
+                ], id=ids.Shell.COLLAPSE, navbar=True, is_open=False),
             ], fluid=True),
-            color="dark", dark=True, className="mb-3 lp-navbar",
+            color="dark", dark=True, expand="lg", className="lp-navbar",
         ),
-        dbc.Container(dash.page_container, fluid=True, className="lp-page"),
+        view_as_banner(viewer),
+        dbc.Container(dash.page_container, fluid=True, className="lp-page mt-3"),
     ])

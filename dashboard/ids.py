@@ -9,8 +9,21 @@ def cid(page: str, name: str) -> str:
 
 class Shell:
     URL = "url"
+    RELOAD = "shell-reload"  # store: a path to load afresh (after view-as starts or stops: a new viewer)
+    RELOADED = "shell-reloaded"
     NAV = "nav"
+    TOGGLER = "shell-nav-toggler"
+    COLLAPSE = "shell-nav-collapse"
+    STOP_VIEW_AS = "shell-stop-view-as"
     DATA_NOTE = "shell-data-note"
+
+
+class ViewAs:
+    PAGE = "view-as"
+    PICK = cid(PAGE, "pick")
+    GO = cid(PAGE, "go")
+    STATUS = cid(PAGE, "status")
+    AUDIT = cid(PAGE, "audit")
 
 
 class Overview:
@@ -59,9 +72,8 @@ class Sessions:
     MESSAGE = cid(PAGE, "message")
 
 
-class SessionsCollab:
+class SessionsCollab:  # the collaborative activity per session: the Sessions tab of /collaboration
     PAGE = "sessions-collab"
-    TABS = cid(PAGE, "tabs")
     GRID = cid(PAGE, "grid")
     DOWNLOAD = cid(PAGE, "download")
 
@@ -98,3 +110,132 @@ class Session:
     BLOCK_REFRESH = cid(PAGE, "block-refresh")
     DOWNLOAD = cid(PAGE, "download")
     MESSAGE = cid(PAGE, "message")
+
+
+class Groups:
+    PAGE = "groups"
+    DATA = cid(PAGE, "data")  # store: the groups the viewer may open (the tree is drawn from it in the browser)
+    HREF = cid(PAGE, "href")  # store: where a group's page is, /groups/ + its id
+    SEARCH = cid(PAGE, "search")
+    EXPAND = cid(PAGE, "expand")
+    COLLAPSE = cid(PAGE, "collapse")
+    COUNT = cid(PAGE, "count")
+    TREE = cid(PAGE, "tree")
+
+
+class Group:
+    PAGE = "group"
+    ID = cid(PAGE, "id")  # store: the group id of the page
+    DOWNLOAD = cid(PAGE, "download")
+    KPIS = cid(PAGE, "kpis")
+    MESSAGE = cid(PAGE, "message")
+    CHARTS = cid(PAGE, "charts")
+    ONGOING_CHART = cid(PAGE, "ongoing-chart")
+    BLENDED_CHART = cid(PAGE, "blended-chart")
+    SESSIONS_GRID = cid(PAGE, "sessions-grid")
+    SESSION = cid(PAGE, "session")  # store: the session whose learners are listed
+    PEOPLE_CARD = cid(PAGE, "people-card")
+    PEOPLE_TITLE = cid(PAGE, "people-title")
+    PEOPLE_DOWNLOAD = cid(PAGE, "people-download")
+    PEOPLE_GRID = cid(PAGE, "people-grid")
+    PEOPLE_REFRESH = cid(PAGE, "people-refresh")
+    PEOPLE_REVEAL = cid(PAGE, "people-reveal")  # store: output of the clientside scroll to the learners card
+    LEARNER_MODAL = cid(PAGE, "learner-modal")
+    LEARNER_TITLE = cid(PAGE, "learner-title")
+    LEARNER_BODY = cid(PAGE, "learner-body")
+
+
+class Collaboration:
+    """/collaboration/<tab>: Users, Groups, Courses and Sessions (the Sessions tab keeps SessionsCollab's ids)."""
+    PAGE = "collab"
+    TABS = cid(PAGE, "tabs")
+    NAVIGATE = cid(PAGE, "navigate")  # a location a tab click writes (client-side navigation to the tab's address)
+    GROUP = cid(PAGE, "group")
+    USERS_COUNT = cid(PAGE, "users-count")
+    USERS_DOWNLOAD = cid(PAGE, "users-download")
+    USERS_CHART = cid(PAGE, "users-chart")
+    USERS_GRID = cid(PAGE, "users-grid")
+    USERS_REFRESH = cid(PAGE, "users-refresh")  # store: written when the users grid must reload its rows
+    USERS_MESSAGE = cid(PAGE, "users-message")
+    URL_SYNC = cid(PAGE, "url-sync")
+    GROUPS_GRID = cid(PAGE, "groups-grid")
+    GROUPS_CHART = cid(PAGE, "groups-chart")
+    GROUPS_DOWNLOAD = cid(PAGE, "groups-download")
+    GROUPS_MESSAGE = cid(PAGE, "groups-message")
+    COURSES_GRID = cid(PAGE, "courses-grid")
+    COURSES_CHART = cid(PAGE, "courses-chart")
+    COURSES_DOWNLOAD = cid(PAGE, "courses-download")
+    COURSES_MESSAGE = cid(PAGE, "courses-message")
+    SESSIONS_CHART = cid(PAGE, "sessions-chart")
+    SESSIONS_MESSAGE = cid(PAGE, "sessions-message")
+
+
+class CollaborationCourse:
+    """/collaboration/courses/<id>: one course's engagement by activity and the people behind each number."""
+    PAGE = "collab-course"
+    ID = cid(PAGE, "id")  # store: the course id of the page
+    KPIS = cid(PAGE, "kpis")
+    REACTIONS_CHART = cid(PAGE, "reactions-chart")
+    GRID = cid(PAGE, "grid")
+    DOWNLOAD = cid(PAGE, "download")
+    MESSAGE = cid(PAGE, "message")
+    SELECTED = cid(PAGE, "selected")  # store: {"activity": id, "action": views|<reaction kind>|comments|downloads}
+    URL_SYNC = cid(PAGE, "url-sync")
+    PEOPLE_CARD = cid(PAGE, "people-card")
+    PEOPLE_TITLE = cid(PAGE, "people-title")
+    PEOPLE_DOWNLOAD = cid(PAGE, "people-download")
+    PEOPLE_CLOSE = cid(PAGE, "people-close")
+    PEOPLE_GRID = cid(PAGE, "people-grid")
+    PEOPLE_REFRESH = cid(PAGE, "people-refresh")
+
+
+class Users:
+    PAGE = "users"
+    TABS = cid(PAGE, "tabs")
+    MANAGER = cid(PAGE, "manager")  # store: whose team the list shows (None: every user)
+    URL_SYNC = cid(PAGE, "url-sync")
+    LIST_PANEL = cid(PAGE, "list-panel")
+    GENERAL_PANEL = cid(PAGE, "general-panel")
+    GRID = cid(PAGE, "grid")
+    GRID_REFRESH = cid(PAGE, "grid-refresh")
+    COUNT = cid(PAGE, "count")
+    DOWNLOAD = cid(PAGE, "download")
+    MESSAGE = cid(PAGE, "message")
+
+
+class GeneralStats:
+    PAGE = "general-stats"
+    GROUPS = cid(PAGE, "groups")
+    USERS = cid(PAGE, "users")
+    SESSIONS = cid(PAGE, "sessions")
+    DATES = cid(PAGE, "dates")
+    SUMMARY = cid(PAGE, "summary")
+    DOWNLOAD = cid(PAGE, "download")
+    PREVIEW = cid(PAGE, "preview")
+    MESSAGE = cid(PAGE, "message")
+
+
+class UserPage:
+    PAGE = "user"
+    ID = cid(PAGE, "id")  # store: the user id of the page
+    MESSAGE = cid(PAGE, "message")
+    PUBLIC = cid(PAGE, "public")
+    GENERAL = cid(PAGE, "general")
+    CERTIFICATES = cid(PAGE, "certificates")
+    SESSIONS = cid(PAGE, "sessions")
+    COURSES = cid(PAGE, "courses")
+    QUESTIONS = cid(PAGE, "questions")
+    TAGS = cid(PAGE, "tags")
+    RADAR = cid(PAGE, "radar")
+    WORK = cid(PAGE, "work")
+    MODAL = cid(PAGE, "modal")
+    MODAL_TITLE = cid(PAGE, "modal-title")
+    MODAL_BODY = cid(PAGE, "modal-body")
+    BLOCKS = cid(PAGE, "blocks")  # the blocks of a session, inside the modal
+    BLOCK_ATTEMPTS = cid(PAGE, "block-attempts")  # a block's attempts, under them
+    OPEN_SESSION = cid(PAGE, "open-session")  # store: the session whose blocks the modal shows
+    BLOCK_ATTEMPTS_GRID = cid(PAGE, "block-attempts-grid")
+    COURSE_ATTEMPTS = cid(PAGE, "course-attempts")
+    ANSWERS = cid(PAGE, "answers")
+    DOWNLOAD = cid(PAGE, "download")
+    VIEW_AS = cid(PAGE, "view-as")

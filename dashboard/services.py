@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import flask
 from sqlalchemy.engine import Engine
 
+from dashboard.refresher import DependentRefresher
 from dashboard.settings import Settings
 from data_access.cache import CachedQueries
 
@@ -19,9 +20,16 @@ class Services:
     settings: Settings
     engine: Engine
     queries: CachedQueries
+    refresher: DependentRefresher
 
     def now(self) -> datetime:
+        """The 'now' of metrics.md (reports; may be fixed by LEARNPULSE_NOW)."""
         return self.settings.now()
+
+    @staticmethod
+    def clock() -> datetime:
+        """The wall clock, for what really happens now: sign-in links expiring, the audit log."""
+        return datetime.now(UTC)
 
 
 def current() -> Services:

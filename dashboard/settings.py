@@ -42,7 +42,14 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
-    secret_key: str = "learnpulse-dev"
+    secret_key: str | None = None  # None: a random key kept in the database (shared by every app process)
+    trusted_header: str | None = None  # e.g. X-Forwarded-Email: single sign-on by a proxy
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")  # addresses (or networks) the header is taken from
+    secure_cookies: bool = False  # cookies only over HTTPS
+    public_url: str | None = None  # the address people open, for links the CLI prints
+    first_start_link: bool | None = None  # print a one-time owner sign-in link at serve (None: on SQLite)
+    # None: migrate automatically on SQLite (the embedded database), never on a shared server database
+    auto_migrate: bool | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
@@ -61,7 +68,14 @@ class Settings:
             host=env.get("LEARNPULSE_HOST", "127.0.0.1"),
             port=int(env.get("LEARNPULSE_PORT", "8050")),
             debug=env.get("LEARNPULSE_DEBUG", "0") in ("1", "true", "yes"),
-            secret_key=env.get("SECRET_KEY", "learnpulse-dev"),
+            secret_key=env.get("SECRET_KEY") or None,
+            trusted_header=env.get("LEARNPULSE_TRUSTED_HEADER") or None,
+            trusted_proxies=tuple(p.strip() for p in env.get("LEARNPULSE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+                                  if p.strip()),
+            secure_cookies=env.get("LEARNPULSE_SECURE_COOKIES", "0").lower() in ("1", "true", "yes"),
+            public_url=env.get("LEARNPULSE_PUBLIC_URL") or None,
+            first_start_link=_flag(env.get("LEARNPULSE_FIRST_START_LINK")),
+            auto_migrate=_flag(env.get("LEARNPULSE_AUTO_MIGRATE")),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -78,3 +92,22 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def base_url(self) -> str:
+        """Where people open the app (LEARNPULSE_PUBLIC_URL, else the address serve listens on)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def prints_first_start_link(self) -> bool:
+        return self.is_sqlite if self.first_start_link is None else self.first_start_link
+
+    @property
+    def migrates_automatically(self) -> bool:
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value.strip().lower() in ("1", "true", "yes")

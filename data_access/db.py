@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
 
 from data_access import schema
@@ -49,13 +52,42 @@ def is_postgres(engine_or_conn) -> bool:
 
 
 def ensure_schema(engine: Engine) -> None:
-    schema.create_schema(engine)
+    """Bring the schema to this version (Alembic migrations; creates it in an empty database)."""
+    from data_access import migrate
+
+    migrate.upgrade(engine)
+
+
+@contextlib.contextmanager
+def exclusive(engine: Engine, name: str = "schema"):
+    """One process at a time in the block, across every process using this database (schema changes, the
+    first-start demo): a PostgreSQL advisory lock, or a lock file beside an SQLite file."""
+    if is_postgres(engine):
+        key = int.from_bytes(hashlib.sha1(f"learnpulse:{name}".encode()).digest()[:7], "big")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.{name}.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def is_empty(engine_or_conn) -> bool:
     """True when no bundle was ever imported (no users)."""
     def _check(conn):
-        return conn.execute(select(func.count()).select_from(schema.users)).scalar_one() == 0
+        return conn.execute(select(schema.users.c.user_id).limit(1)).first() is None
 
     if isinstance(engine_or_conn, Engine):
         with engine_or_conn.connect() as conn:

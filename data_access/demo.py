@@ -74,6 +74,9 @@ class DemoGenerator:
     def __init__(self, learners: int, seed: int, now: datetime):
         self.n = max(20, int(learners))
         self.rng = np.random.default_rng(seed)
+        # the collaboration extras draw from their own stream, so the main stream's tables stay as they were
+        self.extra_rng = np.random.default_rng([seed, 3])
+        self.seed = seed
         self.now = int(now.astimezone(UTC).timestamp())
         self.frames: dict[str, pd.DataFrame] = {}
 
@@ -87,6 +90,9 @@ class DemoGenerator:
         self._enrollments()
         self._activity()
         self._collaboration()
+        self._authors_in_divisions()
+        self._collaboration_rules()
+        self._team_leads()
         return self.frames
 
     def _groups(self):
@@ -556,6 +562,93 @@ class DemoGenerator:
             ["user_id", "created_at", "kind", "activity_id", "post_id"])
         reactions["created_at"] = _ts(reactions["created_at"].to_numpy())
         self.frames["reactions"] = reactions
+
+    # --- collaboration: what makes every rule of metrics.md "Collaborative activity" matter ------------
+    def _authors_in_divisions(self):
+        """Half the authors also belong to a division (role author), so the Courses CSV's Group (the main
+        author's lowest-level group) varies and a division's admins see their authors' courses."""
+        k = len(self.author_ids) // 2
+        rows = pd.DataFrame({"user_id": self.author_ids[:k],
+                             "group_id": [self.division_ids[i % len(self.division_ids)] for i in range(k)],
+                             "role": "author"})
+        self.frames["memberships"] = pd.concat([self.frames["memberships"], rows], ignore_index=True)
+
+    def _collaboration_rules(self):
+        """Rows appended after the generated collaboration so each rule shows up even in a small demo:
+        coaches and admins posting, replying and reacting (the Groups tab counts learners only), archived
+        replies, forum comments in every archived and deleted course (with and without an activity), and
+        likes on those posts."""
+        rng, now = self.extra_rng, self.now
+        posts = self.frames["posts"]
+        start = len(posts) + 1
+        staff = np.r_[self.coach_ids, self.admin_ids[1:]]
+        home = np.r_[self.region_ids, self.division_ids]
+        n_staff = len(staff)
+        at = np.floor(now - rng.uniform(1, 90, n_staff) * DAY)
+        staff_ids = _ids("po", n_staff, start=start)
+        learner_top = posts.index[(posts["parent_id"] == "") & posts["space"].isin(["group", "session"])].to_numpy()
+        parents = posts.loc[rng.choice(learner_top, n_staff), ["post_id", "space", "context_id"]]
+        reply_at = np.floor(now - rng.uniform(0.1, 1, n_staff) * DAY)
+        quiet = np.flatnonzero(self.frames["courses"]["status"].to_numpy() != "active")
+        forum_acts = [np.flatnonzero(self.act_course == c) for c in quiet]
+        n_forum = len(quiet)
+        forum_users = self.learner_ids[rng.choice(np.flatnonzero(~self.never), max(1, 2 * n_forum))]
+        rows = [
+            pd.DataFrame({"post_id": staff_ids, "user_id": staff, "created_at": at, "space": "group",
+                          "context_id": home, "parent_id": "", "activity_id": "", "archived": "false"}),
+            pd.DataFrame({"post_id": _ids("po", n_staff, start=start + n_staff), "user_id": staff,
+                          "created_at": reply_at, "space": parents["space"].to_numpy(),
+                          "context_id": parents["context_id"].to_numpy(), "parent_id": parents["post_id"].to_numpy(),
+                          "activity_id": "", "archived": np.where(np.arange(n_staff) % 3 == 0, "true", "false")}),
+            pd.DataFrame({"post_id": _ids("po", n_forum, start=start + 2 * n_staff),
+                          "user_id": forum_users[:n_forum],
+                          "created_at": np.floor(now - rng.uniform(1, 30, n_forum) * DAY),
+                          "space": "course", "context_id": self.course_ids[quiet], "parent_id": "",
+                          "activity_id": [self.act_ids[a[0]] if len(a) else "" for a in forum_acts],
+                          "archived": "false"}),
+            pd.DataFrame({"post_id": _ids("po", n_forum, start=start + 2 * n_staff + n_forum),
+                          "user_id": forum_users[n_forum:2 * n_forum], "created_at": np.floor(now - 0.5 * DAY),
+                          "space": "course", "context_id": self.course_ids[quiet], "parent_id": "", "activity_id": "",
+                          "archived": "true"}),
+        ]
+        extra = pd.concat(rows, ignore_index=True)
+        extra["created_at"] = _ts(extra["created_at"].to_numpy())
+        self.frames["posts"] = pd.concat([posts, extra], ignore_index=True)
+        # staff react on activities of every course (every kind) and like the forum comments above
+        kinds = np.array(REACTION_KINDS, dtype=object)
+        acts = rng.integers(0, len(self.act_ids), n_staff)
+        liked = extra["post_id"].to_numpy()[2 * n_staff:]
+        reactions = pd.concat([
+            pd.DataFrame({"user_id": staff, "created_at": _ts(np.floor(now - rng.uniform(1, 60, n_staff) * DAY)),
+                          "kind": kinds[np.arange(n_staff) % len(kinds)], "activity_id": self.act_ids[acts],
+                          "post_id": ""}),
+            pd.DataFrame({"user_id": self.coach_ids[np.arange(len(liked)) % len(self.coach_ids)],
+                          "created_at": _ts(np.full(len(liked), float(now - 3600))), "kind": "like",
+                          "activity_id": "", "post_id": liked}),
+        ], ignore_index=True)
+        self.frames["reactions"] = pd.concat([self.frames["reactions"], reactions], ignore_index=True).drop_duplicates(
+            ["user_id", "created_at", "kind", "activity_id", "post_id"])
+
+
+    # --- users statistics (issue 8) ------------------------------------------------------------
+    def _team_leads(self):
+        """Learners who manage a few colleagues of their own team, so the Users page has managers at two
+        levels (a coach's team includes team leads with their own teams). Its own random stream, so every
+        other file stays as it was; the rows are appended to managers.csv."""
+        rng, n = np.random.default_rng([self.seed, 8]), self.n
+        current = np.flatnonzero(np.isnan(self.deleted))
+        leads = rng.choice(current, size=min(len(current), max(3, n // 70)), replace=False)
+        by_team = pd.Series(np.arange(n)).groupby(self.learner_team).apply(np.array).to_dict()
+        rows = []
+        for lead in leads:
+            mates = by_team[self.learner_team[lead]]
+            mates = mates[mates != lead]
+            if len(mates):
+                for mate in rng.choice(mates, size=min(len(mates), int(rng.integers(3, 9))), replace=False):
+                    rows.append((self.learner_ids[mate], self.learner_ids[lead]))
+        extra = pd.DataFrame(rows, columns=["user_id", "manager_id"])
+        self.frames["managers"] = pd.concat([self.frames["managers"], extra], ignore_index=True).drop_duplicates(
+            ["user_id", "manager_id"])
 
 
 def generate(learners: int, seed: int, now: datetime) -> dict[str, pd.DataFrame]:

@@ -6,12 +6,14 @@ All in SQL that runs unchanged on SQLite and PostgreSQL, except the group closur
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import case, delete, func, insert, inspect, select, text
 
-from data_access import schema
+from data_access import derive_collab, schema, user_metrics
 
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
                   "enrollments", "sessions"}
+# group_sessions / group_counts read the closure, memberships, users (deleted_at) and session_users
+CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 
 
 def refresh(conn, changed: set[str]) -> None:
@@ -24,9 +26,19 @@ def refresh(conn, changed: set[str]) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("ANALYZE block_results"))
         refresh_session_users(conn)
+    refresh_dependent(conn, changed)
     if conn.dialect.name == "postgresql":
         for table in ("users", "groups", "group_closure", "session_users"):
             conn.execute(text(f"ANALYZE {table}"))
+
+
+def refresh_dependent(conn, changed: set[str]) -> None:
+    """The facts built over whole tables on top of session_users: the Users pages' (user_stats, user_tags),
+    the group statistics' and the collaborative activity counts, each for the tables it depends on."""
+    refresh_user_facts(conn, changed)
+    if changed & CHANGES_GROUP_FACTS:
+        refresh_group_facts(conn)
+    derive_collab.refresh(conn, changed)  # collaborative activity counts, with their own changed-tables sets
 
 
 def refresh_groups(conn) -> None:
@@ -53,16 +65,26 @@ def refresh_groups(conn) -> None:
                          .values(level=lv))
 
 
-def refresh_last_login(conn) -> None:
+def refresh_last_login(conn, users: str | None = None) -> None:
+    """users: optionally an SQL subquery of the user ids to refresh (refresh_for)."""
     conn.execute(text("""
         UPDATE users SET
           last_login_at = (SELECT MAX(l.at) FROM logins l WHERE l.user_id = users.user_id),
           login_count = (SELECT COUNT(*) FROM logins l WHERE l.user_id = users.user_id)
-    """))
+    """ + (f" WHERE user_id IN ({users})" if users else "")))
 
 
-def refresh_block_results(conn) -> None:
-    conn.execute(delete(schema.block_results))
+def _narrow(rows: str | None, session_col: str, user_col: str, word: str = "AND") -> str:
+    """rows: an SQL condition on {s} (a session id) and {u} (a user id) naming the rows to refresh (refresh_for)."""
+    return f" {word} " + rows.format(s=session_col, u=user_col) if rows else ""
+
+
+def refresh_block_results(conn, rows: str | None = None) -> None:
+    """rows: optionally only some (session, user) rows, see _narrow."""
+    if rows:
+        conn.execute(text("DELETE FROM block_results" + _narrow(rows, "session_id", "user_id", "WHERE")))
+    else:
+        conn.execute(delete(schema.block_results))
     # course blocks: the most recent attempt in the session decides (metrics.md)
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
@@ -81,7 +103,7 @@ def refresh_block_results(conn) -> None:
                  COUNT(*) OVER (PARTITION BY session_id, user_id, course_id) AS n,
                  MIN(started_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_start,
                  MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act
-          FROM course_attempts WHERE session_id IS NOT NULL
+          FROM course_attempts WHERE session_id IS NOT NULL""" + _narrow(rows, "session_id", "user_id") + """
         ) a ON a.session_id = b.session_id AND a.course_id = b.course_id AND a.rn = 1
         WHERE b.kind = 'course'
     """))
@@ -97,7 +119,7 @@ def refresh_block_results(conn) -> None:
                r.submitted_at, r.submitted_at
         FROM blocks b JOIN assessment_results r ON r.block_id = b.block_id
         WHERE b.kind = 'assessment'
-    """))
+    """ + _narrow(rows, "b.session_id", "r.user_id")))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
                                    attempts, passed, started_at, last_activity_at)
@@ -109,13 +131,17 @@ def refresh_block_results(conn) -> None:
         FROM blocks b
         JOIN classroom_slots cs ON cs.block_id = b.block_id
         JOIN slot_attendance sa ON sa.slot_id = cs.slot_id
-        WHERE b.kind = 'classroom'
+        WHERE b.kind = 'classroom'""" + _narrow(rows, "b.session_id", "sa.user_id") + """
         GROUP BY b.session_id, b.block_id, sa.user_id
     """))
 
 
-def refresh_session_users(conn) -> None:
-    conn.execute(delete(schema.session_users))
+def refresh_session_users(conn, rows: str | None = None) -> None:
+    """rows: optionally only some (session, user) rows, see _narrow."""
+    if rows:
+        conn.execute(text("DELETE FROM session_users" + _narrow(rows, "session_id", "user_id", "WHERE")))
+    else:
+        conn.execute(delete(schema.session_users))
     conn.execute(text("""
         INSERT INTO session_users (session_id, user_id, registered, blocks_total, blocks_completed,
                                    progress_pct, score_pct, time_spent_s, started, verified,
@@ -143,6 +169,192 @@ def refresh_session_users(conn) -> None:
                  SUM(CASE WHEN passed = 0 THEN 1 ELSE 0 END) AS n_failed,
                  MIN(CASE WHEN kind = 'course' THEN started_at END) AS start_at,
                  MAX(CASE WHEN kind <> 'classroom' THEN last_activity_at END) AS last_act
-          FROM block_results GROUP BY session_id, user_id
+          FROM block_results""" + _narrow(rows, "session_id", "user_id", "WHERE") + """
+          GROUP BY session_id, user_id
         ) r ON r.session_id = e.session_id AND r.user_id = e.user_id
+    """ + _narrow(rows, "e.session_id", "e.user_id", "WHERE")))
+
+
+def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
+    """refresh() narrowed to some (session, user) rows (an SQL condition on {s} and {u}, see _narrow) and users
+    (an SQL subquery of their ids), for small increments such as a batch posted to /xapi/statements: the same
+    rows as a full refresh, without recomputing every session. The facts built on these over whole tables
+    (refresh_dependent: the Users, Groups and Collaborative activity pages') are the caller's to refresh, at
+    once or a moment later (dashboard.refresher)."""
+    if "groups" in changed:
+        refresh_groups(conn)
+    if "logins" in changed:
+        refresh_last_login(conn, users)
+    if changed & CHANGES_BLOCKS:
+        refresh_block_results(conn, rows)
+        refresh_session_users(conn, rows)
+
+
+def refresh_group_facts(conn) -> None:
+    """Group statistics facts (schema.group_sessions, schema.group_counts): after the closure and session_users.
+    Skipped on a database still at a revision without these tables: migration 0003_groups fills them."""
+    if not inspect(conn).has_table("group_counts"):
+        return
+    refresh_group_sessions(conn)
+    refresh_group_counts(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE group_sessions"))
+        conn.execute(text("ANALYZE group_counts"))
+
+
+def refresh_group_sessions(conn) -> None:
+    """One row per (G, G's session): G's sessions are those whose group_id is in G's subtree (its catalog) or
+    that have an enrollment whose group_id is in it; the sums are over G's learners (role learner in the
+    subtree, deleted included, each once) currently registered in the session (metrics.md)."""
+    conn.execute(delete(schema.group_sessions))
+    conn.execute(text("""
+        INSERT INTO group_sessions (group_id, session_id, learners, started, completed, verified, progress_sum,
+                                    score_sum, scored)
+        SELECT p.group_id, p.session_id, COALESCE(x.learners, 0), COALESCE(x.started, 0),
+               COALESCE(x.completed, 0), COALESCE(x.verified, 0), COALESCE(x.progress_sum, 0.0),
+               x.score_sum, COALESCE(x.scored, 0)
+        FROM (
+          SELECT gc.ancestor_id AS group_id, s.session_id
+          FROM sessions s JOIN group_closure gc ON gc.descendant_id = s.group_id
+          UNION
+          SELECT gc.ancestor_id, e.session_id
+          FROM (SELECT DISTINCT session_id, group_id FROM enrollments WHERE group_id IS NOT NULL) e
+          JOIN group_closure gc ON gc.descendant_id = e.group_id
+        ) p
+        LEFT JOIN (
+          SELECT lg.group_id, su.session_id, COUNT(*) AS learners, SUM(su.started) AS started,
+                 SUM(CASE WHEN su.blocks_total > 0 AND su.blocks_completed = su.blocks_total THEN 1 ELSE 0 END)
+                   AS completed,
+                 SUM(su.verified) AS verified, SUM(su.progress_pct) AS progress_sum, SUM(su.score_pct) AS score_sum,
+                 COUNT(su.score_pct) AS scored
+          FROM session_users su
+          JOIN (SELECT DISTINCT gc.ancestor_id AS group_id, m.user_id
+                FROM memberships m JOIN group_closure gc ON gc.descendant_id = m.group_id
+                WHERE m.role = 'learner') lg ON lg.user_id = su.user_id
+          WHERE su.registered = 1
+          GROUP BY lg.group_id, su.session_id
+        ) x ON x.group_id = p.group_id AND x.session_id = p.session_id
     """))
+
+
+def refresh_group_counts(conn) -> None:
+    """Per group, over its subtree: current members (any role) and learners, each user once; G's sessions."""
+    conn.execute(delete(schema.group_counts))
+    conn.execute(text("""
+        INSERT INTO group_counts (group_id, members, learners, sessions)
+        SELECT g.group_id, COALESCE(mc.members, 0), COALESCE(mc.learners, 0), COALESCE(sc.n, 0)
+        FROM groups g
+        LEFT JOIN (
+          SELECT t.group_id, COUNT(*) AS members, SUM(t.learner) AS learners
+          FROM (SELECT gc.ancestor_id AS group_id, m.user_id,
+                       MAX(CASE WHEN m.role = 'learner' THEN 1 ELSE 0 END) AS learner
+                FROM memberships m
+                JOIN group_closure gc ON gc.descendant_id = m.group_id
+                JOIN users u ON u.user_id = m.user_id
+                WHERE u.deleted_at IS NULL
+                GROUP BY gc.ancestor_id, m.user_id) t
+          GROUP BY t.group_id
+        ) mc ON mc.group_id = g.group_id
+        LEFT JOIN (SELECT group_id, COUNT(*) AS n FROM group_sessions GROUP BY group_id) sc
+               ON sc.group_id = g.group_id
+    """))
+
+
+# --- Users pages (issue 8): tags of items, tag scores per user, per-user statistics ----------------
+CHANGES_ITEM_TAGS = {"activities", "blocks"}
+CHANGES_USER_TAGS = CHANGES_ITEM_TAGS | {"answers", "assessment_results"}
+CHANGES_USER_STATS = CHANGES_BLOCKS | {"users", "managers", "answers", "posts", "programs"}
+USER_LIST_TABLES = ["user_stats", "managers", "memberships", "group_closure"]
+
+
+def refresh_user_facts(conn, changed: set[str]) -> None:
+    """After block_results and session_users (user_stats reads session_users). A database still at an older
+    schema revision (an import run by code that does not migrate first) has none of these tables yet: the
+    migration that creates them (0005_users) fills them."""
+    if not inspect(conn).has_table("user_stats"):
+        return
+    if changed & CHANGES_ITEM_TAGS:
+        refresh_item_tags(conn)
+    if changed & CHANGES_USER_TAGS:
+        refresh_user_tags(conn)
+    if changed & CHANGES_USER_STATS:
+        refresh_user_stats(conn)
+        # statistics for the planner: with them SQLite drives a coach's or a manager's list from their few
+        # thousand users instead of walking every user (PostgreSQL's importer analyses the bundle tables)
+        tables = ["user_stats"] if conn.dialect.name == "postgresql" else USER_LIST_TABLES
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
+
+
+def split_tags(cell: str | None) -> list[str]:
+    """The distinct tags of a '|' list cell, in order."""
+    return sorted({t.strip() for t in (cell or "").split("|") if t.strip()})
+
+
+def refresh_item_tags(conn) -> None:
+    """Question activities' and assessment blocks' tags, one row per tag (the only tags tag statistics
+    count, bundle-format.md). Thousands of items at most, so split in Python."""
+    a, b, it = schema.activities, schema.blocks, schema.item_tags
+    rows = []
+    for kind, stmt in (("activity", select(a.c.activity_id, a.c.tags).where(a.c.type == "question")),
+                       ("block", select(b.c.block_id, b.c.tags).where(b.c.kind == "assessment"))):
+        for item_id, cell in conn.execute(stmt.where(stmt.selected_columns[1].is_not(None))):
+            rows += [{"kind": kind, "item_id": item_id, "tag": tag} for tag in split_tags(cell)]
+    conn.execute(delete(it))
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(it), rows[i:i + 5000])
+
+
+def refresh_user_tags(conn) -> None:
+    """Training score = mean of the user's answer scores on questions tagged T; assessment score = mean of
+    their assessment scores on blocks tagged T; with how many answers and assessments (metrics.md, Tags)."""
+    conn.execute(delete(schema.user_tags))
+    conn.execute(text("""
+        INSERT INTO user_tags (user_id, tag, training_score, answers, assessment_score, assessments)
+        SELECT user_id, tag, AVG(training), SUM(n_answers), AVG(assessment), SUM(n_assessments)
+        FROM (
+          SELECT a.user_id, t.tag, a.score_pct AS training, 1 AS n_answers,
+                 CAST(NULL AS FLOAT) AS assessment, 0 AS n_assessments
+          FROM answers a JOIN item_tags t ON t.kind = 'activity' AND t.item_id = a.activity_id
+          UNION ALL
+          SELECT r.user_id, t.tag, CAST(NULL AS FLOAT), 0, r.score_pct, 1
+          FROM assessment_results r JOIN item_tags t ON t.kind = 'block' AND t.item_id = r.block_id
+        ) x
+        GROUP BY user_id, tag
+    """))
+
+
+def refresh_user_stats(conn) -> None:
+    """One row per user: the users list's names, time spent, last activity and direct reports (current users
+    they manage), answers and posts, and the unfiltered figures of the user CSVs (data_access.user_metrics)."""
+    ca, m, u, an, sa, us = (schema.course_attempts, schema.managers, schema.users, schema.answers,
+                            schema.slot_attendance, schema.user_stats)
+    attempts = (select(ca.c.user_id, func.sum(func.coalesce(ca.c.time_spent_s, 0)).label("time_s"),
+                       func.max(ca.c.last_activity_at).label("last_at"),
+                       func.count(func.distinct(case((ca.c.completed_at.is_not(None), ca.c.course_id))))
+                       .label("courses"))
+                .group_by(ca.c.user_id)).subquery()
+    reports = (select(m.c.manager_id, func.count().label("n")).join(u, u.c.user_id == m.c.user_id)
+               .where(u.c.deleted_at.is_(None)).group_by(m.c.manager_id)).subquery()
+    answered = select(an.c.user_id, func.count().label("n"), func.avg(an.c.score_pct).label("score")) \
+        .group_by(an.c.user_id).subquery()
+    attended = (select(sa.c.user_id, func.count().label("n")).where(sa.c.attendance_pct > 0)
+                .group_by(sa.c.user_id)).subquery()
+    rm = user_metrics.report_metrics().subquery()
+    stmt = (select(rm.c.user_id, u.c.first_name, u.c.last_name, u.c.email,
+                   case((u.c.deleted_at.is_(None), 0), else_=1), func.coalesce(attempts.c.time_s, 0),
+                   attempts.c.last_at, func.coalesce(attempts.c.last_at, 0), func.coalesce(reports.c.n, 0),
+                   func.coalesce(answered.c.n, 0), answered.c.score, rm.c.posts, rm.c.total_time_s,
+                   rm.c.avg_score, func.coalesce(attempts.c.courses, 0),
+                   func.coalesce(attended.c.n, 0), *[rm.c[c] for c in user_metrics.PROGRAM_COUNTS])
+            .join(u, u.c.user_id == rm.c.user_id)
+            .outerjoin(attempts, attempts.c.user_id == rm.c.user_id)
+            .outerjoin(reports, reports.c.manager_id == rm.c.user_id)
+            .outerjoin(answered, answered.c.user_id == rm.c.user_id)
+            .outerjoin(attended, attended.c.user_id == rm.c.user_id))
+    conn.execute(delete(us))
+    conn.execute(insert(us).from_select(
+        ["user_id", "first_name", "last_name", "email", "deleted", "time_spent_s", "last_activity_at",
+         "last_activity_key", "direct_reports", "answers", "answer_score", "posts",
+         "total_time_s", "avg_score", "completed_courses", "attended_classrooms", *user_metrics.PROGRAM_COUNTS],
+        stmt))

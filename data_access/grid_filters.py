@@ -77,9 +77,11 @@ def where(columns: dict, filter_model: dict | None) -> list[ColumnElement[bool]]
     return out
 
 
-def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = frozenset()) -> list:
+def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = frozenset(),
+             not_null: set[str] = frozenset()) -> list:
     """ORDER BY terms for a sort model [{colId, sort}]. Empty values sort as the highest value, or as the
-    lowest for the colIds in nulls_low, the same way on SQLite and PostgreSQL."""
+    lowest for the colIds in nulls_low, the same way on SQLite and PostgreSQL. Columns in not_null get no NULLS
+    clause, so an index on them can serve the order on both databases."""
     out = []
     for item in sort_model or []:
         col_id, direction = item.get("colId"), item.get("sort")
@@ -87,6 +89,9 @@ def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = froze
             raise ValueError(f"cannot sort on {col_id!r} {direction!r}")
         col = columns[col_id]
         term = col.asc() if direction == "asc" else col.desc()
+        if col_id in not_null:
+            out.append(term)
+            continue
         low = col_id in nulls_low
         out.append(term.nulls_first() if (direction == "asc") == low else term.nulls_last())
     return out
@@ -113,3 +118,45 @@ def fenced(stmt):
     PostgreSQL from merging it into the paged query, where it would otherwise sort every user of the
     platform to stop after 100 rows (450 ms instead of 40 ms for a 10k-learner session); SQLite is unaffected."""
     return stmt.offset(0).subquery()
+
+
+def fetch_walk_page(conn, stmt, columns: dict, sort_model: list | None, filter_model: dict | None, start: int,
+                    end: int, tiebreak: list, not_null: set[str] = frozenset(), total=None) -> tuple[list, int]:
+    """fetch_page for tables of the whole platform (100k users): no COUNT(*) OVER (), which makes the database
+    read every row before the first, so an index in the asked order (see not_null) is walked and left after
+    `end` rows; the count is a second query, skipped when the first block already holds every row, or when the
+    grid has no filter and `total` (a callable) knows the count from kept facts."""
+    conditions = where(columns, filter_model)
+    start, end = max(0, int(start)), max(int(start), int(end))
+    filtered = stmt.where(*conditions)
+    rows = conn.execute(filtered.order_by(*order_by(columns, sort_model, not_null=not_null), *tiebreak)
+                        .limit(end - start).offset(start)).mappings().all()
+    if start == 0 and len(rows) < end - start:
+        return rows, len(rows)
+    if total is not None and not conditions:
+        return rows, int(total())
+    return rows, int(conn.execute(select(func.count()).select_from(filtered.subquery())).scalar_one())
+
+
+def fetch_page_indexed(conn, stmt, columns: dict, sort_model: list | None, filter_model: dict | None, start: int,
+                       end: int, tiebreak: list, nullable: set[str] = frozenset()) -> tuple[list, int]:
+    """fetch_page for a plain select over indexed base tables (no subquery, no fence): the page with LIMIT /
+    OFFSET and no window function, so the database reads an index in the sort order and stops after `end`
+    rows, and the total from its own COUNT. A 100k-user list pages in milliseconds instead of sorting every
+    row. Only the colIds in `nullable` get a NULLS clause (empty sorts lowest): on a NOT NULL column the clause
+    would stop PostgreSQL from using its index."""
+    conditions = where(columns, filter_model)
+    start, end = max(0, int(start)), max(int(start), int(end))
+    terms = []
+    for item in sort_model or []:
+        col_id, direction = item.get("colId"), item.get("sort")
+        if col_id not in columns or direction not in ("asc", "desc"):
+            raise ValueError(f"cannot sort on {col_id!r} {direction!r}")
+        term = columns[col_id].asc() if direction == "asc" else columns[col_id].desc()
+        if col_id in nullable:
+            term = term.nulls_first() if direction == "asc" else term.nulls_last()
+        terms.append(term)
+    narrowed = stmt.where(*conditions)
+    rows = conn.execute(narrowed.order_by(*terms, *tiebreak).limit(end - start).offset(start)).mappings().all()
+    total = conn.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
+    return rows, int(total)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -208,6 +209,7 @@ enrollments = Table(
     _ts("unassigned_at"),
     PrimaryKeyConstraint("session_id", "user_id"),
     Index("ix_enrollments_user", "user_id"),
+    Index("ix_enrollments_group_session", "group_id", "session_id"),  # a coach's sessions (scope.py)
 )
 
 # --- Learning activity ----------------------------------------------------------------------
@@ -286,6 +288,8 @@ reactions = Table(
     # key helper: "a:<activity_id>" or "p:<post_id>" (a primary key cannot hold NULLs)
     Column("target", String(70), nullable=False),
     PrimaryKeyConstraint("user_id", "created_at", "kind", "target"),
+    # reactions on an author's courses in the last 90 days, counted in the index (public statistics, issue 8)
+    Index("ix_reactions_activity_created", "activity_id", "created_at", "kind"),
 )
 
 activity_views = Table(
@@ -342,6 +346,163 @@ session_users = Table(
     Index("ix_session_users_user", "user_id"),
 )
 
+# Group statistics (metrics.md, "Group statistics"), kept at import by data_access.derive.refresh_group_facts:
+# one row per (group G, G's session S) with the sums over G's learners (role learner in G's subtree, deleted
+# included) currently registered in S, so a group page (the platform group: every session) reads a few
+# thousand rows instead of joining every enrollment with every membership.
+group_sessions = Table(
+    "group_sessions", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("learners", Integer, nullable=False),
+    Column("started", Integer, nullable=False),
+    Column("completed", Integer, nullable=False),  # progress 100
+    Column("verified", Integer, nullable=False),  # Verified program, as in the Session CSV
+    Column("progress_sum", Float, nullable=False),
+    Column("score_sum", Float),
+    Column("scored", Integer, nullable=False),  # learners with a session score
+    PrimaryKeyConstraint("group_id", "session_id"),
+    Index("ix_group_sessions_session", "session_id"),
+)
+
+# per group, over its subtree: current (not deleted) members of any role and learners, and G's sessions
+group_counts = Table(
+    "group_counts", metadata,
+    Column("group_id", ID, primary_key=True),
+    Column("members", Integer, nullable=False),
+    Column("learners", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+)
+
+# --- Derived facts of the Users pages (issue 8; data_access.derive.refresh_user_facts) --------
+# the tags of what tag statistics count: question activities and assessment blocks ('|' lists split)
+item_tags = Table(
+    "item_tags", metadata,
+    Column("kind", String(16), nullable=False),  # "activity" or "block"
+    Column("item_id", ID, nullable=False),
+    Column("tag", Text, nullable=False),
+    PrimaryKeyConstraint("kind", "item_id", "tag"),
+)
+
+# per user and tag: their answers to questions tagged T and their assessment results on blocks tagged T
+user_tags = Table(
+    "user_tags", metadata,
+    Column("user_id", ID, nullable=False),
+    Column("tag", Text, nullable=False),
+    Column("training_score", Float),  # mean answer score (NULL: no scored answer)
+    Column("answers", Integer, nullable=False),
+    Column("assessment_score", Float),  # mean assessment score (NULL: no scored assessment)
+    Column("assessments", Integer, nullable=False),
+    PrimaryKeyConstraint("user_id", "tag"),
+)
+
+# one row per user (deleted users too): the users list reads this table alone (names copied from users, so
+# its count and its pages walk one index each), and the user CSVs read their unfiltered figures here
+user_stats = Table(
+    "user_stats", metadata,
+    Column("user_id", ID, primary_key=True),
+    Column("first_name", Text, nullable=False),
+    Column("last_name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("deleted", SmallInteger, nullable=False),  # 1: users.deleted_at is set
+    Column("time_spent_s", BigInteger, nullable=False),  # every course attempt
+    _ts("last_activity_at"),
+    # last_activity_at with 0 for none: sorts "none" lowest through one index on SQLite and PostgreSQL alike
+    Column("last_activity_key", BigInteger, nullable=False),
+    Column("direct_reports", Integer, nullable=False),  # current users they manage directly
+    Column("answers", Integer, nullable=False),
+    Column("answer_score", Float),
+    Column("posts", Integer, nullable=False),
+    Column("total_time_s", BigInteger, nullable=False),  # the most recent attempt per (course, session)
+    Column("avg_score", Float),
+    Column("completed_courses", Integer, nullable=False),
+    Column("attended_classrooms", Integer, nullable=False),
+    Column("completed_programs", Integer, nullable=False),
+    Column("assigned_programs", Integer, nullable=False),
+    Column("completed_paths", Integer, nullable=False),
+    Column("assigned_paths", Integer, nullable=False),
+    Index("ix_user_stats_name", "deleted", "last_name", "first_name", "email", "user_id"),
+    Index("ix_user_stats_email", "deleted", "email"),
+    Index("ix_user_stats_time_spent", "deleted", "time_spent_s"),
+    Index("ix_user_stats_last_activity", "deleted", "last_activity_key"),
+    Index("ix_user_stats_direct_reports", "deleted", "direct_reports"),
+)
+
+
+# Collaborative activity (metrics.md), kept per user, group, course and activity so the Collaborative activity
+# pages never scan millions of posts, reactions, views or downloads per request (data_access.derive_collab).
+REACTION_COLUMNS = ("r_like", "r_learned_something", "r_outdated", "r_have_a_question", "r_useful", "r_irrelevant",
+                    "r_didnt_get_it")  # r_<reaction kind>
+
+
+def _counts(*names: str) -> list[Column]:
+    return [Column(name, Integer, nullable=False, server_default="0") for name in names]
+
+
+collab_users = Table(
+    "collab_users", metadata,  # every user (deleted ones included, current = 0) with what the Users tab shows:
+    # names, email and additional information copied from users, publications, comments, reactions and their sum
+    Column("user_id", ID, primary_key=True),
+    Column("first_name", Text, nullable=False),
+    Column("last_name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("additional_info", Text),
+    Column("current", SmallInteger, nullable=False),
+    *_counts("publications", "comments", "reactions", "total"),
+    # the Users tab pages 100 rows at a time in the order asked: the default order and each count order walk an
+    # index and stop, instead of sorting every user of the platform
+    Index("ix_collab_users_order", "current", "last_name", "first_name", "email", "user_id"),
+    Index("ix_collab_users_publications", "current", "publications"),
+    Index("ix_collab_users_comments", "current", "comments"),
+    Index("ix_collab_users_reactions", "current", "reactions"),
+    Index("ix_collab_users_total", "current", "total"),
+)
+# a group's members without reading the memberships rows (the Users tab's group picker, scope rules)
+Index("ix_memberships_group_user", memberships.c.group_id, memberships.c.user_id)
+# the people behind an activity's number, most recent first: walked in this order and left after 100 rows
+Index("ix_activity_views_activity_started", activity_views.c.activity_id, activity_views.c.started_at)
+Index("ix_reactions_activity_kind_created", reactions.c.activity_id, reactions.c.kind, reactions.c.created_at)
+Index("ix_downloads_activity_at", downloads.c.activity_id, downloads.c.at)
+
+collab_user_courses = Table(
+    "collab_user_courses", metadata,  # per user and course: forum posts and reactions on its activities, so the
+    # per-session numbers of an admin (only their users count) never scan raw reactions
+    Column("user_id", ID, nullable=False),
+    Column("course_id", ID, nullable=False),
+    *_counts("comments", "reactions"),
+    PrimaryKeyConstraint("user_id", "course_id"),
+    # an admin's users' rows read from the index alone (half the time of the primary key and the table)
+    Index("ix_collab_user_courses_cover", "user_id", "course_id", "comments", "reactions"),
+)
+
+collab_groups = Table(
+    "collab_groups", metadata,  # every group: the same counts summed over the learners of its subtree, and how many
+    # current users (any role) its subtree has (the Users tab's count for a group)
+    Column("group_id", ID, primary_key=True),
+    *_counts("publications", "comments", "reactions", "members"),
+)
+
+collab_sessions = Table(
+    "collab_sessions", metadata,  # every session's numbers as the platform owner sees them (queries.collaboration
+    # computes them, for other viewers live over their users only)
+    Column("session_id", ID, primary_key=True),
+    *_counts("publications", "comments", "reactions"),
+)
+
+collab_activities = Table(
+    "collab_activities", metadata,  # every activity: views, forum comments, downloads, reactions by kind
+    Column("activity_id", ID, primary_key=True),
+    Column("course_id", ID, nullable=False),
+    *_counts("views", "comments", "downloads", *REACTION_COLUMNS),
+    Index("ix_collab_activities_course", "course_id"),
+)
+
+collab_courses = Table(
+    "collab_courses", metadata,  # every course: attempts (views), forum comments, reactions, activities by type
+    Column("course_id", ID, primary_key=True),
+    *_counts("views", "comments", *REACTION_COLUMNS, "documents", "cheat_sheets", "questions"),
+)
+
 # --- Application state ----------------------------------------------------------------------
 # Per-cohort activity colour limits (Participants page); set by users, never touched by imports.
 cohort_settings = Table(
@@ -352,10 +513,96 @@ cohort_settings = Table(
     _ts("updated_at", nullable=False),
 )
 
+# --- Accounts (sign-in): people are the bundle's users; never touched by imports ------------------
+# A password attached to a user (argon2 hash). No row: the user signs in by single sign-on or a link.
+credentials = Table(
+    "credentials", metadata,
+    Column("user_id", ID, primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    _ts("updated_at", nullable=False),
+)
+
+# One-time sign-in links (an invitation to choose a password, the first-start link); only a hash is kept.
+login_tokens = Table(
+    "login_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ID, nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),  # invite | sign-in
+    _ts("created_at", nullable=False),
+    _ts("expires_at", nullable=False),
+    _ts("used_at"),
+)
+
+# Who signed in, failed to, signed out, viewed the app as someone else (also written to the log).
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ts("at", nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("user_id", ID),  # who acted (empty: unknown, e.g. a failed sign-in for an unknown email)
+    Column("subject_id", ID),  # whom it concerned (view-as target, invited user)
+    Column("email", Text),  # the email given, for failed sign-ins
+    Column("address", String(64)),
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+)
+
 meta = Table(
     "meta", metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text),
+)
+
+# --- xAPI (data_access/xapi) ------------------------------------------------------------------
+# Every statement received, as received: the source of truth the mapping is (re)applied from.
+xapi_statements = Table(
+    "xapi_statements", metadata,
+    Column("statement_id", String(36), primary_key=True),
+    Column("digest", String(64), nullable=False),  # sha256 of the content: same id + other digest = conflict
+    _ts("timestamp", nullable=False),  # the statement's timestamp (its stored time when it had none)
+    _ts("stored", nullable=False),
+    Column("verb_id", Text, nullable=False),
+    Column("user_id", ID),  # the actor's user (NULL: a Group actor)
+    Column("course_id", ID),  # the course run the statement happened in, if any
+    Column("session_id", ID),
+    Column("voided", SmallInteger, nullable=False, server_default="0"),
+    Column("voids", String(36)),  # a voiding statement: its target
+    Column("body", Text, nullable=False),
+    Index("ix_xapi_statements_user_time", "user_id", "timestamp"),
+    # partial: only voiding statements (a full index on voids IS NULL tempts planners into scanning every row)
+    Index("ix_xapi_statements_voids", "voids", sqlite_where=text("voids IS NOT NULL"),
+          postgresql_where=text("voids IS NOT NULL")),
+    # a course run's first and last live statement (its dates)
+    Index("ix_xapi_statements_session_time", "session_id", "timestamp",
+          sqlite_where=text("voided = 0 AND voids IS NULL"), postgresql_where=text("voided = 0 AND voids IS NULL")),
+)
+
+# What each statement contributed (data_access/xapi/mapping.py): folded into the bundle tables, removed with
+# its statement when that is voided, rebuilt by `learnpulse xapi replay`.
+xapi_facts = Table(
+    "xapi_facts", metadata,
+    Column("statement_id", String(36), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("key1", ID),
+    Column("key2", String(70)),  # a reaction's target: "a:" or "p:" and an id
+    _ts("at", nullable=False),
+    Column("num1", Float),
+    Column("num2", Float),
+    Column("num3", Float),
+    Column("num4", Float),
+    Column("flag", SmallInteger),
+    Index("ix_xapi_facts_statement", "statement_id", "kind"),
+    Index("ix_xapi_facts_kind_user", "kind", "user_id", "key2"),
+)
+
+# HTTP Basic credentials of POST /xapi/statements; the secret is kept only as an Argon2 hash.
+xapi_credentials = Table(
+    "xapi_credentials", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("secret_hash", Text, nullable=False),
+    _ts("created_at", nullable=False),
 )
 
 BUNDLE_TABLES = [
@@ -365,11 +612,15 @@ BUNDLE_TABLES = [
     downloads,
 ]
 DERIVED_TABLES = [group_closure, block_results, session_users]
-
-
-def create_schema(engine) -> None:
-    metadata.create_all(engine)
+ACCOUNT_TABLES = [credentials, login_tokens, audit_log]
+# derived too, added by migration 0003_groups (so not in the baseline's stored_counts)
+GROUP_FACT_TABLES = [group_sessions, group_counts]
 
 
 def drop_schema(engine) -> None:
+    """Every table, the migrations' version table included (tests start from nothing)."""
+    from sqlalchemy import text
+
     metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))

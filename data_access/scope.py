@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from data_access import schema
@@ -50,10 +50,15 @@ class Scope:
 def scope_for_email(conn, email: str) -> Scope:
     """The scope of the user with this email (case-insensitive); UnknownViewer if none."""
     u = schema.users
-    row = conn.execute(select(u.c.user_id, u.c.deleted_at).where(u.c.email_lower == email.strip().lower())).first()
-    if row is None:
+    uid = conn.execute(select(u.c.user_id).where(u.c.email_lower == email.strip().lower())).scalar()
+    if uid is None:
         raise UnknownViewer(f"no user with email {email!r}")
-    uid = row.user_id
+    return scope_for_user(conn, uid)
+
+
+def scope_for_user(conn, uid: str) -> Scope:
+    """What this user sees, from their roles: an admin of the root group is a platform owner; admin and
+    coach roles give their groups; instructors their sessions; authors their courses (main author)."""
     m = schema.memberships
     roles = conn.execute(select(m.c.group_id, m.c.role).where(m.c.user_id == uid)).all()
     root = conn.execute(select(schema.groups.c.group_id).where(schema.groups.c.parent_id.is_(None))).scalar()
@@ -83,15 +88,18 @@ def visible_users(scope: Scope, user_col) -> ColumnElement[bool]:
 
 
 def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
-    """SQL condition: sessions of the viewer's groups (and descendants) or that they instruct."""
+    """SQL condition: the sessions of the viewer's groups, i.e. whose group_id is in the subtree of a group
+    they administer or coach (the group's catalog) or with an enrollment whose group_id is in it (assigned
+    through the group), and the sessions they instruct."""
     if scope.is_owner:
         return true()
-    gc = schema.group_closure
-    in_groups = session_table.c.group_id.in_(
-        select(gc.c.descendant_id).where(gc.c.ancestor_id.in_(scope.managed_groups)))
+    gc, e = schema.group_closure, schema.enrollments
+    subtree = select(gc.c.descendant_id).where(gc.c.ancestor_id.in_(scope.managed_groups))
+    in_groups = or_(session_table.c.group_id.in_(subtree),
+                    session_table.c.session_id.in_(select(e.c.session_id).where(e.c.group_id.in_(subtree))))
     if scope.instructor_sessions:
         return in_groups | session_table.c.session_id.in_(scope.instructor_sessions)
-    return and_(in_groups)
+    return in_groups
 
 
 def session_users_condition(scope: Scope, session_col, user_col) -> ColumnElement[bool]:
@@ -111,3 +119,85 @@ def require_session(conn, scope: Scope, session_id: str, condition: ColumnElemen
     seen = condition if condition is not None else visible_sessions(scope, s)
     if conn.execute(select(s.c.session_id).where(s.c.session_id == session_id, seen)).first() is None:
         raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
+
+
+def require_program(conn, scope: Scope, program_id: str) -> None:
+    """LookupError (one message everywhere) unless the program template exists and the viewer sees at least
+    one of its sessions (a template is known through its sessions)."""
+    p, s = schema.programs, schema.sessions
+    seen = select(s.c.session_id).where(s.c.program_id == p.c.program_id, visible_sessions(scope, s)).exists()
+    found = conn.execute(select(p.c.program_id).where(p.c.program_id == program_id,
+                                                      true() if scope.is_owner else seen)).first()
+    if found is None:
+        raise LookupError(f"no program template {program_id!r}" + ("" if scope.is_owner else " visible to this user"))
+
+def visible_groups(scope: Scope, group_col) -> ColumnElement[bool]:
+    """SQL condition: the group in group_col is one the viewer may open: every group for the platform owner,
+    else the groups they administer or coach and those groups' descendants (instructors and authors: none)."""
+
+    if scope.is_owner:
+        return true()
+    gc = schema.group_closure
+    return group_col.in_(select(gc.c.descendant_id).where(gc.c.ancestor_id.in_(scope.managed_groups)))
+
+
+def require_group(conn, scope: Scope, group_id: str) -> None:
+    """LookupError (one message for a missing group and one the viewer may not open) unless visible_groups."""
+    g = schema.groups
+    if conn.execute(select(g.c.group_id).where(g.c.group_id == group_id, visible_groups(scope, g.c.group_id))
+                    ).first() is None:
+        raise LookupError(f"no group {group_id!r}" + ("" if scope.is_owner else " visible to this user"))
+
+
+def visible_courses(scope: Scope, course_table) -> ColumnElement[bool]:
+    """SQL condition: courses the viewer authored, and (admins, coaches) courses whose main author is one of
+    their groups' users: a course belongs to its main author's groups, as the Courses CSV's Group column says."""
+    if scope.is_owner:
+        return true()
+    by_group = visible_users(scope, course_table.c.author_id)
+    if scope.author_courses:
+        return by_group | course_table.c.course_id.in_(scope.author_courses)
+    return by_group
+
+
+def require_course(conn, scope: Scope, course_id: str) -> None:
+    """LookupError (one message whether missing or out of scope) unless the viewer sees the course."""
+    c = schema.courses
+    if conn.execute(select(c.c.course_id).where(c.c.course_id == course_id, visible_courses(scope, c))
+                    ).first() is None:
+        raise LookupError(f"no course {course_id!r}" + ("" if scope.is_owner else " visible to this user"))
+
+
+# --- Users pages (issue 8) ------------------------------------------------------------------------
+def visible_user(scope: Scope, user_col) -> ColumnElement[bool]:
+    """SQL condition: a user whose own page the viewer may open: the users they see (visible_users), every
+    user of a session they instruct, and themselves (a learner with no group sees only their own page)."""
+    if scope.is_owner:
+        return true()
+    cond = visible_users(scope, user_col) | (user_col == scope.user_id)
+    if scope.instructor_sessions:
+        e = schema.enrollments
+        cond = cond | user_col.in_(select(e.c.user_id).where(e.c.session_id.in_(scope.instructor_sessions)))
+    return cond
+
+
+def require_user(conn, scope: Scope, user_id: str) -> None:
+    """LookupError (one message whether the user is missing or out of scope) unless visible_user."""
+    u = schema.users
+    seen = select(u.c.user_id).where(u.c.user_id == user_id, visible_user(scope, u.c.user_id))
+    if conn.execute(seen).first() is None:
+        raise LookupError(f"no user {user_id!r}" + ("" if scope.is_owner else " visible to this user"))
+
+
+def may_see_registrations(scope: Scope) -> bool:
+    """Registrations (account creation, invited by, auto deletion) are for admins and the owner only."""
+    return scope.is_owner or bool(scope.admin_groups)
+
+
+def administered_users(scope: Scope, user_col) -> ColumnElement[bool]:
+    """SQL condition: users with a membership in a group the viewer administers (with descendants)."""
+    if scope.is_owner:
+        return true()
+    m, gc = schema.memberships, schema.group_closure
+    return user_col.in_(select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
+                        .where(gc.c.ancestor_id.in_(scope.admin_groups)))

@@ -33,6 +33,13 @@ def kpi_row(cards: list[tuple[str, str]], **col_widths):
     return dbc.Row([dbc.Col(kpi_card(label, value), className="mb-2", **col_widths) for label, value in cards])
 
 
+def section_card(title: str, body, right=None, ident: str | None = None, style: dict | None = None):
+    """A page section: a titled card, with something on the right of the title (a button, a note)."""
+    header = dbc.CardHeader(dbc.Row([dbc.Col(html.H5(title, className="mb-0"), className="align-self-center"),
+                                     dbc.Col(right, width="auto") if right is not None else None], className="g-2"))
+    return dbc.Card([header, dbc.CardBody(body)], className="mb-4", style=style, **({"id": ident} if ident else {}))
+
+
 def no_data_yet():
     return dbc.Alert([html.Strong("No data yet. "), "Import a bundle with ", html.Code("learnpulse import DIR"),
                       " or create demo data with ", html.Code("learnpulse demo"), "."],
@@ -45,10 +52,16 @@ def data_unavailable():
                      color="danger", className="lp-unavailable")
 
 
-def coming_soon(title: str, what: list[str], **_query):
-    return html.Div([
-        page_header(title),
-        dbc.Alert([html.Strong("Coming: "), "this section is being built. It will show:",
-                   html.Ul([html.Li(w) for w in what], className="mb-0 mt-2")],
-                  color="info", className="lp-coming"),
-    ])
+def page_not_found(**_query):
+    """What a page outside the viewer's sections shows: the same as an address that does not exist."""
+    return html.Div([page_header("Not found"),
+                     dbc.Alert("There is nothing at this address for you. Use the navigation bar above.",
+                               color="secondary", className="lp-empty")])
+
+
+def nothing_to_show(**_query):
+    """The home page of someone who follows no one (a learner)."""
+    return html.Div([page_header("Nothing to show yet"),
+                     dbc.Alert(["LearnPulse shows coaches, admins, instructors and authors the people, sessions and "
+                                "courses they follow. Your account has none of these roles yet; ask your LearnPulse "
+                                "administrator if you should."], color="secondary", className="lp-empty")])

@@ -15,15 +15,17 @@ NUMBER_FILTER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
                  "filterParams": {"filterOptions": grid_filters.NUMBER_OPTIONS, "maxNumConditions": 2}}
 
 
-def server_grid(ident: str, columns: list[dict], height: str = "480px", **props) -> dag.AgGrid:
-    """A table whose rows the server sends 100 at a time (getRowsRequest -> getRowsResponse)."""
+def server_grid(ident: str, columns: list[dict], height: str = "480px", row_id: str = "user_id",
+                **props) -> dag.AgGrid:
+    """A table whose rows the server sends 100 at a time (getRowsRequest -> getRowsResponse); rows are known
+    by their row_id field."""
     return dag.AgGrid(id=ident, columnDefs=columns, rowModelType="infinite",
                       defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "flex": 1,
                                      "minWidth": 110},
                       dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
                                        "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
                                        "maxBlocksInCache": 20, "rowBuffer": 0},
-                      getRowId="params.data.user_id", style={"height": height, **props.pop("style", {})}, **props)
+                      getRowId=f"params.data.{row_id}", style={"height": height, **props.pop("style", {})}, **props)
 
 
 def client_grid(ident: str, columns: list[dict], row_id: str, **options) -> dag.AgGrid:

@@ -18,6 +18,7 @@ from data_access.queries import participants as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
+from layouts.users import PROFILE_COLUMN
 
 PATH, NAME, ORDER = NAV["participants"]
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ COLUMNS = [
     {"field": "last_login", "headerName": "Last login", "filter": False},
     {"field": "days_since", "headerName": "Days since last login", **NUMBER_FILTER},
     {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
+    PROFILE_COLUMN,
 ]
 
 def register(app) -> None:

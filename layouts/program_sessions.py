@@ -7,14 +7,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads
 from dashboard.ids import Sessions as ID
-from dashboard.ids import SessionsCollab as CID
 from data_access.queries import sessions as q
 from layouts.common import NAV, page_header
 from layouts.grids import client_grid
 
 PATH, NAME, ORDER = NAV["program_sessions"]
+COLLAB_SESSIONS = NAV["collaboration"][0] + "/sessions"
 STATUSES = [{"label": "In progress", "value": q.IN_PROGRESS}, {"label": "Finished", "value": q.FINISHED},
             {"label": "All", "value": q.ALL}]
 _NUM = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 150}
@@ -31,17 +30,6 @@ COLUMNS = [
     {"field": "registered", "headerName": "Registered", **_NUM},
     {"field": "completed", "headerName": "Completion", **_NUM},
     {"field": "instructors", "headerName": "Instructors", **_NUM},
-]
-
-
-COLLAB_COLUMNS = [
-    {"field": "name_link", "headerName": "Session", "cellRenderer": "markdown", "flex": 2, "minWidth": 260,
-     "filter": "agTextColumnFilter"},
-    {"field": "start", "headerName": "Start", "sort": "desc", "minWidth": 150},
-    {"field": "end", "headerName": "End", "minWidth": 150},
-    {"field": "publications", "headerName": "Publications", **_NUM},
-    {"field": "comments", "headerName": "Comments", **_NUM},
-    {"field": "reactions", "headerName": "Reactions", **_NUM},
 ]
 
 
@@ -68,20 +56,13 @@ def layout(status: str | None = None, **_query):
         dcc.Loading(client_grid(ID.GRID, COLUMNS, "session_id", enableCellTextSelection=True),
                     type="dot", delay_show=300),
     ], className="pt-3")
-    collab_tab = html.Div([
-        dbc.Row([
-            dbc.Col(html.Span("Publications in each session's messages, comments in its courses' forums and "
-                              "replies, reactions on its courses' activities.", className="lp-hint"),
-                    className="align-self-center"),
-            dbc.Col(html.A("Download", id=CID.DOWNLOAD, className="btn btn-outline-primary btn-sm",
-                           href=downloads.url("session-collab")), md="auto"),
-        ], className="mb-2"),
-        client_grid(CID.GRID, COLLAB_COLUMNS, "session_id"),
-    ], className="pt-3")
     return html.Div([
-        page_header(NAME, "Every session with its registrations and completions. Open one for its statistics, "
-                          "or a program template for all its sessions."),
-        dbc.Tabs([dbc.Tab(sessions_tab, label="Sessions", tab_id="sessions"),
-                  dbc.Tab(collab_tab, label="Collaborative activity", tab_id="collab")],
-                 id=CID.TABS, active_tab="sessions"),
+        dbc.Row([
+            dbc.Col(page_header(NAME, "Every session with its registrations and completions. Open one for its "
+                                      "statistics, or a program template for all its sessions."), md=True),
+            # the collaborative activity per session moved to its section (it was a tab here)
+            dbc.Col(dcc.Link("Collaborative activity per session →", href=COLLAB_SESSIONS, className="lp-back"),
+                    md="auto", className="align-self-center mb-3"),
+        ]),
+        sessions_tab,
     ])

@@ -14,9 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import auth, downloads, services
 from dashboard.ids import Session as ID
 from data_access.queries import sessions as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts.common import NAV, data_unavailable, page_header, section_card
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
+from layouts.users import PROFILE_COLUMN
 
 log = logging.getLogger(__name__)
 SESSIONS_PATH = NAV["program_sessions"][0]
@@ -36,6 +37,7 @@ PEOPLE_COLUMNS = [
     {"field": "score", "headerName": "Score", **NUMBER_FILTER},
     {"field": "time_spent", "headerName": "Time spent", "filter": False, "type": "numericColumn"},
     {"field": "last_activity", "headerName": "Last activity", "filter": False},
+    PROFILE_COLUMN,
 ]
 BLOCK_COLUMNS = [
     {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
@@ -55,12 +57,6 @@ def register(app) -> None:
 
 def block_options(blocks: list[dict]) -> list[dict]:
     return [{"label": f"{b['position']}. {b['title']} ({b['kind']})", "value": b["block_id"]} for b in blocks]
-
-
-def _card(title, body, right=None, ident=None):
-    header = dbc.CardHeader(dbc.Row([dbc.Col(html.H5(title, className="mb-0"), className="align-self-center"),
-                                     dbc.Col(right, width="auto") if right is not None else None], className="g-2"))
-    return dbc.Card([header, dbc.CardBody(body)], className="mb-4", **({"id": ident} if ident else {}))
 
 
 def layout(session_id: str | None = None, **_query):
@@ -89,7 +85,7 @@ def layout(session_id: str | None = None, **_query):
         dbc.Row([dbc.Col(page_header(info["name"], subtitle), md=True),
                  dbc.Col(download, md="auto", className="align-self-center mb-3")]),
         html.Div(id=ID.MESSAGE),
-        _card("General", [
+        section_card("General", [
             dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
             dbc.Row([
                 dbc.Col([html.H6("Progress by course"),
@@ -105,7 +101,7 @@ def layout(session_id: str | None = None, **_query):
         dbc.Alert("Nobody has started this session yet: results by group and individual results appear once "
                   "someone starts, or when the session is over.", id=ID.NOT_STARTED, color="secondary",
                   style={"display": "none"}),
-        _card("Results by group", [
+        section_card("Results by group", [
             html.Div("Click a group to list its learners below.", className="lp-hint mb-2"),
             dag.AgGrid(id=ID.GROUPS_GRID, columnDefs=GROUP_COLUMNS, rowData=[],
                        defaultColDef={"sortable": True, "resizable": True, "flex": 1},
@@ -113,19 +109,25 @@ def layout(session_id: str | None = None, **_query):
                                                          "enableClickSelection": True}},
                        getRowId="params.data.group_id", style={"height": "360px"}),
         ], ident=ID.GROUPS_CARD),
-        _card("Individual results", [
+        section_card("Individual results", [
             html.Div("Unassigned learners are greyed. Click a learner for their results per block.",
                      className="lp-hint mb-2"),
             server_grid(ID.PEOPLE_GRID, PEOPLE_COLUMNS, rowClassRules=GREYED),
         ], right=html.Div([html.Span(id=ID.PEOPLE_TITLE, className="me-2 lp-filter-note"),
                            dbc.Button("Show everyone", id=ID.PEOPLE_CLEAR, color="link", size="sm")]),
             ident=ID.PEOPLE_CARD),
-        _card("Detailed results", [
+        section_card("Detailed results", [
             dcc.Dropdown(id=ID.BLOCK, options=block_options(info["blocks"]), placeholder="This session has no block",
                          value=info["blocks"][0]["block_id"] if info["blocks"] else None, clearable=False,
                          className="mb-2"),
             server_grid(ID.BLOCK_GRID, BLOCK_COLUMNS, "420px"),
         ], ident=ID.BLOCK_CARD),
-        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id=ID.LEARNER_TITLE)), dbc.ModalBody(id=ID.LEARNER_BODY)],
-                  id=ID.LEARNER_MODAL, size="lg", is_open=False),
+        learner_modal(ID),
     ])
+
+
+def learner_modal(ids):
+    """The dialog with a learner's results per block (ids: a class with LEARNER_MODAL, LEARNER_TITLE and
+    LEARNER_BODY): the session page's, also opened from the Groups page."""
+    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id=ids.LEARNER_TITLE)), dbc.ModalBody(id=ids.LEARNER_BODY)],
+                     id=ids.LEARNER_MODAL, size="lg", is_open=False)

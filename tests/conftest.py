@@ -1,15 +1,19 @@
-"""Shared fixtures: one database per test, on SQLite and (when reachable) PostgreSQL."""
+"""Shared fixtures: one database per test, on SQLite and (when reachable) PostgreSQL; the browser tests'
+server and Chromium (tests/browser.py)."""
 
 from __future__ import annotations
 
 import functools
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from data_access import db, schema
 from tests import fixture_bundle
+from tests.browser import browser, server  # noqa: F401 - module-scoped fixtures for the Chromium tests
 
 PG_URL = os.environ.get("LEARNPULSE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -30,10 +34,24 @@ def pg_skip_reason() -> str | None:
     return _pg_reason()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An empty SQLite database migrated to the newest schema once; each test gets a copy (migrating takes
+    longer than copying a file)."""
+    path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    eng = db.make_engine(f"sqlite:///{path}")
+    db.ensure_schema(eng)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request, tmp_path):
-    """An empty database with the schema, on each backend."""
+def engine(request, tmp_path, sqlite_template):
+    """An empty database with the schema (built by the migrations), on each backend."""
     if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "test.sqlite3")
         eng = db.make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
     else:
         reason = pg_skip_reason()
@@ -41,7 +59,7 @@ def engine(request, tmp_path):
             pytest.skip(reason)
         eng = db.make_engine(PG_URL)
         schema.drop_schema(eng)
-    db.ensure_schema(eng)
+        db.ensure_schema(eng)
     yield eng
     eng.dispose()
 

@@ -16,7 +16,8 @@ Cohort c1 (running, started 2026-06-01; the most recently started running cohort
   p31  "=Eve" L31  05-15 12:00           31  31+     0
   pnv  Nia Never  never                  -   Never   0
 Not participants of c1: pwl (waiting list), pun (unassigned), pdel (deleted, logged in 2 days ago),
-pc2 (registered in c2 only). Groups: p00-p04 are in ga (coached by coach), the rest in gb.
+pc2 (registered in c2 only). Groups: p00-p04 are in ga (coached by coach), the rest in gb; p00-p04 were
+assigned to c1 through ga (enrollment group_id), so c1 is one of the coach's sessions.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 PARTICIPANTS = ["p00", "p01", "p02", "p03", "p04", "p07", "p08", "p14", "p14b", "p15", "p30", "p31", "pnv"]
+TEAM_A = {"p00", "p01", "p02", "p03", "p04"}
 
 _PEOPLE = [  # user_id, first, last, group, last login
     ("p00", "Zed", "L00", "ga", "2026-06-15T11:00:00Z"),
@@ -73,7 +75,8 @@ def _logins() -> str:
 
 def _enrollments() -> str:
     lines = ["session_id,user_id,status,source,group_id,assigned_at,unassigned_at"]
-    lines += [f"c1,{uid},registered,assigned,,2026-05-20," for uid in PARTICIPANTS]
+    # p00-p04 came through Team A (their coach's group), so c1 is a session of the coach's groups
+    lines += [f"c1,{uid},registered,{'group,ga' if uid in TEAM_A else 'assigned,'},2026-05-20," for uid in PARTICIPANTS]
     lines += ["c1,pwl,waiting_list,catalog,,2026-05-21,", "c1,pun,registered,assigned,,2026-05-20,2026-06-02",
               "c1,pdel,registered,assigned,,2026-05-20,", "c2,pc2,registered,catalog,,2026-04-20,",
               "c2,p00,registered,assigned,,2026-04-20,"]

@@ -11,7 +11,7 @@ import pytest
 
 from data_access.queries import participants as q
 from data_access.scope import Scope
-from tests.test_browser import NOW, browser, server  # noqa: F401 - shared module fixtures
+from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +29,10 @@ def _bar_fill(page, index: int) -> str:
     return page.locator(BARS).nth(index).evaluate("e => getComputedStyle(e).fill")
 
 
-def test_click_bar_list_download_and_limits(server, browser, tmp_path):  # noqa: F811
+def test_click_bar_list_download_and_limits(server, browser, tmp_path):
     session, expected = _flagship(server.engine)
     assert expected, "the demo cohort has learners 8-14 days away"
-    context = browser.new_context(accept_downloads=True, permissions=["clipboard-read", "clipboard-write"],
+    context = server.new_context(browser, accept_downloads=True, permissions=["clipboard-read", "clipboard-write"],
                                   viewport={"width": 1300, "height": 1000})
     page = context.new_page()
     errors = []
@@ -57,15 +57,15 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):  # noqa:
     page.locator('#participants-grid .ag-header-cell[col-id="days_since"] .ag-header-cell-label').click()
     page.locator('#participants-grid .ag-header-cell[col-id="days_since"] .ag-header-cell-label').click()
     most = str(max(r["days_since"] for r in expected))
-    page.wait_for_function("document.querySelector('#participants-grid .ag-row[row-index=\"0\"] "
-                           f"[col-id=\"days_since\"]')?.innerText === '{most}'")
+    wait_until(page, "document.querySelector('#participants-grid .ag-row[row-index=\"0\"] "
+                     f"[col-id=\"days_since\"]')?.innerText === '{most}'")
     target = expected[0]["email"]
     page.locator("#participants-grid .ag-floating-filter-input input").nth(2).fill(target)
     emails_shown = ("Array.from(document.querySelectorAll('#participants-grid .ag-center-cols-container "
                     "[col-id=\"email\"]')).map(e => e.innerText).join(',')")
-    page.wait_for_function(f"{emails_shown} === '{target}'")
+    wait_until(page, f"{emails_shown} === '{target}'")
     page.locator("#participants-grid .ag-floating-filter-input input").nth(2).fill("")
-    page.wait_for_function(f"{emails_shown}.split(',').filter(Boolean).length === {len(expected)}")
+    wait_until(page, f"{emails_shown}.split(',').filter(Boolean).length === {len(expected)}")
 
     # the CSV of exactly those rows is the command's file, byte for byte
     with page.expect_download() as download:
@@ -89,26 +89,26 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):  # noqa:
     page.fill("#participants-yellow-limit", "10")
     page.keyboard.press("Enter")
     page.locator("#participants-limits-status").filter(has_text="Saved").wait_for()
-    page.wait_for_function(f"getComputedStyle(document.querySelectorAll('{BARS}')[3]).fill === '{RED}'")
+    wait_until(page, f"getComputedStyle(document.querySelectorAll('{BARS}')[3]).fill === '{RED}'")
 
     # reload: the limit is kept (stored for the cohort) and the shared link reopens the same bar
     page.reload(wait_until="networkidle")
     page.wait_for_selector(BARS)
-    page.wait_for_function(f"getComputedStyle(document.querySelectorAll('{BARS}')[3]).fill === '{RED}'")
+    wait_until(page, f"getComputedStyle(document.querySelectorAll('{BARS}')[3]).fill === '{RED}'")
     assert page.input_value("#participants-yellow-limit") == "10"
     title.filter(has_text="8–14 days").wait_for()
 
     # clear empties the list and the URL
     page.locator("#participants-clear").click()
     title.filter(has_text=re.compile(r"^Learners$")).wait_for()  # has_text alone would match "11 learners"
-    page.wait_for_function("!window.location.search.includes('bucket=')")
+    wait_until(page, "!window.location.search.includes('bucket=')")
     assert errors == []
     context.close()
 
 
-def test_export_cohort_progress_button(server, browser, tmp_path):  # noqa: F811
+def test_export_cohort_progress_button(server, browser, tmp_path):
     session, _ = _flagship(server.engine)
-    context = browser.new_context(accept_downloads=True)
+    context = server.new_context(browser, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{server}/participants?session={session}", wait_until="networkidle")
     page.wait_for_selector(BARS)

@@ -9,9 +9,10 @@ import sys
 
 import pytest
 
+from data_access.queries import collaboration
 from data_access.queries import sessions as q
 from data_access.scope import Scope
-from tests.test_browser import NOW, browser, server  # noqa: F401 - shared module fixtures
+from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
 OWNER = Scope.owner()
@@ -27,8 +28,8 @@ def _busiest_session(engine) -> tuple[str, int, list[str]]:
     return best["session_id"], band, [f"{r['first_name']} {r['last_name']}" for r in rows]
 
 
-def test_sessions_table_opens_a_session(server, browser):  # noqa: F811
-    page = browser.new_page()
+def test_sessions_table_opens_a_session(server, browser):
+    page = server.new_page(browser)
     page.goto(server + "/sessions", wait_until="networkidle")
     page.wait_for_selector("#sessions-grid .ag-row")
     page.locator("label", has_text="All").click()
@@ -43,10 +44,10 @@ def test_sessions_table_opens_a_session(server, browser):  # noqa: F811
     page.close()
 
 
-def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):  # noqa: F811
+def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):
     session, band, expected = _busiest_session(server.engine)
     assert expected, "the demo's busiest session has scored attendees"
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 1000})
+    context = server.new_context(browser, accept_downloads=True, viewport={"width": 1300, "height": 1000})
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -59,7 +60,7 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):  
              "r.querySelector('[col-id=\"last_name\"]').innerText)")
     summary = page.locator("#session-people-grid .ag-paging-row-summary-panel")
     summary.filter(has_text=f"of {len(expected):,}").wait_for()  # the grid's count of all rows
-    page.wait_for_function(f"{names}.filter(n => n.trim()).length > 0")
+    wait_until(page, f"{names}.filter(n => n.trim()).length > 0")
     shown = [n for n in page.evaluate(names) if n.strip()]
     assert set(shown) <= set(expected)
 
@@ -84,18 +85,19 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):  
     context.close()
 
 
-def test_program_template_and_collaboration_tab(server, browser):  # noqa: F811
+def test_program_template_and_collaboration_tab(server, browser):
     with server.engine.connect() as conn:
         program = q.sessions_table(conn, OWNER, NOW)[0]["program_id"]
         expected = q.program_overview(conn, OWNER, NOW, program)
-        collab = q.collaboration(conn, OWNER, NOW)
-    page = browser.new_page()
+        collab = collaboration.sessions_rows(conn, OWNER, NOW)
+    page = server.new_page(browser)
     page.goto(f"{server}/sessions/program/{program}", wait_until="networkidle")
     page.locator("h2.lp-title").filter(has_text=expected["name"]).wait_for()
     page.wait_for_selector("#program-grid .ag-row")
     assert page.locator("#program-grid .ag-center-cols-container .ag-row").count() == len(expected["sessions"])
     page.goto(f"{server}/sessions", wait_until="networkidle")
-    page.get_by_role("tab", name="Collaborative activity").click()
+    page.get_by_role("link", name="Collaborative activity per session").click()  # moved to its section's tab
+    page.wait_for_url("**/collaboration/sessions")
     page.wait_for_selector("#sessions-collab-grid .ag-row")
     summary = page.locator("#sessions-collab-grid .ag-paging-row-summary-panel")
     summary.filter(has_text=f"of {len(collab):,}").wait_for()

@@ -18,6 +18,7 @@ from data_access.importer import import_bundle
 from data_access.queries import participants as q
 from data_access.scope import Scope, scope_for_email
 from tests import participants_bundle as pb
+from tests.signing import signed_in_client
 
 NOW = pb.NOW
 OWNER = Scope.owner()
@@ -112,10 +113,13 @@ def test_scopes(cohort):
     with cohort.connect() as conn:
         coach = scope_for_email(conn, "coach@ex.com")
         inst = scope_for_email(conn, "inst@ex.com")
-        # the coach of Team A sees its five participants, in a cohort of the platform group they attend
+        # the coach of Team A sees its five participants, in a cohort assigned through Team A, and no other
         a = q.activity(conn, coach, NOW, "c1")
         assert _counts(a) == [2, 2, 1, 0, 0, 0, 0]
         assert (a["participants"], a["active_7d"], a["never"], a["behind"]) == (5, 5, 0, 4)
+        assert [c["session_id"] for c in q.cohorts(conn, coach, NOW)] == ["c1"]
+        with pytest.raises(LookupError, match="c2"):  # p00 attends c2, but not through Team A
+            q.activity(conn, coach, NOW, "c2")
         # the instructor of c1 sees all of its participants, and no other cohort
         assert q.activity(conn, inst, NOW, "c1")["participants"] == 13
         assert [c["session_id"] for c in q.cohorts(conn, inst, NOW)] == ["c1"]
@@ -206,7 +210,7 @@ def sqlite_cohort(tmp_path):
                                  data_dir=tmp_path)
     app = create_app(settings)
     import_bundle(app.server.extensions["learnpulse"].engine, pb.write(tmp_path / "cohort"))
-    return url, app.server.test_client()
+    return url, signed_in_client(app)
 
 
 def _cli(url: str, *args: str, out) -> subprocess.CompletedProcess:
@@ -240,7 +244,6 @@ def test_download_errors_are_clear(sqlite_cohort, tmp_path):
     bad = client.get("/download/participant-activity.csv?session=c1&bucket=9-10")
     assert bad.status_code == 400 and b"unknown bucket" in bad.data
     assert client.get("/download/cohort-progress.csv").status_code == 400  # no --session
-    assert client.get("/download/users.csv").status_code == 404  # not built yet
     assert client.get("/download/nothing.csv").status_code == 404
     result = _cli(url, "cohort-progress", out=tmp_path / "x.csv")
     assert result.returncode == 2

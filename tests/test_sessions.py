@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from data_access.queries import collaboration
 from data_access.queries import sessions as q
 from data_access.scope import Scope, scope_for_email
+from tests.signing import signed_in_client
 
 OWNER = Scope.owner()
 
@@ -185,7 +187,7 @@ def test_downloads_stream_the_cli_bytes(tmp_path, now):
     app = create_app(Settings.from_env(env={}, database_url=url, now_override=now, seed_demo_on_empty=False,
                                        data_dir=tmp_path))
     import_bundle(app.server.extensions["learnpulse"].engine, fixture_bundle.write(tmp_path / "b"))
-    client = app.server.test_client()
+    client = signed_in_client(app)
     for report, query, args in (
             ("session", "session=s1", ["--session", "s1"]),
             ("sessions", "status=in-progress", ["--status", "in-progress"]),
@@ -210,7 +212,7 @@ def test_downloads_stream_the_cli_bytes(tmp_path, now):
 
 def test_collaboration_per_session_and_program_overview(loaded, now):
     with loaded.connect() as conn:
-        collab = {r["session_id"]: r for r in q.collaboration(conn, OWNER, now)}
+        collab = {r["session_id"]: r for r in collaboration.sessions_rows(conn, OWNER, now)}
         program = q.program_overview(conn, OWNER, now, "p1")
         with pytest.raises(LookupError):
             q.program_overview(conn, OWNER, now, "nope")

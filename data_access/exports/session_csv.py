@@ -11,7 +11,7 @@ from data_access import schema
 from data_access.exports.csv_format import csv_chunks, date, guard, pct
 from data_access.exports.options import one_session
 from data_access.queries import session_export as q
-from data_access.scope import visible_sessions
+from data_access.scope import require_program, visible_sessions
 
 FIXED = ["Last name", "First name", "Email"]
 AFTER_FIELDS = ["Additional information", "Managers", "Deleted user", "Session", "Session ID", "Author",
@@ -96,9 +96,8 @@ def session_csv(conn, scope, now, tz: str, session_ids: list[str]) -> Iterator[s
 
 
 def program_sessions(conn, scope, program_id: str) -> list[str]:
-    s, p = schema.sessions, schema.programs
-    if conn.execute(select(p.c.program_id).where(p.c.program_id == program_id)).first() is None:
-        raise LookupError(f"no program template {program_id!r}")
+    s = schema.sessions
+    require_program(conn, scope, program_id)
     return list(conn.execute(select(s.c.session_id).where(s.c.program_id == program_id, visible_sessions(scope, s))
                              .order_by(s.c.start_at, s.c.session_id)).scalars())
 

@@ -1,4 +1,4 @@
-"""Program sessions CSVs (metrics.md, "Program sessions"): the Sessions table, collaborative activity per session."""
+"""Program sessions CSVs (metrics.md, "Program sessions"): the Sessions table."""
 
 from __future__ import annotations
 
@@ -16,21 +16,8 @@ def sessions(conn, scope, now, tz: str, status: str) -> Iterator[str]:
                                          r["registered"], r["completed"], r["instructors"]] for r in rows))
 
 
-COLLAB_HEADER = ["Name", "Start", "End", "Publications", "Comments", "Reactions", "Program template ID"]
-
-
-def session_collab(conn, scope, now, tz: str) -> Iterator[str]:
-    rows = q.collaboration(conn, scope, now)
-    return csv_chunks(COLLAB_HEADER, ([r["name"], date(r["start_at"], tz), date(r["end_at"], tz), r["publications"],
-                                       r["comments"], r["reactions"], r["program_id"]] for r in rows))
-
-
-def _session_collab_report(conn, scope, now, settings, options):
-    return session_collab(conn, scope, now, settings.timezone)
-
-
 def _sessions_report(conn, scope, now, settings, options):
     return sessions(conn, scope, now, settings.timezone, options.status or q.ALL)
 
 
-REPORTS = {"sessions": _sessions_report, "session-collab": _session_collab_report}
+REPORTS = {"sessions": _sessions_report}

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Numeric, case, cast, func, insert, null, or_, select, true, update
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
 
 from data_access import grid_filters, recency, schema, session_state
-from data_access.scope import Scope, require_session, session_users_condition, visible_sessions, visible_users
+from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
 MAX_LIMIT = 3650
@@ -23,22 +22,13 @@ WEEK_S = 7 * recency.DAY_S
 RUNNING, UPCOMING, FINISHED = session_state.RUNNING, session_state.UPCOMING, session_state.FINISHED
 
 
-def _cohort_condition(scope: Scope) -> ColumnElement[bool]:
-    """Sessions the viewer sees: their groups' and instructed sessions, and sessions their users attend."""
-    s, su = schema.sessions, schema.session_users
-    if scope.is_owner:
-        return true()
-    attended = select(su.c.session_id).where(su.c.registered == 1, visible_users(scope, su.c.user_id))
-    return or_(visible_sessions(scope, s), s.c.session_id.in_(attended))
-
-
 def cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
     """Cohorts for the picker: running (most recently started first), upcoming (soonest first), finished
     (most recently ended first)."""
     s = schema.sessions
     now_s = int(now.timestamp())
     rows = conn.execute(select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at)
-                        .where(_cohort_condition(scope))).all()
+                        .where(visible_sessions(scope, s))).all()
     out = []
     for r in rows:
         out.append({"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
@@ -59,10 +49,6 @@ def default_cohort(cohort_list: list[dict]) -> str | None:
             if c["state"] == state:
                 return c["session_id"]
     return None
-
-
-def _check_session(conn, scope: Scope, session_id: str) -> None:
-    require_session(conn, scope, session_id, _cohort_condition(scope))
 
 
 def topics_due(conn, session_id: str, now: datetime) -> int:
@@ -97,7 +83,7 @@ def _participants(scope: Scope, now: datetime, session_id: str, due: int):
 def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The chart and the summary line: participants per bucket (chart order), active in the last 7 days
     (a login within 7 x 24 h before now), never logged in, behind schedule (completed < due)."""
-    _check_session(conn, scope, session_id)
+    require_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
     p = _participants(scope, now, session_id, due).subquery()
     now_s = int(now.timestamp())
@@ -122,7 +108,7 @@ def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
 def participants(conn, scope: Scope, now: datetime, session_id: str, buckets: list[str] | None = None) -> list[dict]:
     """The participants of the given buckets (all without), by last name, first name, email: the table under
     the chart, the participant-activity CSV and (with topics) the cohort progress CSV."""
-    _check_session(conn, scope, session_id)
+    require_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
     q = _participants(scope, now, session_id, due).subquery()
     stmt = select(q).order_by(q.c.last_name, q.c.first_name, q.c.email, q.c.user_id)
@@ -152,7 +138,7 @@ def _grid_columns(q) -> dict:
 
 def _grid_source(conn, scope, now, session_id, buckets):
     """The buckets' participants as a subquery, with the table's columns as SQL expressions."""
-    _check_session(conn, scope, session_id)
+    require_session(conn, scope, session_id)
     p = _participants(scope, now, session_id, topics_due(conn, session_id, now)).subquery()
     q = grid_filters.fenced(select(p).where(p.c.bucket.in_([recency.normalise_label(b) for b in buckets])))
     return q, _grid_columns(q), [q.c.last_name, q.c.first_name, q.c.email, q.c.user_id]
@@ -184,7 +170,7 @@ def participant_emails(conn, scope: Scope, now: datetime, session_id: str, bucke
 
 def cohort_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The cohort's green and yellow limits in days (defaults 7 and 14 until someone changes them)."""
-    _check_session(conn, scope, session_id)
+    require_session(conn, scope, session_id)
     cs = schema.cohort_settings
     row = conn.execute(select(cs.c.green_limit, cs.c.yellow_limit).where(cs.c.session_id == session_id)).first()
     if row is None:
@@ -207,7 +193,7 @@ def validate_limits(green, yellow) -> str | None:
 
 def save_cohort_limits(conn, scope: Scope, now: datetime, session_id: str, green: int, yellow: int) -> dict:
     """Store the cohort's limits (kept for every viewer of the cohort); ValueError when they are not usable."""
-    _check_session(conn, scope, session_id)
+    require_session(conn, scope, session_id)
     problem = validate_limits(green, yellow)
     if problem:
         raise ValueError(problem)

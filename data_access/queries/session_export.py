@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 
 from data_access import schema
+from data_access.queries.csv_columns import custom_fields, exporter_groups
 from data_access.scope import Scope, require_session, session_users_condition
 
 BATCH = 1000
@@ -21,13 +22,7 @@ def plan(conn, scope: Scope, now: datetime, session_ids: list[str]) -> dict:
     columns and how many of each; LookupError for a session the viewer may not see."""
     for sid in session_ids:
         require_session(conn, scope, sid)
-    uf, g, gc, b, br, cs = (schema.user_fields, schema.groups, schema.group_closure, schema.blocks,
-                            schema.block_results, schema.classroom_slots)
-    fields = list(conn.execute(select(uf.c.field).distinct().order_by(uf.c.field)).scalars())
-    groups = select(g.c.group_id, g.c.name).order_by(g.c.name, g.c.group_id)
-    if not scope.is_owner:
-        groups = groups.where(g.c.group_id.in_(select(gc.c.descendant_id)
-                                               .where(gc.c.ancestor_id.in_(scope.managed_groups))))
+    b, br, cs = schema.blocks, schema.block_results, schema.classroom_slots
     blocks_per_session, slots_per_session = {}, {}
     for sid in session_ids:
         started = conn.execute(select(func.max(b.c.position)).join(br, br.c.block_id == b.c.block_id)
@@ -42,8 +37,8 @@ def plan(conn, scope: Scope, now: datetime, session_ids: list[str]) -> dict:
             .join(b, b.c.block_id == cs.c.block_id)
             .where(b.c.session_id == sid).order_by(cs.c.start_at, cs.c.slot_id)).mappings()]
     return {
-        "fields": fields,
-        "groups": [dict(r) for r in conn.execute(groups).mappings()],
+        "fields": custom_fields(conn),
+        "groups": exporter_groups(conn, scope),
         "blocks": blocks_per_session, "slots": slots_per_session,
         "n_blocks": max((len(v) for v in blocks_per_session.values()), default=0),
         "n_slots": max((len(v) for v in slots_per_session.values()), default=0),

@@ -13,7 +13,13 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 
 from data_access import grid_filters, schema, session_state
-from data_access.scope import Scope, require_session, session_users_condition, visible_sessions, visible_users
+from data_access.scope import (
+    Scope,
+    require_program,
+    require_session,
+    session_users_condition,
+    visible_sessions,
+)
 
 IN_PROGRESS, FINISHED, ALL = "in-progress", "finished", "all"
 LEVEL_BANDS = ["0–20", "20–40", "40–60", "60–80", "80–100"]
@@ -168,8 +174,11 @@ def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list
              "score": None if r.score is None else float(r.score)} for r in rows]
 
 
-def _individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None,
-                       user_id: str | None = None):
+def individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None,
+                      user_id: str | None = None, registered_if=None):
+    """The session's users the viewer sees (every enrollment), as a fenced subquery for people_page; narrowed
+    to one group's registered members (any role), one level band's attendees, one user, or the registered
+    users meeting registered_if(user id column) (the Groups page: the learners of a group's subtree)."""
     su, u, e = schema.session_users, schema.users, schema.enrollments
     stmt = (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.deleted_at, su.c.registered,
                    e.c.status, e.c.unassigned_at, su.c.progress_pct, su.c.score_pct, su.c.time_spent_s,
@@ -179,8 +188,9 @@ def _individual_select(scope: Scope, session_id: str, group_id: str | None = Non
             .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
     if group_id:
         m = schema.memberships
-        stmt = stmt.where(su.c.registered == 1,
-                          su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
+        stmt = stmt.where(su.c.registered == 1, su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
+    if registered_if is not None:
+        stmt = stmt.where(su.c.registered == 1, registered_if(su.c.user_id))
     if user_id is not None:
         stmt = stmt.where(su.c.user_id == user_id)
     if band is not None:
@@ -199,7 +209,13 @@ def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_mod
     """A block of Individual results (every user of any enrollment), optionally only one group's registered
     learners or one level band's attendees; sorted, filtered and paged in SQL."""
     require_session(conn, scope, session_id)
-    q = _individual_select(scope, session_id, group_id, band, user_id)
+    return people_page(conn, individual_select(scope, session_id, group_id, band, user_id), sort_model,
+                       filter_model, start, end)
+
+
+def people_page(conn, q, sort_model: list | None, filter_model: dict | None, start: int, end: int) -> dict:
+    """Rows start..end of an individual_select subquery, sorted and filtered as the grid asks, shaped for the
+    Individual results table (also the Groups page's learners of a session). The caller checked access."""
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "progress": q.c.progress_pct,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "last_activity": q.c.last_activity_at}
     rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
@@ -217,6 +233,12 @@ def learner_blocks(conn, scope: Scope, now: datetime, session_id: str, user_id: 
     """One learner of the session (first and last name) with their per-block status, score, time and
     attempts on every block; LookupError when the viewer may not see them there."""
     require_session(conn, scope, session_id)
+    return blocks_of_learner(conn, scope, session_id, user_id)
+
+
+def blocks_of_learner(conn, scope: Scope, session_id: str, user_id: str) -> dict:
+    """learner_blocks once the caller checked the viewer may open the session (the session page, or the
+    Groups page for a session of a group); the learner must still be one of the session's users they see."""
     su, u, b, br = schema.session_users, schema.users, schema.blocks, schema.block_results
     person = conn.execute(select(u.c.first_name, u.c.last_name).join(su, su.c.user_id == u.c.user_id).where(
         su.c.session_id == session_id, su.c.user_id == user_id,
@@ -270,49 +292,12 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
         "attempts": int(r["attempts"])} for r in rows]}
 
 
-def collaboration(conn, scope: Scope, now: datetime) -> list[dict]:
-    """Collaborative activity per session: publications (top-level posts in the session's messages),
-    comments (posts in the forums of the session's courses + replies in its messages), reactions (on the
-    activities of its courses). Course forums belong to the course, so sessions sharing a course share
-    those counts. Counted per course first, then summed per session."""
-    s, b, po, r, a = schema.sessions, schema.blocks, schema.posts, schema.reactions, schema.activities
-    mine = visible_users(scope, po.c.user_id)
-    session_posts = (select(po.c.context_id.label("session_id"),
-                            func.sum(case((po.c.parent_id.is_(None), 1), else_=0)).label("publications"),
-                            func.sum(case((po.c.parent_id.is_not(None), 1), else_=0)).label("replies"))
-                     .where(po.c.space == "session", mine).group_by(po.c.context_id)).subquery()
-    course_posts = (select(po.c.context_id.label("course_id"), func.count().label("n"))
-                    .where(po.c.space == "course", mine).group_by(po.c.context_id)).subquery()
-    course_reactions = (select(a.c.course_id, func.count().label("n"))
-                        .join(r, r.c.activity_id == a.c.activity_id)
-                        .where(visible_users(scope, r.c.user_id)).group_by(a.c.course_id)).subquery()
-    pairs = select(b.c.session_id, b.c.course_id).where(b.c.course_id.is_not(None)).distinct().subquery()
-    per_course = (select(pairs.c.session_id,
-                         func.sum(func.coalesce(course_posts.c.n, 0)).label("comments"),
-                         func.sum(func.coalesce(course_reactions.c.n, 0)).label("reactions"))
-                  .select_from(pairs)
-                  .outerjoin(course_posts, course_posts.c.course_id == pairs.c.course_id)
-                  .outerjoin(course_reactions, course_reactions.c.course_id == pairs.c.course_id)
-                  .group_by(pairs.c.session_id)).subquery()
-    rows = conn.execute(
-        select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at, s.c.end_at,
-               func.coalesce(session_posts.c.publications, 0), func.coalesce(session_posts.c.replies, 0),
-               func.coalesce(per_course.c.comments, 0), func.coalesce(per_course.c.reactions, 0))
-        .outerjoin(session_posts, session_posts.c.session_id == s.c.session_id)
-        .outerjoin(per_course, per_course.c.session_id == s.c.session_id)
-        .where(visible_sessions(scope, s))
-        .order_by(s.c.start_at.desc(), s.c.name, s.c.session_id)).all()
-    return [{"session_id": x[0], "name": x[1], "program_id": x[2], "start_at": x[3], "end_at": x[4],
-             "publications": int(x[5]), "comments": int(x[6]) + int(x[7]), "reactions": int(x[8])} for x in rows]
-
-
 def program_overview(conn, scope: Scope, now: datetime, program_id: str) -> dict:
     """A program template's results: its sessions (as in the sessions table) and the totals over them."""
     p, su, s = schema.programs, schema.session_users, schema.sessions
+    require_program(conn, scope, program_id)
     row = conn.execute(select(p.c.program_id, p.c.name, p.c.kind, p.c.description)
-                       .where(p.c.program_id == program_id)).mappings().first()
-    if row is None:
-        raise LookupError(f"no program template {program_id!r}")
+                       .where(p.c.program_id == program_id)).mappings().one()
     sessions = [r for r in sessions_table(conn, scope, now) if r["program_id"] == program_id]
     ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_sessions(scope, s))
     complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)

@@ -1,0 +1,107 @@
+"""A course's collaborative activity: reactions by kind and engagement by activity load once; clicking a number
+opens the people behind it (server-paged, with its own CSV), kept in the address bar."""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.collaboration import KIND_SERIES, paged_rows
+from callbacks.figures import empty_figure
+from callbacks.figures import layout as figure_layout
+from callbacks.grids import EMPTY_ROWS
+from dashboard import auth, downloads, services
+from dashboard.ids import CollaborationCourse as ID
+from data_access.exports.csv_format import date
+from data_access.queries import collaboration as q
+from layouts.collaboration_course import COMMENT_COLUMNS, NUMBERS, PEOPLE_COLUMNS, TYPES
+from layouts.common import data_unavailable
+
+log = logging.getLogger(__name__)
+UNITS = {"views": ("view", "views"), "like": ("like", "likes"), "comments": ("comment", "comments"),
+         "downloads": ("download", "downloads")}
+
+
+def reactions_figure(info: dict) -> dict:
+    if not info["reactions"]:
+        return empty_figure("No reaction yet on this course's activities")
+    kinds, names, colours = zip(*KIND_SERIES, strict=True)
+    return {"data": [{"type": "bar", "x": list(names), "y": [info[k] for k in kinds],
+                      "marker": {"color": list(colours)}, "text": [f"{info[k]:,}" for k in kinds],
+                      "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{x}: %{y:,}<extra></extra>"}],
+            "layout": figure_layout(margin={"l": 40, "r": 10, "t": 20, "b": 10},
+                                    xaxis={"type": "category", "fixedrange": True, "automargin": True},
+                                    yaxis={"fixedrange": True, "rangemode": "tozero", "title": {"text": "reactions"}})}
+
+
+def activity_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "type_label": TYPES.get(r["type"], r["type"])} for r in rows]
+
+
+def people_rows(rows: list[dict], tz: str) -> list[dict]:
+    return [{**r, "at": date(r["at"], tz), "reply": "x" if r["reply"] else "", "archived": "x" if r["archived"] else ""}
+            for r in rows]
+
+
+def people_title(selected: dict, rows: list[dict]) -> str:
+    """'Liked “Intro doc”: 3' from the selection and the activity's line in the table."""
+    column = next(col for col, (action, _label) in NUMBERS.items() if action == selected["action"])
+    label = NUMBERS[column][1]
+    line = next(r for r in rows if r["activity_id"] == selected["activity"])
+    n = line[column]
+    one, many = UNITS.get(column, ("reaction", "reactions"))
+    return f"{label} “{line['title']}”: {n:,} {one if n == 1 else many}"
+
+
+def register(app) -> None:
+    @app.callback(Output(ID.REACTIONS_CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.MESSAGE, "children"),
+                  Input(ID.ID, "data"))
+    def load(course_id):
+        svc = services.current()
+        scope, now = auth.viewer_scope(), svc.now()
+        try:
+            info = svc.queries.run(q.course_info, scope, now, course_id=course_id)
+            rows = svc.queries.run(q.course_activities, scope, now, course_id=course_id)
+        except (LookupError, SQLAlchemyError):  # the layout already said why
+            log.exception("course: could not load %r", course_id)
+            return empty_figure("Not available"), [], data_unavailable()
+        message = None if rows else dbc.Alert("This course has no activity yet: every number is 0.",
+                                              color="secondary", className="lp-empty")
+        return reactions_figure(info), activity_rows(rows), message
+
+    @app.callback(Output(ID.SELECTED, "data"), Input(ID.GRID, "cellClicked"), Input(ID.PEOPLE_CLOSE, "n_clicks"),
+                  prevent_initial_call=True)
+    def select(click, _close):
+        if ctx.triggered_id == ID.PEOPLE_CLOSE:
+            return {}
+        column = (click or {}).get("colId")
+        if column not in NUMBERS or not click.get("rowId"):
+            return no_update
+        return {"activity": click["rowId"], "action": NUMBERS[column][0]}
+
+    @app.callback(Output(ID.PEOPLE_CARD, "style"), Output(ID.PEOPLE_TITLE, "children"),
+                  Output(ID.PEOPLE_DOWNLOAD, "href"), Output(ID.PEOPLE_GRID, "columnDefs"),
+                  Input(ID.SELECTED, "data"), Input(ID.GRID, "rowData"))
+    def show_people(selected, rows):
+        if not selected or not any(r["activity_id"] == selected["activity"] for r in rows or []):
+            return {"display": "none"}, None, "#", PEOPLE_COLUMNS  # nothing chosen, or not this course's activity
+        columns = PEOPLE_COLUMNS + (COMMENT_COLUMNS if selected["action"] == "comments" else [])
+        href = downloads.url("activity-users", activity=selected["activity"], action=selected["action"])
+        return {}, people_title(selected, rows), href, columns
+
+    @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
+                  State(ID.SELECTED, "data"), State(ID.ID, "data"), prevent_initial_call=True)
+    def people(request, selected, course_id):
+        if not selected:
+            return EMPTY_ROWS
+        tz = services.current().settings.timezone
+        return paged_rows(request, q.activity_people_page, lambda rows: people_rows(rows, tz),
+                          activity_id=selected["activity"], action=selected["action"], course_id=course_id)
+
+    app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.PEOPLE_REFRESH, "data"),
+                            Input(ID.SELECTED, "data"), State(ID.PEOPLE_GRID, "id"), prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("learnpulse_collab", "syncSelection"), Output(ID.URL_SYNC, "data"),
+                            Input(ID.SELECTED, "data"), prevent_initial_call=True)

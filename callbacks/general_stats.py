@@ -1,0 +1,87 @@
+"""General stats panel callbacks (registered by callbacks/users.py): filter options searched on the server,
+and for the chosen filters the number of lines, a preview and the Download → Now link."""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import auth, downloads, services
+from dashboard.ids import GeneralStats as ID
+from data_access.exports.csv_format import pct
+from data_access.queries import users_export as q
+from layouts.common import data_unavailable
+from layouts.formats import duration
+from layouts.general_stats import PREVIEW_LINES
+
+log = logging.getLogger(__name__)
+
+
+def preview_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "managers": ", ".join(r["managers"]), "avg_score": None if r["avg_score"] is None else
+             float(pct(r["avg_score"])), "messages": r["posts"], "total_time": duration(r["total_time_s"]),
+             "groups": ", ".join(r["groups"])} for r in rows]
+
+
+def summary(p: dict):
+    n = p["total"]
+    parts = [html.Strong(f"{n:,}"), f" line{'s' if n != 1 else ''} (current users) · ",
+             f"{len(p['fields'])} custom field column{'s' if len(p['fields']) != 1 else ''} · ",
+             f"{p['group_columns']:,} group column{'s' if p['group_columns'] != 1 else ''}"]
+    if n > PREVIEW_LINES:
+        parts.append(html.Span(f" · preview of the first {PREVIEW_LINES}", className="lp-hint"))
+    return parts
+
+
+def _search(fn, search, chosen):
+    if not search and not chosen:
+        return no_update
+    svc = services.current()
+    try:
+        return svc.queries.run(fn, auth.viewer_scope(), svc.now(), search=search or "", keep=tuple(chosen or ()))
+    except SQLAlchemyError:
+        log.exception("general stats: options")
+        return no_update
+
+
+def register(app) -> None:
+    @app.callback(Output(ID.GROUPS, "options"), Input(ID.GROUPS, "id"))
+    def groups(_id):
+        svc = services.current()
+        try:
+            return svc.queries.run(q.group_options, auth.viewer_scope(), svc.now())
+        except SQLAlchemyError:
+            log.exception("general stats: groups")
+            return []
+
+    @app.callback(Output(ID.USERS, "options"), Input(ID.USERS, "search_value"), State(ID.USERS, "value"))
+    def users(search, chosen):
+        return _search(q.user_options, search, chosen)
+
+    @app.callback(Output(ID.SESSIONS, "options"), Input(ID.SESSIONS, "search_value"), State(ID.SESSIONS, "value"))
+    def sessions(search, chosen):
+        return _search(q.session_options, search, chosen)
+
+    @app.callback(Output(ID.SUMMARY, "children"), Output(ID.PREVIEW, "rowData"), Output(ID.DOWNLOAD, "href"),
+                  Output(ID.DOWNLOAD, "className"), Output(ID.MESSAGE, "children"),
+                  Input(ID.GROUPS, "value"), Input(ID.USERS, "value"), Input(ID.SESSIONS, "value"),
+                  Input(ID.DATES, "start_date"), Input(ID.DATES, "end_date"))
+    def preview(groups, users, sessions, since, until):
+        svc = services.current()
+        filters = {"groups": list(groups or []), "users": list(users or []), "sessions": list(sessions or []),
+                   "since": since or None, "until": until or None}
+        off = "btn btn-primary disabled"
+        try:
+            p = svc.queries.run(q.general_preview, auth.viewer_scope(), svc.now(), lines=PREVIEW_LINES, **filters)
+        except (ValueError, LookupError) as exc:
+            text = str(exc).replace("--since ", "The start date ").replace("--until ", "the end date ")
+            return None, [], None, off, dbc.Alert(text, color="warning", className="mt-2")
+        except SQLAlchemyError:
+            log.exception("general stats: preview")
+            return None, [], None, off, data_unavailable()
+        href = downloads.url("general-stats", group=filters["groups"], user=filters["users"],
+                             session=filters["sessions"], since=filters["since"], until=filters["until"])
+        return summary(p), preview_rows(p["rows"]), href, "btn btn-primary", None

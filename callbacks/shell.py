@@ -1,0 +1,22 @@
+"""Callbacks of the page frame: the navbar's collapse on narrow screens, and stopping view-as."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Input, Output, State
+
+from dashboard import auth
+from dashboard.ids import Shell as ID
+
+
+def register(app) -> None:
+    app.clientside_callback(ClientsideFunction("learnpulse", "toggle"), Output(ID.COLLAPSE, "is_open"),
+                            Input(ID.TOGGLER, "n_clicks"), State(ID.COLLAPSE, "is_open"), prevent_initial_call=True)
+
+    # a new viewer means new navigation, banner and data everywhere: load the page afresh
+    app.clientside_callback(ClientsideFunction("learnpulse", "reload"), Output(ID.RELOADED, "data"),
+                            Input(ID.RELOAD, "data"), prevent_initial_call=True)
+
+    @app.callback(Output(ID.RELOAD, "data"), Input(ID.STOP_VIEW_AS, "n_clicks"), prevent_initial_call=True)
+    def stop_viewing_as(clicks):
+        auth.stop_view_as()
+        return "/"

@@ -1,0 +1,60 @@
+"""View as: search people on the server (100,000 users never travel to the browser), start viewing as the one
+picked, and list the audit log."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, no_update
+
+from dashboard import auth, services
+from dashboard.ids import Shell, UserPage
+from dashboard.ids import ViewAs as ID
+from data_access import accounts
+from data_access.exports.csv_format import date as timestamp
+
+
+def _options(people: list[dict]) -> list[dict]:
+    return [{"label": f"{p['name']} · {p['email']} · {p['role']}", "value": p["user_id"]} for p in people]
+
+
+def audit_rows(events: list[dict]) -> list[dict]:
+    return [{"id": str(e["id"]), "when": timestamp(e["at"]), "event": e["event"].replace("_", " "),
+             "who": e["actor_email"] or e["email"] or "", "subject": e["subject_email"] or "",
+             "address": e["address"] or "", "detail": e["detail"] or ""} for e in events]
+
+
+def register(app) -> None:
+    @app.callback(Output(ID.PICK, "options"), Input(ID.PICK, "search_value"), State(ID.PICK, "value"))
+    def search(text, chosen):
+        svc = services.current()
+        people = svc.queries.fresh(accounts.search_people, auth.current_viewer().account.scope, svc.now(),
+                                   text=text or "")
+        options = _options(people)
+        if chosen and chosen not in {o["value"] for o in options}:
+            return no_update  # keep the chosen person's label while typing elsewhere
+        return options
+
+    @app.callback(Output(ID.GO, "disabled"), Input(ID.PICK, "value"))
+    def ready(chosen):
+        return not chosen
+
+    @app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Output(ID.STATUS, "children"),
+                  Input(ID.GO, "n_clicks"), State(ID.PICK, "value"), prevent_initial_call=True)
+    def go(clicks, chosen):
+        if not clicks:
+            return no_update, no_update
+        if not chosen or auth.start_view_as(chosen) is None:
+            return no_update, "Pick someone who can sign in (a current user)."
+        return "/", "Opening LearnPulse as them…"
+
+    @app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Input(UserPage.VIEW_AS, "n_clicks"),
+                  State(UserPage.ID, "data"), prevent_initial_call=True)
+    def from_a_users_page(clicks, user_id):
+        """The View as button of a user's page (owners)."""
+        if not clicks or auth.start_view_as(user_id) is None:
+            return no_update
+        return "/"
+
+    @app.callback(Output(ID.AUDIT, "rowData"), Input(ID.PICK, "id"))
+    def audit_log(_):
+        svc = services.current()
+        return audit_rows(svc.queries.fresh(accounts.audit_events, auth.current_viewer().account.scope, svc.now()))

@@ -1,0 +1,83 @@
+"""Schema migrations: the migrations build exactly schema.py, and a database made before migrations
+existed (or at any earlier revision) upgrades to the newest schema keeping its data."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from data_access import db, migrate, schema
+from data_access.importer import import_bundle, stored_counts
+
+
+@pytest.fixture
+def bare(engine):
+    """The engine fixture's database, emptied again (no tables, no alembic_version)."""
+    schema.drop_schema(engine)
+    return engine
+
+
+def test_migrations_build_exactly_the_schema(bare):
+    before, after = migrate.upgrade(bare)
+    assert (before, after) == (None, migrate.head())
+    with bare.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), schema.metadata)
+    assert diff == [], "schema.py changed without a migration (or a migration differs from schema.py)"
+
+
+def test_upgrade_is_idempotent(bare):
+    migrate.upgrade(bare)
+    assert migrate.upgrade(bare) == (migrate.head(), migrate.head())
+
+
+def test_database_from_before_migrations_upgrades_and_keeps_its_data(bare, bundle):
+    # the schema as the foundation created it (create_all, no version table) with a bundle imported
+    with bare.begin() as conn:
+        command.upgrade(migrate.config(conn), migrate.BASELINE)
+        conn.execute(text("DROP TABLE alembic_version"))
+    import_bundle(bare, bundle)
+    before = stored_counts(bare)
+    assert before["users"] > 0
+    assert migrate.status(bare).revision is None and migrate.status(bare).has_tables
+
+    assert migrate.upgrade(bare) == (None, migrate.head())
+    assert stored_counts(bare) == before
+    with bare.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+    assert {t.name for t in schema.metadata.sorted_tables} <= names
+
+
+def test_every_revision_upgrades_to_head_keeping_data(bare, bundle):
+    """Step by step from the baseline: each migration applies on a database holding data."""
+    with bare.begin() as conn:
+        command.upgrade(migrate.config(conn), migrate.BASELINE)
+    import_bundle(bare, bundle)
+    users = stored_counts(bare)["users"]
+    script = migrate.ScriptDirectory.from_config(migrate.config())
+    for rev in reversed(list(script.walk_revisions())):
+        with bare.begin() as conn:
+            command.upgrade(migrate.config(conn), rev.revision)
+    with bare.connect() as conn:
+        assert migrate.current(conn) == migrate.head()
+    assert stored_counts(bare)["users"] == users
+
+
+def test_shared_database_is_not_migrated_behind_the_operators_back(bare):
+    with bare.begin() as conn:
+        command.upgrade(migrate.config(conn), migrate.BASELINE)
+        conn.execute(text("DROP TABLE alembic_version"))
+    if migrate.head() == migrate.BASELINE:
+        pytest.skip("no migration after the baseline yet")
+    with pytest.raises(migrate.SchemaBehind, match="run `learnpulse db upgrade`"):
+        migrate.ensure_current(bare, automatic=False)
+    migrate.ensure_current(bare, automatic=True)
+    assert migrate.status(bare).up_to_date
+
+
+def test_empty_database_is_created_even_without_automatic_migrations(bare):
+    migrate.ensure_current(bare, automatic=False)
+    assert migrate.status(bare).up_to_date
+    assert db.is_empty(bare)

@@ -1,0 +1,250 @@
+"""xAPI import: the mapping of tests/xapi_bundle.py computed by hand, all or nothing, idempotence, voiding,
+replay, and derived facts refreshed per session as after a full refresh (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import inspect, text
+
+from data_access.importer import stored_counts
+from data_access.queries import participants, sessions
+from data_access.scope import Scope
+from data_access.xapi import project
+from data_access.xapi.ingest import XapiFailed, ingest
+from data_access.xapi.mapping import ident
+from data_access.xapi.replay import replay
+from data_access.xapi.sources import Item, read_paths
+from tests import xapi_bundle as xb
+from tests.xapi_bundle import ADA, BOB, COURSE, CY, NOW, QUIZ, SESSION, ts
+
+STORED = ts("2026-06-15T11:00:00Z")
+
+
+def _import(engine, tmp_path, items=None, scoped=False):
+    return ingest(engine, read_paths([xb.write(tmp_path / "in", items)]), STORED, scoped=scoped)
+
+
+def rows(engine, sql, **params):
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+@pytest.fixture
+def xloaded(engine, tmp_path):
+    report = _import(engine, tmp_path)
+    assert (report.received, report.stored, report.duplicates) == (16, 16, 0)
+    return engine
+
+
+def test_ids_are_url_safe_slugs_of_the_iris():
+    assert SESSION.startswith("lms.test-course-course-v1:Org-C1-2026~") and len(SESSION) == 46
+    assert BOB.startswith("lms.test-bob~")
+    assert ident("ada@ex.com") == "ada@ex.com" and len(ident("https://x/" + "y" * 100)) == 64
+
+
+def test_actors_become_users(xloaded):
+    assert sorted(rows(xloaded, "SELECT user_id, first_name, last_name, email FROM users")) == [
+        (ADA, "Ada", "Lovelace", "ada@ex.com"), (BOB, "Bob", "Stone", ""), (CY, "", "cy", "")]
+    # account actors join their platform's group, under the root made for xAPI platforms
+    assert rows(xloaded, "SELECT group_id, name, parent_id, level FROM groups ORDER BY group_id") == [
+        ("xapi", "Learning platforms", None, 0), ("xapi:lms.test", "lms.test", "xapi", 1)]
+    assert rows(xloaded, "SELECT user_id, group_id, role FROM memberships ORDER BY user_id") == [
+        (ADA, "xapi:lms.test", "learner"), (BOB, "xapi:lms.test", "learner"), (CY, "xapi:lms.test", "learner")]
+
+
+def test_course_run_becomes_course_program_session_and_block(xloaded):
+    assert rows(xloaded, "SELECT course_id, name, author_id, status FROM courses") == [
+        (COURSE, "Course One", "", "active")]
+    assert rows(xloaded, "SELECT program_id, name, kind FROM programs") == [(COURSE, "Course One", "program")]
+    # the run starts at its first statement and ends 30 days after its last one (s16, 06-09 09:00)
+    assert rows(xloaded, "SELECT session_id, program_id, name, start_at, end_at, group_id FROM sessions") == [
+        (SESSION, COURSE, "Course One — 2026", ts("2026-06-01T09:00:00Z"), ts("2026-07-09T09:00:00Z"),
+         "xapi:lms.test")]
+    assert rows(xloaded, "SELECT block_id, position, kind, title, course_id FROM blocks ORDER BY position") == [
+        (SESSION, 1, "course", "Course One", COURSE), (QUIZ, 2, "assessment", "Final quiz", None)]
+
+
+def test_logins_and_the_last_login_rule(xloaded):
+    # ada sends logins: those count; bob and cy send none: one login per day with statements, at the first
+    assert rows(xloaded, "SELECT user_id, at FROM logins ORDER BY user_id, at") == [
+        (ADA, ts("2026-06-10T08:00:00Z")), (ADA, ts("2026-06-14T08:00:00Z")),
+        (BOB, ts("2026-06-01T09:00:00Z")), (BOB, ts("2026-06-05T08:00:00Z")), (BOB, ts("2026-06-07T09:00:00Z")),
+        (BOB, ts("2026-06-09T09:00:00Z")), (CY, ts("2026-06-08T10:00:00Z"))]
+    assert rows(xloaded, "SELECT user_id, last_login_at, login_count FROM users ORDER BY user_id") == [
+        (ADA, ts("2026-06-14T08:00:00Z"), 2), (BOB, ts("2026-06-09T09:00:00Z"), 4), (CY, ts("2026-06-08T10:00:00Z"), 1)]
+
+
+def test_enrollments_and_attempts(xloaded):
+    assert rows(xloaded, "SELECT user_id, status, source, assigned_at, unassigned_at FROM enrollments "
+                         "ORDER BY user_id") == [
+        (ADA, "registered", "assigned", ts("2026-06-01T09:00:00Z"), None),
+        (BOB, "registered", "assigned", ts("2026-06-01T09:00:00Z"), ts("2026-06-09T09:00:00Z")),
+        (CY, "registered", "assigned", ts("2026-06-08T10:00:00Z"), None)]
+    # a registration does not start an attempt; the ending verb's duration is the time spent
+    assert rows(xloaded, "SELECT user_id, course_id, session_id, attempt_no, started_at, last_activity_at, "
+                         "completed_at, progress_pct, score_pct, time_spent_s FROM course_attempts "
+                         "ORDER BY user_id") == [
+        (ADA, COURSE, SESSION, 1, ts("2026-06-02T10:00:00Z"), ts("2026-06-04T09:00:00Z"), ts("2026-06-03T10:00:00Z"),
+         100.0, 90.0, 3600),
+        (BOB, COURSE, SESSION, 1, ts("2026-06-05T08:00:00Z"), ts("2026-06-07T10:00:00Z"), None, None, None, 0),
+        (CY, COURSE, SESSION, 1, ts("2026-06-08T10:00:00Z"), ts("2026-06-08T10:00:00Z"), None, None, None, 0)]
+
+
+def test_results_answers_views_posts_reactions(xloaded):
+    assert rows(xloaded, "SELECT user_id, block_id, score_pct, passed, submitted_at FROM assessment_results "
+                         "ORDER BY user_id") == [
+        (ADA, QUIZ, 80.0, 1, ts("2026-06-04T09:00:00Z")), (BOB, QUIZ, 40.0, 0, ts("2026-06-07T09:00:00Z"))]
+    assert rows(xloaded, "SELECT user_id, activity_id, session_id, score_pct, answered_at FROM answers") == [
+        (ADA, xb.Q1_ID, SESSION, 100.0, ts("2026-06-03T09:00:00Z"))]
+    assert sorted(rows(xloaded, "SELECT activity_id, course_id, title, type FROM activities")) == sorted([
+        (xb.DOC_ID, COURSE, "Handbook", "document"), (xb.Q1_ID, COURSE, "Question 1", "question")])
+    assert rows(xloaded, "SELECT user_id, activity_id, started_at FROM activity_views ORDER BY started_at") == [
+        (BOB, xb.DOC_ID, ts("2026-06-05T08:00:00Z")), (BOB, xb.DOC_ID, ts("2026-06-05T15:00:00Z"))]
+    assert rows(xloaded, "SELECT post_id, user_id, space, context_id, parent_id FROM posts") == [
+        (xb.THREAD_ID, BOB, "course", COURSE, None)]
+    assert rows(xloaded, "SELECT user_id, kind, activity_id, post_id FROM reactions") == [
+        (CY, "like", xb.DOC_ID, None)]
+
+
+def test_pages_light_up(xloaded):
+    """Derived facts as after a bundle import: the Participants and Program sessions queries see the run."""
+    with xloaded.connect() as conn:
+        su = conn.execute(text("SELECT user_id, registered, blocks_completed, progress_pct, score_pct, verified, "
+                               "started FROM session_users ORDER BY user_id")).all()
+        assert [tuple(r) for r in su] == [(ADA, 1, 2, 100.0, 85.0, 1, 1), (BOB, 0, 1, 50.0, 40.0, 0, 1),
+                                          (CY, 1, 0, 0.0, None, 0, 1)]
+        listed = participants.participants(conn, Scope.owner(), NOW, SESSION)
+        assert [(r["user_id"], r["bucket"], r["days_since"]) for r in listed] == [(ADA, "0–1", 1), (CY, "4–7", 7)]
+        table = sessions.sessions_table(conn, Scope.owner(), NOW, status="all")
+        assert [(r["session_id"], r["registered"], r["completed"], r["state"]) for r in table] == [
+            (SESSION, 2, 1, "in progress")]
+
+
+def test_importing_twice_changes_nothing(xloaded, tmp_path):
+    before = stored_counts(xloaded)
+    version = rows(xloaded, "SELECT value FROM meta WHERE key = 'data_version'")
+    report = _import(xloaded, tmp_path / "again")
+    assert (report.stored, report.duplicates) == (0, 16)
+    assert stored_counts(xloaded) == before
+    assert rows(xloaded, "SELECT value FROM meta WHERE key = 'data_version'") == version
+
+
+def test_bad_statements_are_all_reported_and_nothing_changes(xloaded, tmp_path):
+    before = stored_counts(xloaded)
+    good = xb.st(30, "ada", "launched", xb.RUN_OBJ, "2026-06-12T09:00:00Z")
+    bad = [good,
+           {"verb": {"id": xb.ADL + "launched"}, "object": xb.RUN_OBJ},
+           xb.st(31, "ada", "launched", xb.RUN_OBJ, "next tuesday"),
+           xb.st(32, "ada", "scored", xb.RUN_OBJ, "2026-06-12T09:00:00Z", result={"score": {"scaled": 1.5}}),
+           {**xb.statements()[0], "verb": {"id": "http://adlnet.gov/expapi/verbs/other"}}]
+    folder = tmp_path / "bad"
+    xb.write(folder, bad, "a.json")
+    (folder / "b.ndjson").write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(XapiFailed) as err:
+        ingest(xloaded, read_paths([folder]), STORED)
+    problems = [f"{w.split('/bad/')[-1]}: {r}" for w, r in err.value.issues]
+    assert problems == [
+        "a.json[1]: missing actor",
+        "a.json[2]: bad timestamp: 'next tuesday' is not an ISO 8601 timestamp",
+        "a.json[3]: bad score: scaled must be between -1 and 1, got 1.5",
+        f"a.json[4]: statement id {xb.sid(1)} is already used by a statement with other content (stored)",
+        "b.ndjson:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
+    assert err.value.conflict
+    assert "nothing was changed" in err.value.report()
+    assert stored_counts(xloaded) == before
+
+
+def test_real_invalid_json_is_refused_with_its_position(engine, tmp_path):
+    path = xb.REALDATA / "yetanalytics" / "statements" / "simple.json"
+    if not path.exists():
+        pytest.skip(f"real statements not present at {path} (shared/realdata)")
+    before = stored_counts(engine)
+    with pytest.raises(XapiFailed) as err:
+        ingest(engine, read_paths([path]), STORED)
+    assert err.value.issues == [(f"{path}:21:78", "invalid JSON: Invalid control character at")]
+    assert stored_counts(engine) == before
+
+
+def test_voiding_undoes_its_target(xloaded):
+    before = rows(xloaded, "SELECT COUNT(*) FROM xapi_statements")[0][0]
+    report = ingest(xloaded, [Item("v", xb.void(40, 6)), Item("v2", xb.void(41, 15))], STORED)
+    assert report.voided == 2
+    # s06 (completed, score .9) is gone: progress falls back to s05's 40 %, no score, not completed
+    assert rows(xloaded, "SELECT completed_at, progress_pct, score_pct, time_spent_s FROM course_attempts "
+                         "WHERE user_id = :u", u=ADA) == [(None, 40.0, None, 3600)]
+    assert rows(xloaded, "SELECT blocks_completed, progress_pct, score_pct FROM session_users WHERE user_id = :u",
+                u=ADA) == [(1, 50.0, 80.0)]
+    # s15 was cy's only statement: the like, the attempt, the implicit enrollment and the visit-login go
+    assert rows(xloaded, "SELECT COUNT(*) FROM reactions") == [(0,)]
+    assert rows(xloaded, "SELECT COUNT(*) FROM course_attempts WHERE user_id = :u", u=CY) == [(0,)]
+    assert rows(xloaded, "SELECT COUNT(*) FROM enrollments WHERE user_id = :u", u=CY) == [(0,)]
+    assert rows(xloaded, "SELECT last_login_at, login_count FROM users WHERE user_id = :u", u=CY) == [(None, 0)]
+    assert rows(xloaded, "SELECT COUNT(*) FROM xapi_statements") == [(before + 2,)]
+    assert rows(xloaded, "SELECT statement_id FROM xapi_statements WHERE voided = 1 ORDER BY 1") == [
+        (xb.sid(6),), (xb.sid(15),)]
+
+
+def test_a_voiding_statement_may_come_first(engine, tmp_path):
+    ingest(engine, [Item("v", xb.void(40, 15))], STORED)
+    _import(engine, tmp_path)
+    assert rows(engine, "SELECT COUNT(*) FROM reactions") == [(0,)]
+    assert rows(engine, "SELECT voided FROM xapi_statements WHERE statement_id = :s", s=xb.sid(15)) == [(1,)]
+
+
+def test_a_voiding_statement_cannot_be_voided(xloaded):
+    ingest(xloaded, [Item("v", xb.void(40, 6))], STORED)
+    with pytest.raises(XapiFailed) as err:
+        ingest(xloaded, [Item("v", xb.void(41, 40))], STORED)
+    assert "a voiding statement cannot be voided" in err.value.issues[0][1]
+
+
+def _snapshot(engine):
+    tables = ["users", "logins", "enrollments", "course_attempts", "assessment_results", "answers",
+              "activity_views", "posts", "reactions", "sessions", "blocks", "block_results", "session_users"]
+    return {t: sorted(rows(engine, f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
+def test_scoped_refresh_equals_full_refresh_and_replay_rebuilds(engine, tmp_path):
+    _import(engine, tmp_path, scoped=True)
+    ingest(engine, [Item("v", xb.void(40, 6))], STORED, scoped=True)
+    scoped = _snapshot(engine)
+    from data_access import derive
+
+    with engine.begin() as conn:
+        derive.refresh(conn, {"logins", "course_attempts", "sessions"})
+    assert _snapshot(engine) == scoped
+    replay(engine)
+    assert _snapshot(engine) == scoped
+
+
+def test_a_bulk_import_builds_its_indexes_at_the_end_with_the_same_rows(engine, tmp_path, monkeypatch):
+    """Past one batch, some indexes are dropped while inserting and built before the fold, and past BULK_KEYS the
+    fold reads slices of learners instead of looking up each key: the same rows."""
+    _import(engine, tmp_path / "few")
+    few = _snapshot(engine)
+    engine_rows = {t: rows(engine, f"SELECT COUNT(*) FROM {t}") for t in ("course_attempts", "enrollments")}
+    assert engine_rows == {"course_attempts": [(3,)], "enrollments": [(3,)]}
+    with engine.begin() as conn:
+        for table in ("course_attempts", "enrollments", "xapi_facts", "xapi_statements"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    monkeypatch.setattr(project, "BULK_KEYS", 0)
+    ingest(engine, read_paths([xb.write(tmp_path / "in")]), STORED, batch_size=3)
+    bulk = _snapshot(engine)
+    assert bulk == few
+    with engine.connect() as conn:
+        names = {ix["name"] for t in ("xapi_statements", "xapi_facts") for ix in inspect(conn).get_indexes(t)}
+    assert set(project.DEFERRED_INDEXES) <= names
+    replay(engine)
+    assert _snapshot(engine) == bulk
+
+
+def test_mbox_actor_matches_a_stored_user_by_email(loaded, tmp_path):
+    """A learner already imported from a bundle keeps their id: statements add to their history."""
+    with loaded.connect() as conn:
+        uid, email = conn.execute(text("SELECT user_id, email FROM users ORDER BY user_id LIMIT 1")).one()
+    statement = xb.st(50, "ada", "launched", xb.RUN_OBJ, "2026-06-12T09:00:00Z")
+    statement["actor"] = {"mbox": f"mailto:{email.upper()}", "name": "Someone Else"}
+    ingest(loaded, [Item("s", statement)], STORED)
+    assert rows(loaded, "SELECT user_id FROM course_attempts WHERE session_id = :s", s=SESSION) == [(uid,)]
