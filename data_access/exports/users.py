@@ -29,7 +29,7 @@ def users_csv(conn, scope, now, tz: str, deleted: bool = False) -> Iterator[str]
     flags = _flags(plan)
     header = USERS_FIXED + plan["fields"] + USERS_AFTER + [g["name"] for g in plan["groups"]]
     rows = (([r["first_name"], r["last_name"], r["email"], r["title"]]
-             + [r["fields"].get(f) for f in plan["fields"]]
+             + r["fields"]
              + [r["additional_info"], int(r["time_spent_s"] or 0), date(r["last_activity_at"], tz),
                 int(r["direct_reports"] or 0)], flags(r["groups"]))
             for r in q.users_rows(conn, scope, now, plan["fields"], deleted))
@@ -41,7 +41,7 @@ def general_stats_csv(conn, scope, now, tz: str, groups=(), users=(), sessions=(
     flags = _flags(plan)
     header = GENERAL_FIXED + plan["fields"] + GENERAL_AFTER + [g["name"] for g in plan["groups"]]
     conditions = q.general_filters(conn, scope, groups, users, sessions)  # unknown filters fail here, before a byte
-    rows = (([r["last_name"], r["first_name"], r["email"]] + [r["fields"].get(f) for f in plan["fields"]]
+    rows = (([r["last_name"], r["first_name"], r["email"]] + r["fields"]
              + [r["additional_info"], ", ".join(r["managers"]), pct(r["avg_score"]), r["completed_programs"],
                 r["assigned_programs"], r["posts"], int(r["total_time_s"] or 0)], flags(r["groups"]))
             for r in q.general_rows(conn, conditions, plan["fields"], sessions, window))

@@ -74,11 +74,17 @@ def _looked_up(fields: list[str]) -> list:
     return [*values, groups]
 
 
-def _unpacked(row: dict, fields: list[str]) -> dict:
-    """The batch query's row with its custom fields as a dict and its groups as a set (in place)."""
-    row["fields"] = {name: row[f"field_{i}"] for i, name in enumerate(fields)}
-    row["groups"] = set(row["group_ids"].split(SEP)) if row["group_ids"] else set()
+def _unpacked(row: dict, labels: list[str]) -> dict:
+    """The batch query's row with its custom fields' values as a list (in the order of the plan's fields,
+    whose _field_labels are `labels`) and its groups as a set (in place)."""
+    row["fields"] = [row[label] for label in labels]
+    ids = row["group_ids"]
+    row["groups"] = set(ids.split(SEP)) if ids else set()
     return row
+
+
+def _field_labels(fields: list[str]) -> list[str]:
+    return [f"field_{i}" for i in range(len(fields))]
 
 
 def users_rows(conn, scope: Scope, now: datetime, fields: list[str], deleted: bool = False) -> Iterator[dict]:
@@ -88,7 +94,8 @@ def users_rows(conn, scope: Scope, now: datetime, fields: list[str], deleted: bo
                    US.c.time_spent_s, US.c.last_activity_at, US.c.direct_reports, *_looked_up(fields))
             .join(u, u.c.user_id == US.c.user_id)
             .where(US.c.deleted == (1 if deleted else 0), visible_users(scope, US.c.user_id)))
-    return (_unpacked(r, fields) for r in _keyset(conn, stmt))
+    labels = _field_labels(fields)
+    return (_unpacked(r, labels) for r in _keyset(conn, stmt))
 
 
 # --- General stats ----------------------------------------------------------------------------------------
@@ -171,8 +178,9 @@ def general_rows(conn, conditions: list, fields: list[str], sessions=(), window:
             yield {**b, **live.get(b["user_id"], {}),
                    "managers": sorted((b["manager_emails"] or "").split(SEP)) if b["manager_emails"] else []}
 
+    labels = _field_labels(fields)
     for row in _keyset(conn, stmt, limit):
-        batch.append(_unpacked(row, fields))
+        batch.append(_unpacked(row, labels))
         if len(batch) == BATCH:
             yield from flush()
             batch = []
