@@ -18,6 +18,7 @@ from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
 from data_access import accounts, db, migrate
 from data_access.cache import CachedQueries
+from data_access.xapi import ingest as xapi_ingest
 from layouts.common import nothing_to_show, page_not_found
 from layouts.shell import view_as_banner, viewer_menu
 
@@ -72,7 +73,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))
     queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0)
-    app.server.extensions[EXTENSION] = Services(settings, engine, queries, DependentRefresher(engine))
+    refresher = DependentRefresher(engine)
+    app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher)
+    if xapi_ingest.has_pending(engine):  # posted batches a stopped process had not folded yet
+        refresher.request(set(), fold=True)
     auth.register(app.server, settings)
     signin.register(app.server, settings)
     downloads.register(app.server)

@@ -1,11 +1,14 @@
-"""Refreshing, in the background, the facts built over whole tables (derive.refresh_dependent: the Users,
-Groups and Collaborative activity pages' numbers) after statements posted to /xapi/statements.
+"""Folding and refreshing, in the background, what statements posted to /xapi/statements change.
 
-A posted batch refreshes its learners' session facts at once (derive.refresh_for), but the facts over whole
-tables take seconds on a large platform: redoing them inside every request would cap the endpoint at a few
-batches a second. Instead each request notes what changed; one background thread per app process refreshes
-them a moment later, coalescing a burst of batches into one refresh, and one process at a time across the
-deployment (db.exclusive). Pages show the new numbers once it has run (the data version changes).
+A posted batch is stored with its events (views, answers, posts, reactions) in the request's transaction,
+together with the keys whose rows many statements build (attempts, enrollments, logins, results: table
+xapi_pending). Folding those keys and refreshing their learners' session facts (ingest.fold_pending), then
+the facts over whole tables (derive.refresh_dependent: the Users, Groups and Collaborative activity numbers),
+would cap the endpoint at a few batches a second if every request did it. Instead each request notes what it
+left; one background thread per app process works it off a moment later, coalescing a burst of batches into
+one fold, and one process at a time across the deployment (db.exclusive). Pages show the new numbers once it
+has run (the data version changes). Keys left pending by a process that stopped are folded by the next
+request, the next import or the next start.
 """
 
 from __future__ import annotations
@@ -18,26 +21,30 @@ from sqlalchemy.engine import Engine
 
 from data_access import db, derive
 from data_access.importer import bump_data_version
+from data_access.xapi.ingest import fold_pending
 
 log = logging.getLogger(__name__)
 
 
 class DependentRefresher:
-    def __init__(self, engine: Engine, delay_s: float = 1.0):
+    def __init__(self, engine: Engine, delay_s: float = 0.5):
         self.engine = engine
-        self.delay_s = delay_s  # gathers the batches of a burst into one refresh
+        self.delay_s = delay_s  # gathers the batches of a burst into one fold and refresh
         self._lock = threading.Lock()
         self._pending: set[str] = set()
+        self._fold = False
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self._idle.set()
 
-    def request(self, changed: set[str]) -> None:
-        """Note the tables a committed write changed; a refresh follows shortly."""
-        if not changed:
+    def request(self, changed: set[str], fold: bool = False) -> None:
+        """Note the tables a committed write changed (and, with fold, that it left keys in xapi_pending); a fold
+        and refresh follow shortly."""
+        if not changed and not fold:
             return
         with self._lock:
             self._pending |= set(changed)
+            self._fold = self._fold or fold
             self._idle.clear()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="learnpulse-refresh", daemon=True)
@@ -52,18 +59,24 @@ class DependentRefresher:
             time.sleep(self.delay_s)
             with self._lock:
                 changed, self._pending = self._pending, set()
-                if not changed:
+                fold, self._fold = self._fold, False
+                if not changed and not fold:
                     self._idle.set()
                     self._thread = None
                     return
             try:
-                with db.exclusive(self.engine, "derive"), self.engine.begin() as conn:
-                    derive.refresh_dependent(conn, changed)
-                    bump_data_version(conn)
+                with db.exclusive(self.engine, "derive"):
+                    if fold:
+                        changed |= fold_pending(self.engine)
+                    if changed:
+                        with self.engine.begin() as conn:
+                            derive.refresh_dependent(conn, changed)
+                            bump_data_version(conn)
             except Exception:  # noqa: BLE001 - kept pending: the next posted batch starts a new attempt
-                log.exception("background refresh of derived facts failed (%s)", ", ".join(sorted(changed)))
+                log.exception("background fold / refresh of derived facts failed (%s)", ", ".join(sorted(changed)))
                 with self._lock:
                     self._pending |= changed
+                    self._fold = self._fold or fold
                     self._idle.set()
                     self._thread = None
                 return

@@ -605,6 +605,16 @@ xapi_credentials = Table(
     _ts("created_at", nullable=False),
 )
 
+# the keys whose rows built from many statements (attempts, enrollments, logins, results, session dates) still
+# have to be recomputed: POST /xapi/statements notes them here in the request's transaction and a background
+# fold works them off (data_access/xapi/ingest.fold_pending), so a burst of small batches is folded together
+xapi_pending = Table(
+    "xapi_pending", metadata,
+    Column("kind", String(8), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+)
+
 BUNDLE_TABLES = [
     groups, users, user_fields, memberships, managers, logins, courses, activities, programs,
     sessions, session_instructors, blocks, classroom_slots, slot_attendance, enrollments,

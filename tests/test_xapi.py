@@ -248,3 +248,28 @@ def test_mbox_actor_matches_a_stored_user_by_email(loaded, tmp_path):
     statement["actor"] = {"mbox": f"mailto:{email.upper()}", "name": "Someone Else"}
     ingest(loaded, [Item("s", statement)], STORED)
     assert rows(loaded, "SELECT user_id FROM course_attempts WHERE session_id = :s", s=SESSION) == [(uid,)]
+
+
+def test_a_fold_left_pending_gives_the_rows_of_a_fold_in_place(engine):
+    """The endpoint's road (store now, fold_pending later, in two batches) ends with the rows the import's road
+    (fold inside the transaction) gives, on each backend; an import folds whatever was left pending."""
+    from data_access.xapi.ingest import fold_pending
+
+    everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]
+    ingest(engine, everything[:8], 0, scoped=True, defer_fold=True)
+    ingest(engine, everything[8:], 0, scoped=True, defer_fold=True)
+    assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(0,)]
+    assert "course_attempts" in fold_pending(engine)
+    assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == [(0,)]
+    assert fold_pending(engine) == set()  # nothing left
+    folded = rows(engine, "SELECT user_id, started_at, completed_at, progress_pct FROM course_attempts "
+                          "ORDER BY user_id")
+    progress = rows(engine, "SELECT user_id, registered, progress_pct FROM session_users ORDER BY user_id")
+    assert progress == [(ADA, 1, 100.0), (BOB, 0, 50.0), (CY, 1, 0.0)]
+    # left pending, then an import of nothing new: the import folds it
+    engine_rows = rows(engine, "SELECT COUNT(*) FROM xapi_statements")
+    ingest(engine, [Item("again", xb.void(40, 3))], 0, scoped=True, defer_fold=True)
+    ingest(engine, everything[:1], 0)  # a duplicate: nothing stored, the pending void is folded all the same
+    assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == [(0,)]
+    assert rows(engine, "SELECT COUNT(*) FROM xapi_statements") == [(engine_rows[0][0] + 1,)]
+    assert len(folded) == 3

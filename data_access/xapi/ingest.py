@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import db, derive
 from data_access.importer import bump_data_version
@@ -214,10 +215,12 @@ def _batches(items: Iterable[Item], size: int):
 
 
 def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: bool = False, keep_ids: bool = False,
-           batch_size: int = BATCH, on_progress=None, before_commit=None) -> Report:
+           defer_fold: bool = False, batch_size: int = BATCH, on_progress=None, before_commit=None) -> Report:
     """Take statements in, all or nothing (XapiFailed lists every problem). `scoped` refreshes derived facts
     only for the sessions and users the statements touched (the endpoint's small batches); otherwise exactly
-    as after a bundle import. before_commit(conn) runs inside the transaction (pull keeps its resume point)."""
+    as after a bundle import. `defer_fold` (the endpoint) stores the statements and their events and leaves
+    the fold and the derived facts to fold_pending, which the caller schedules. before_commit(conn) runs
+    inside the transaction (pull keeps its resume point)."""
     t0 = time.perf_counter()
     with engine.begin() as conn:
         if not db.is_postgres(conn):
@@ -234,13 +237,41 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
         report = run.report
         if run.indexes_deferred:
             project.restore_indexes(conn)
-        if report.stored:
-            _finish(conn, run.changed, scoped, report)
+        if defer_fold:
+            if report.stored:
+                project.keep_pending(conn, run.changed)
+                bump_data_version(conn)  # the views, answers, posts and reactions are in their tables already
+        else:
+            claimed, tables = project.claim_pending(conn)  # what posted batches left, folded with this import
+            if report.stored or claimed:
+                _finish(conn, run.changed | tables, scoped, report)
         if before_commit:
             before_commit(conn)
         project.end(conn)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def has_pending(engine: Engine) -> bool:
+    """Whether posted batches left keys to fold (False when the database cannot say)."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM xapi_pending LIMIT 1")).first() is not None
+    except SQLAlchemyError:
+        return False
+
+
+def fold_pending(engine: Engine) -> set[str]:
+    """Fold the keys posted batches left pending and refresh their derived facts, in one transaction; returns
+    the tables changed (for derive.refresh_dependent), empty when nothing was pending."""
+    report = Report()
+    with engine.begin() as conn:
+        project.begin(conn)
+        claimed, tables = project.claim_pending(conn)
+        if claimed:
+            _finish(conn, tables, True, report)
+        project.end(conn)
+    return report.changed
 
 
 def _finish(conn, changed: set[str], scoped: bool, report: Report) -> None:

@@ -67,6 +67,28 @@ def touch(conn, rows) -> None:
                   rows)
 
 
+TABLE = "table"  # a pending row of this kind names a table the request changed (key), for the fold's refresh
+
+
+def keep_pending(conn, changed: set[str]) -> None:
+    """Leave this ingest's touched keys, and the tables it changed, for the background fold (the endpoint)."""
+    conn.execute(text("INSERT INTO xapi_pending (kind, user_id, key) SELECT kind, user_id, key FROM xapi_touched "
+                      "WHERE 1 = 1 ON CONFLICT DO NOTHING"))
+    if changed:
+        _run_many(conn, "INSERT INTO xapi_pending (kind, user_id, key) VALUES ({m}, '', {m}) ON CONFLICT DO NOTHING",
+                  [(TABLE, t) for t in sorted(changed)])
+
+
+def claim_pending(conn) -> tuple[bool, set[str]]:
+    """Take every pending key into this transaction's touched keys (deleting them: the DELETE locks them, so a
+    request committing the same key meanwhile leaves it pending for the next fold); returns whether there were
+    any, and the tables the requests changed."""
+    rows = conn.execute(text("DELETE FROM xapi_pending RETURNING kind, user_id, key")).all()
+    tables = {r[2] for r in rows if r[0] == TABLE}
+    touch(conn, [tuple(r) for r in rows if r[0] != TABLE])
+    return bool(rows), tables
+
+
 def touch_all(conn) -> None:
     """Every key xAPI contributes to (replay)."""
     conn.execute(text("""
