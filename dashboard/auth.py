@@ -119,8 +119,18 @@ def viewer_scope() -> Scope:
     return viewer.scope
 
 
+PROXY_NETWORKS = "LEARNPULSE_TRUSTED_NETWORKS"  # app config: the parsed LEARNPULSE_TRUSTED_PROXIES
+
+
 def address() -> str:
-    return flask.request.remote_addr or "-"
+    """The client's address: the connecting one or, when that is a trusted proxy, the address the proxy appended
+    to X-Forwarded-For (the rightmost entry: those before it are whatever the client claimed). Behind a reverse
+    proxy every request connects from the proxy, and the sign-in throttle must not count everyone as one."""
+    addr = flask.request.remote_addr or "-"
+    forwarded = flask.request.headers.get("X-Forwarded-For", "")
+    if forwarded and _trusted(addr, flask.current_app.config.get(PROXY_NETWORKS, ())):
+        return forwarded.rsplit(",", 1)[-1].strip() or addr
+    return addr
 
 
 def audit(event: str, **fields) -> None:
@@ -244,5 +254,6 @@ def register(server: flask.Flask, settings) -> LoginManager:
         return SignedIn(acct) if acct is not None else None
 
     networks = [ipaddress.ip_network(n.strip(), strict=False) for n in settings.trusted_proxies if n.strip()]
+    server.config[PROXY_NETWORKS] = networks
     server.before_request(lambda: _guard(settings, networks))
     return manager

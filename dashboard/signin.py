@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import flask
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
@@ -84,7 +83,7 @@ def _password_sign_in():
 
 
 def register(server: flask.Flask, settings) -> Limiter:
-    limiter = Limiter(get_remote_address, app=server, storage_uri=settings.cache_redis_url or "memory://",
+    limiter = Limiter(auth.address, app=server, storage_uri=settings.cache_redis_url or "memory://",
                       key_prefix="learnpulse-signin", strategy="fixed-window", swallow_errors=True,
                       in_memory_fallback_enabled=True, headers_enabled=False)
     failed = {"deduct_when": lambda response: response.status_code == FAILED, "methods": ["POST"],

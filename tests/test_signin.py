@@ -162,6 +162,31 @@ def test_failed_sign_ins_are_throttled_per_account_and_per_address(loaded, tmp_p
     assert ("sign_in_failed", "cora@example.com", "throttled") in audit(app)
 
 
+def test_behind_a_trusted_proxy_each_client_counts_by_its_forwarded_address(loaded, tmp_path, monkeypatch):
+    """Behind a reverse proxy every request connects from the proxy: the per-address throttle counts the address
+    the trusted proxy appended to X-Forwarded-For, so one client's failures do not lock everyone out; what a client
+    wrote before it, or sends from an untrusted address, is not believed."""
+    monkeypatch.setattr(signin, "PER_ADDRESS", "3 per 15 minutes")
+    app = make_app(loaded, tmp_path)
+    set_password(app, "lea@example.com")
+
+    def client(remote: str, forwarded: str):
+        c = app.server.test_client()
+        c.environ_base.update(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+        return c
+
+    for n in range(3):  # 127.0.0.1 is the default trusted proxy; the client is 203.0.113.5
+        assert post_login(client("127.0.0.1", f"198.51.100.{n}, 203.0.113.5"), f"x{n}@example.com",
+                          "wrong").status_code == 401
+    assert post_login(client("127.0.0.1", "1.2.3.4, 203.0.113.5"), "lea@example.com", PASSWORD).status_code == 429
+    assert post_login(client("127.0.0.1", "203.0.113.6"), "lea@example.com", PASSWORD).status_code == 302
+    untrusted = client("10.0.0.7", "203.0.113.6")  # counted as 10.0.0.7 whatever it claims
+    for n in range(3):
+        assert post_login(untrusted, f"y{n}@example.com", "wrong").status_code == 401
+    assert post_login(untrusted, "lea@example.com", PASSWORD).status_code == 429
+    assert post_login(client("127.0.0.1", "203.0.113.6"), "lea@example.com", PASSWORD).status_code == 302
+
+
 def test_throttling_is_shared_through_redis(loaded, tmp_path, monkeypatch):
     """Two app processes on one Redis count the same failures (a load balancer may alternate them)."""
     redis = pytest.importorskip("redis")
