@@ -27,9 +27,11 @@ log = logging.getLogger(__name__)
 
 
 class DependentRefresher:
-    def __init__(self, engine: Engine, delay_s: float = 0.5):
+    def __init__(self, engine: Engine, delay_s: float = 0.5, dependent_every_s: float = 15.0):
         self.engine = engine
-        self.delay_s = delay_s  # gathers the batches of a burst into one fold and refresh
+        self.delay_s = delay_s  # gathers the batches of a burst into one fold
+        self.dependent_every_s = dependent_every_s
+        self._last_dependent = time.monotonic()
         self._lock = threading.Lock()
         self._pending: set[str] = set()
         self._fold = False
@@ -58,20 +60,30 @@ class DependentRefresher:
         while True:
             time.sleep(self.delay_s)
             with self._lock:
-                changed, self._pending = self._pending, set()
                 fold, self._fold = self._fold, False
-                if not changed and not fold:
+                if not self._pending and not fold:
                     self._idle.set()
                     self._thread = None
                     return
+            changed: set[str] = set()
             try:
                 with db.exclusive(self.engine, "derive"):
-                    if fold:
-                        changed |= fold_pending(self.engine)
+                    if fold:  # the rows of the keys posted batches left: soon after each batch
+                        folded = fold_pending(self.engine)
+                        with self._lock:
+                            self._pending |= folded
+                    with self._lock:
+                        # the facts over whole tables take seconds and, on SQLite, hold the only write lock:
+                        # during a burst of batches at most every dependent_every_s, then once it is over
+                        due = self._pending and (not self._fold or
+                                                 time.monotonic() - self._last_dependent >= self.dependent_every_s)
+                        if due:
+                            changed, self._pending = self._pending, set()
                     if changed:
                         with self.engine.begin() as conn:
                             derive.refresh_dependent(conn, changed)
                             bump_data_version(conn)
+                        self._last_dependent = time.monotonic()
             except Exception:  # noqa: BLE001 - kept pending: the next posted batch starts a new attempt
                 log.exception("background fold / refresh of derived facts failed (%s)", ", ".join(sorted(changed)))
                 with self._lock:

@@ -575,6 +575,11 @@ xapi_statements = Table(
     # a course run's first and last live statement (its dates)
     Index("ix_xapi_statements_session_time", "session_id", "timestamp",
           sqlite_where=text("voided = 0 AND voids IS NULL"), postgresql_where=text("voided = 0 AND voids IS NULL")),
+    # the fold's reads of a learner's live statements (their days, their spans per run) from the index alone:
+    # without it the spans of a learner in a run were looked up through every statement of the run (35x slower)
+    Index("ix_xapi_statements_user_live", "user_id", "timestamp", "session_id", "course_id", "statement_id", "voided",
+          "voids", sqlite_where=text("voided = 0 AND voids IS NULL"),
+          postgresql_where=text("voided = 0 AND voids IS NULL")),
 )
 
 # What each statement contributed (data_access/xapi/mapping.py): folded into the bundle tables, removed with

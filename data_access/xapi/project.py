@@ -127,7 +127,8 @@ def bulk_insert(conn, table: str, cols: list[str], rows: list[tuple]) -> None:
 
 # indexes a bulk ingest builds once at its end instead of row by row (random-order keys: on a million
 # statements, maintaining them while inserting costs more than building them)
-DEFERRED_INDEXES = ("ix_xapi_statements_user_time", "ix_xapi_statements_session_time", "ix_xapi_facts_kind_user")
+DEFERRED_INDEXES = ("ix_xapi_statements_user_time", "ix_xapi_statements_session_time", "ix_xapi_statements_user_live",
+                    "ix_xapi_facts_kind_user")
 
 
 def defer_indexes(conn) -> None:
