@@ -223,10 +223,7 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
     inside the transaction (pull keeps its resume point)."""
     t0 = time.perf_counter()
     with engine.begin() as conn:
-        if not db.is_postgres(conn):
-            # SQLite checkpoints its WAL (with fsync) once it passes this many pages; small batches each write
-            # about a thousand pages of index leaves, so the default (1000) made every batch pay a checkpoint
-            conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
+        _fewer_checkpoints(conn)
         project.begin(conn)
         run = _Run(conn, stored_at, keep_ids)
         for batch in _batches(items, batch_size):
@@ -252,6 +249,14 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
     return report
 
 
+def _fewer_checkpoints(conn) -> None:
+    """SQLite checkpoints its WAL (with fsync) once it passes wal_autocheckpoint pages; small batches and folds
+    each write about a thousand pages of index leaves, so the default (1000) made nearly every one pay a
+    checkpoint."""
+    if not db.is_postgres(conn):
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
+
+
 def has_pending(engine: Engine) -> bool:
     """Whether posted batches left keys to fold (False when the database cannot say)."""
     try:
@@ -266,6 +271,7 @@ def fold_pending(engine: Engine) -> set[str]:
     the tables changed (for derive.refresh_dependent), empty when nothing was pending."""
     report = Report()
     with engine.begin() as conn:
+        _fewer_checkpoints(conn)
         project.begin(conn)
         claimed, tables = project.claim_pending(conn)
         if claimed:

@@ -338,12 +338,12 @@ def fold_logins(conn) -> None:
             SELECT DISTINCT f.user_id, f.at FROM xapi_touched t CROSS JOIN xapi_facts f
             WHERE t.kind = 'user' AND f.kind = 'login' AND f.user_id = t.user_id
               AND t.user_id || '' BETWEEN :lo AND :hi"""), bounds)}
-        senders = {u for u, _ in wanted}
         wanted |= {tuple(r) for r in conn.execute(text(f"""
             SELECT s.user_id, MIN(s.timestamp) FROM xapi_touched t
             JOIN xapi_statements s ON s.user_id = t.user_id
             WHERE t.kind = 'user' AND t.user_id || '' BETWEEN :lo AND :hi AND s.voided = 0 AND s.voids IS NULL
-            GROUP BY s.user_id, s.timestamp / {DAY}"""), bounds) if r[0] not in senders}
+              AND NOT EXISTS (SELECT 1 FROM xapi_facts f WHERE f.kind = 'login' AND f.user_id = t.user_id)
+            GROUP BY s.user_id, s.timestamp / {DAY}"""), bounds)}  # (senders of login statements: those only)
         _run_many(conn, "DELETE FROM logins WHERE user_id = {m} AND at = {m}", sorted(made - wanted))
         new = sorted(wanted - made)
         if new:
