@@ -3,22 +3,19 @@ activity, where every number opens the people behind it (?activity=ID&action=lik
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import downloads
 from dashboard.ids import CollaborationCourse as ID
 from data_access.queries import collaboration as q
+from layouts import entity
 from layouts.collaboration import GRAPH, PATH
-from layouts.common import data_unavailable, kpi_row, page_header
+from layouts.common import kpi_row, page_header
 from layouts.formats import day, score_text
 from layouts.grids import TEXT_FILTER, client_grid, server_grid
 
-log = logging.getLogger(__name__)
 COURSES = f"{PATH}/courses"
 STATUS = {"active": "Active", "archived": "Archived", "deleted": "Deleted"}
 TYPES = {"document": "Document", "cheat_sheet": "Cheat Sheet", "question": "Question"}
@@ -73,15 +70,10 @@ def kpis(info: dict):
 
 def layout(course_id: str | None = None, activity: str | None = None, action: str | None = None, **_query):
     back = dcc.Link("← Courses", href=COURSES, className="lp-back")
-    svc = services.current()
-    try:
-        info = svc.queries.run(q.course_info, auth.viewer_scope(), svc.now(), course_id=course_id)
-    except LookupError:
-        return html.Div([back, page_header("Course"),
-                         dbc.Alert(f"There is no course {course_id!r} you can see.", color="warning")])
-    except SQLAlchemyError:
-        log.exception("course: database error")
-        return html.Div([back, page_header("Course"), data_unavailable()])
+    info, instead = entity.load(q.course_info, back=back, title="Course",
+                                missing=f"There is no course {course_id!r} you can see.", course_id=course_id)
+    if instead is not None:
+        return instead
     dates = [f"created {day(info['created_at'])}" if info["created_at"] else None,
              f"last update {day(info['updated_at'])}" if info["updated_at"] else None]
     subtitle = " · ".join(x for x in [STATUS.get(info["status"], info["status"]), f"by {info['author']}", *dates] if x)

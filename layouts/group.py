@@ -4,24 +4,21 @@ a line lists the group's learners in that session, a learner opens their blocks 
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import downloads
 from dashboard.ids import Group as ID
 from data_access.queries import groups as q
-from layouts.common import data_unavailable, page_header, section_card
+from layouts import entity
+from layouts.common import page_header, section_card
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 from layouts.groups import NAME as GROUPS_NAME
 from layouts.groups import PATH as GROUPS_PATH
 from layouts.groups import counts_text, group_href
 from layouts.session import GRAPH, PEOPLE_COLUMNS, learner_modal
 
-log = logging.getLogger(__name__)
 DASH_WHEN_EMPTY = {"valueFormatter": {"function": "params.value == null ? '-' : params.value"}}
 SESSION_COLUMNS = [
     {"field": "name_link", "colId": "name", "headerName": "Program session", "cellRenderer": "markdown", "flex": 3,
@@ -61,15 +58,10 @@ def sub_groups(info: dict):
 
 def layout(group_id: str | None = None, **_query):
     back = dcc.Link(f"← {GROUPS_NAME}", href=GROUPS_PATH, className="lp-back")
-    svc = services.current()
-    try:
-        info = svc.queries.run(q.group_info, auth.viewer_scope(), svc.now(), group_id=group_id)
-    except LookupError:
-        return html.Div([back, page_header("Group"),
-                         dbc.Alert(f"Not found: there is no group {group_id!r} you can see.", color="warning")])
-    except SQLAlchemyError:
-        log.exception("group: database error")
-        return html.Div([back, page_header("Group"), data_unavailable()])
+    info, instead = entity.load(q.group_info, back=back, title="Group",
+                                missing=f"Not found: there is no group {group_id!r} you can see.", group_id=group_id)
+    if instead is not None:
+        return instead
     download = html.A("Download", id=ID.DOWNLOAD, className="btn btn-primary btn-sm",
                       href=downloads.url("group-sessions", group=group_id),
                       title="The sessions table as CSV (export group-sessions)")

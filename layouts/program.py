@@ -3,17 +3,15 @@ Session CSV over all of them."""
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import downloads
 from dashboard.ids import Program as ID
 from data_access.queries import sessions as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts import entity
+from layouts.common import NAV, page_header
 from layouts.grids import client_grid
 from layouts.program_sessions import COLUMNS as SESSION_COLUMNS
 
@@ -28,15 +26,10 @@ def register(app) -> None:
 
 def layout(program_id: str | None = None, **_query):
     back = dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back")
-    svc = services.current()
-    try:  # cached: the page's callback reads the same result
-        p = svc.queries.run(q.program_overview, auth.viewer_scope(), svc.now(), program_id=program_id)
-    except LookupError:
-        return html.Div([back, page_header("Program template"),
-                         dbc.Alert(f"There is no program template {program_id!r}.", color="warning")])
-    except SQLAlchemyError:
-        logging.getLogger(__name__).exception("program: database error")
-        return html.Div([back, page_header("Program template"), data_unavailable()])
+    p, instead = entity.load(q.program_overview, back=back, title="Program template",
+                             missing=f"There is no program template {program_id!r}.", program_id=program_id)
+    if instead is not None:
+        return instead
     subtitle = f"Program template · {p['kind']}" + (f" · {p['description']}" if p["description"] else "")
     download = html.A("Download", className="btn btn-primary", href=downloads.url("program", program=program_id),
                       title="Session CSV over every session of this program template")

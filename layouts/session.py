@@ -3,23 +3,20 @@ and detailed results per block. Linked from the Program sessions table."""
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import downloads
 from dashboard.ids import Session as ID
 from data_access.queries import sessions as q
-from layouts.common import NAV, data_unavailable, page_header, section_card
+from layouts import entity
+from layouts.common import NAV, page_header, section_card
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 from layouts.users import PROFILE_COLUMN
 
-log = logging.getLogger(__name__)
 SESSIONS_PATH = NAV["program_sessions"][0]
 GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 GROUP_COLUMNS = [
@@ -61,15 +58,11 @@ def block_options(blocks: list[dict]) -> list[dict]:
 
 def layout(session_id: str | None = None, **_query):
     back = dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back")
-    svc = services.current()
-    try:
-        info = svc.queries.run(q.session_info, auth.viewer_scope(), svc.now(), session_id=session_id)
-    except LookupError:
-        return html.Div([back, page_header("Program session"),
-                         dbc.Alert(f"There is no program session {session_id!r} you can see.", color="warning")])
-    except SQLAlchemyError:
-        log.exception("session: database error")
-        return html.Div([back, page_header("Program session"), data_unavailable()])
+    info, instead = entity.load(q.session_info, back=back, title="Program session",
+                                missing=f"There is no program session {session_id!r} you can see.",
+                                session_id=session_id)
+    if instead is not None:
+        return instead
     teachers = ", ".join(info["instructors"]) or "no instructor"
     subtitle = (f"{info['program']} · {day(info['start_at'])} – {day(info['end_at'])} · {info['state']} · "
                 f"Instructors: {teachers}")

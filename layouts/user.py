@@ -4,22 +4,19 @@ attempts), answered questions (a row opens every answer) and tags. Download → 
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import auth, downloads
 from dashboard.ids import UserPage as ID
 from data_access.queries import users as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts import entity
+from layouts.common import NAV, page_header
 from layouts.formats import day
 from layouts.grids import client_grid
 
 USERS_PATH = NAV["users"][0]
-log = logging.getLogger(__name__)
 GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 DASH = {"function": "params.value == null ? '-' : params.value"}
 
@@ -126,15 +123,10 @@ def layout(user_id: str | None = None, **_query):
     # a learner opens only their own page: no list to go back to
     back = dcc.Link("← Users", href=USERS_PATH, className="lp-back") \
         if viewer is None or auth.USERS in viewer.sections else None
-    svc = services.current()
-    try:  # cached: the page's callback reads the same result
-        p = svc.queries.run(q.user_profile, auth.viewer_scope(), svc.now(), user_id=user_id)
-    except LookupError:
-        return html.Div([back, page_header("User statistics"),
-                         dbc.Alert(f"There is no user {user_id!r} you can see.", color="warning")])
-    except SQLAlchemyError:
-        log.exception("user: database error")
-        return html.Div([back, page_header("User statistics"), data_unavailable()])
+    p, instead = entity.load(q.user_profile, back=back, title="User statistics",
+                             missing=f"There is no user {user_id!r} you can see.", user_id=user_id)
+    if instead is not None:
+        return instead
     download = html.A("Download → Now", id=ID.DOWNLOAD, className="btn btn-primary",
                       href=downloads.url("user-stats", user=user_id),
                       title="This user's general statistics (CSV): average score, completed and assigned courses, "
