@@ -24,6 +24,7 @@ from data_access.importer import bump_data_version
 from data_access.xapi.ingest import fold_pending
 
 log = logging.getLogger(__name__)
+RETRIES = 5  # a failed fold or refresh (a deadlock, a locked database) is tried again after 2, 4, 8, 16 s
 
 
 class DependentRefresher:
@@ -57,6 +58,7 @@ class DependentRefresher:
         return self._idle.wait(timeout_s)
 
     def _run(self) -> None:
+        failures = 0
         while True:
             time.sleep(self.delay_s)
             with self._lock:
@@ -84,11 +86,17 @@ class DependentRefresher:
                             derive.refresh_dependent(conn, changed)
                             bump_data_version(conn)
                         self._last_dependent = time.monotonic()
-            except Exception:  # noqa: BLE001 - kept pending: the next posted batch starts a new attempt
-                log.exception("background fold / refresh of derived facts failed (%s)", ", ".join(sorted(changed)))
+                failures = 0
+            except Exception:  # noqa: BLE001 - kept pending (the keys stay in xapi_pending): tried again
+                failures += 1
+                log.exception("background fold / refresh of derived facts failed (attempt %d; %s)", failures,
+                              ", ".join(sorted(changed)))
                 with self._lock:
                     self._pending |= changed
                     self._fold = self._fold or fold
-                    self._idle.set()
-                    self._thread = None
-                return
+                if failures >= RETRIES:  # the database is gone: the next posted batch or start tries again
+                    with self._lock:
+                        self._idle.set()
+                        self._thread = None
+                    return
+                time.sleep(min(30.0, 2.0 ** failures))

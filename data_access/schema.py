@@ -612,12 +612,14 @@ xapi_credentials = Table(
 
 # the keys whose rows built from many statements (attempts, enrollments, logins, results, session dates) still
 # have to be recomputed: POST /xapi/statements notes them here in the request's transaction and a background
-# fold works them off (data_access/xapi/ingest.fold_pending), so a burst of small batches is folded together
+# fold works them off (data_access/xapi/ingest.fold_pending), so a burst of small batches is folded together.
+# No unique key on purpose: a request's plain INSERT never waits for a fold that is deleting the same key
+# (repeats are merged when the fold claims them).
 xapi_pending = Table(
     "xapi_pending", metadata,
-    Column("kind", String(8), primary_key=True),
-    Column("user_id", String(64), primary_key=True),
-    Column("key", String(64), primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("key", String(64), nullable=False),
 )
 
 BUNDLE_TABLES = [

@@ -68,7 +68,7 @@ def _looked_up(fields: list[str]) -> list:
     """Per user of the batch query: each custom field's value, and their group ids joined by SEP."""
     uf, m = schema.user_fields, schema.memberships
     values = [select(uf.c.value).where(uf.c.user_id == US.c.user_id, uf.c.field == name).scalar_subquery()
-              .label(f"field_{i}") for i, name in enumerate(fields)]
+              .label(label) for name, label in zip(fields, _field_labels(fields), strict=True)]
     groups = (select(func.aggregate_strings(m.c.group_id, SEP)).where(m.c.user_id == US.c.user_id)
               .scalar_subquery().label("group_ids"))
     return [*values, groups]

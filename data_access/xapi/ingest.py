@@ -9,6 +9,7 @@ the same content is skipped (importing twice changes nothing); with other conten
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -222,7 +223,9 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
     the fold and the derived facts to fold_pending, which the caller schedules. before_commit(conn) runs
     inside the transaction (pull keeps its resume point)."""
     t0 = time.perf_counter()
-    with engine.begin() as conn:
+    # an import folds what posted batches left pending too: one fold at a time (the endpoint's background fold
+    # takes the same lock), or two transactions would recompute the same attempts at once
+    with (contextlib.nullcontext() if defer_fold else db.exclusive(engine, "derive")), engine.begin() as conn:
         _fewer_checkpoints(conn)
         project.begin(conn)
         run = _Run(conn, stored_at, keep_ids)

@@ -72,17 +72,16 @@ TABLE = "table"  # a pending row of this kind names a table the request changed 
 
 def keep_pending(conn, changed: set[str]) -> None:
     """Leave this ingest's touched keys, and the tables it changed, for the background fold (the endpoint)."""
-    conn.execute(text("INSERT INTO xapi_pending (kind, user_id, key) SELECT kind, user_id, key FROM xapi_touched "
-                      "WHERE 1 = 1 ON CONFLICT DO NOTHING"))
+    conn.execute(text("INSERT INTO xapi_pending (kind, user_id, key) SELECT kind, user_id, key FROM xapi_touched"))
     if changed:
-        _run_many(conn, "INSERT INTO xapi_pending (kind, user_id, key) VALUES ({m}, '', {m}) ON CONFLICT DO NOTHING",
+        _run_many(conn, "INSERT INTO xapi_pending (kind, user_id, key) VALUES ({m}, '', {m})",
                   [(TABLE, t) for t in sorted(changed)])
 
 
 def claim_pending(conn) -> tuple[bool, set[str]]:
-    """Take every pending key into this transaction's touched keys (deleting them: the DELETE locks them, so a
-    request committing the same key meanwhile leaves it pending for the next fold); returns whether there were
-    any, and the tables the requests changed."""
+    """Take every pending key into this transaction's touched keys (deleting them; a key a request commits
+    meanwhile is a new row this DELETE does not see, left for the next fold); returns whether there were any,
+    and the tables the requests changed."""
     rows = conn.execute(text("DELETE FROM xapi_pending RETURNING kind, user_id, key")).all()
     tables = {r[2] for r in rows if r[0] == TABLE}
     touch(conn, [tuple(r) for r in rows if r[0] != TABLE])

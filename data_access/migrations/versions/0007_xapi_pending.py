@@ -20,9 +20,8 @@ def upgrade() -> None:
     op.create_table('xapi_pending',
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('user_id', sa.String(length=64), nullable=False),
-    sa.Column('key', sa.String(length=64), nullable=False),
-    sa.PrimaryKeyConstraint('kind', 'user_id', 'key')
-    )
+    sa.Column('key', sa.String(length=64), nullable=False)
+    )  # no unique key: see schema.xapi_pending
 
 
 def downgrade() -> None:
