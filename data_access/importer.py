@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,17 +137,69 @@ def _upsert_sql(table: str, cols: list[str], key: tuple[str, ...], source: str) 
     return f"INSERT INTO {table} ({', '.join(cols)}) {source} ON CONFLICT ({', '.join(key)}) {action}"
 
 
+STAGE_ROWS = 500  # from this many rows, PostgreSQL gets them by COPY into a staging table (upsert_rows, delete_rows)
+
+
 def upsert_rows(conn, table: str, cols: list[str], key: tuple[str, ...], rows) -> None:
-    """Bulk upsert of tuples through the DBAPI cursor (one executemany)."""
-    if db.is_postgres(conn):
-        sql = _upsert_sql(table, cols, key, "VALUES (" + ", ".join(["%s"] * len(cols)) + ")")
-    else:
-        sql = _upsert_sql(table, cols, key, "VALUES (" + ", ".join(["?"] * len(cols)) + ")")
+    """Bulk upsert of tuples: one executemany, or on PostgreSQL from STAGE_ROWS rows a COPY into a staging table
+    and one INSERT … SELECT … ON CONFLICT (an executemany of 100,000 upserts is 100,000 statements to the server).
+    Rows repeating a key: the last one wins, either way."""
+    rows = list(rows)
+    pg = db.is_postgres(conn)
+    if pg and len(rows) >= STAGE_ROWS:
+        rows = _last_per_key(rows, [cols.index(k) for k in key])  # (one statement may not update a row twice)
+        stage = _pg_stage(conn, table, cols, rows)
+        conn.exec_driver_sql(_upsert_sql(table, cols, key, f"SELECT {', '.join(cols)} FROM {stage}"))
+        return
+    mark = "%s" if pg else "?"
+    sql = _upsert_sql(table, cols, key, "VALUES (" + ", ".join([mark] * len(cols)) + ")")
     cursor = conn.connection.cursor()
     try:
-        cursor.executemany(sql, list(rows))
+        cursor.executemany(sql, rows)
     finally:
         cursor.close()
+
+
+def delete_rows(conn, table: str, key: tuple[str, ...], keys) -> None:
+    """Delete the rows with these key tuples (one executemany, or a staged DELETE … USING on PostgreSQL)."""
+    keys = list(keys)
+    if not keys:
+        return
+    pg = db.is_postgres(conn)
+    if pg and len(keys) >= STAGE_ROWS:
+        stage = _pg_stage(conn, table, list(key), keys)
+        conn.exec_driver_sql(f"DELETE FROM {table} t USING {stage} d WHERE "
+                             + " AND ".join(f"t.{k} = d.{k}" for k in key))
+        return
+    mark = "%s" if pg else "?"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(f"DELETE FROM {table} WHERE " + " AND ".join(f"{k} = {mark}" for k in key), keys)
+    finally:
+        cursor.close()
+
+
+def _last_per_key(rows: list[tuple], idx: list[int]) -> list[tuple]:
+    """The last row of each key, as executemany would leave them; a key holding NULL conflicts with nothing."""
+    out: dict = {}
+    for n, row in enumerate(rows):
+        k = tuple(row[i] for i in idx)
+        out[(n,) if None in k else k] = row
+    return list(out.values())
+
+
+def _pg_stage(conn, table: str, cols: list[str], rows: list[tuple]) -> str:
+    """COPY rows into an empty temporary table with `table`'s columns `cols` (no constraints; dropped at commit)."""
+    stage = f"rows_{table}_{zlib.crc32(','.join(cols).encode()):08x}"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
+                    f"SELECT {', '.join(cols)} FROM {table} WITH NO DATA")
+        cur.execute(f"TRUNCATE {stage}")
+        with cur.copy(f"COPY {stage} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return stage
 
 
 def _pg_copy_upsert(conn, table: str, cols: list[str], key: tuple[str, ...], df: pd.DataFrame) -> None:

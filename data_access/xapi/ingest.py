@@ -74,6 +74,8 @@ class _Run:
         self.seen_after_failure: dict[str, str] = {}
         self.batches = 0
         self.indexes_deferred = False
+        self.done: set = set()  # memberships and namings written in this transaction (ensure_dims)
+        self.touched: set = set()  # keys already in xapi_touched
 
     def problem(self, where: str, reason: str) -> None:
         self.total_problems += 1
@@ -85,6 +87,10 @@ class _Run:
         if self.batches == 2 and not self.total_problems:  # a bulk import: build some indexes at the end
             project.defer_indexes(self.conn)
             self.indexes_deferred = True
+            if db.is_postgres(self.conn):
+                # statistics from the first batch: a table never analysed is estimated to match nearly every row
+                # of `voids IN (…)` and was scanned whole for every batch (170 s of a million statements)
+                self.conn.execute(text("ANALYZE xapi_statements"))
         pending: list[tuple[int, str, str]] = []  # this batch's problems, reported in the order of the items
         prepared: list[tuple[int, str, Prepared]] = []
         for index, item in enumerate(items):
@@ -148,7 +154,7 @@ class _Run:
                 return
         already_voided = _voided_by_stored(conn, [p.id for p in new])
         self.report.voided += len(already_voided)
-        self.changed |= project.ensure_dims(conn, mapper.batch, self.root)
+        self.changed |= project.ensure_dims(conn, mapper.batch, self.root, self.done)
         raw, facts, live_facts, keys = [], [], [], []
         for p, m in zip(new, mapped, strict=True):
             dead = p.id in already_voided
@@ -160,6 +166,8 @@ class _Run:
         project.bulk_insert(conn, "xapi_statements", project.RAW_COLS, raw)
         project.bulk_insert(conn, "xapi_facts", project.FACT_COLS, facts)
         self.changed |= project.write_events(conn, live_facts)
+        keys = set(keys) - self.touched
+        self.touched |= keys
         project.touch(conn, keys)
         self.report.stored += len(new)
         if targets:
@@ -172,36 +180,26 @@ class _Run:
             raise XapiFailed(self.issues, self.total_problems, self.conflict)
 
 
-def _in_chunks(conn, sql: str, ids: list[str]):
-    """Rows of `sql` whose IN ({}) takes the ids, a chunk at a time, through the driver (no SQL compilation)."""
-    mark = "%s" if db.is_postgres(conn) else "?"
-    cursor = conn.connection.cursor()
-    try:
-        for i in range(0, len(ids), project.CHUNK):
-            part = ids[i:i + project.CHUNK]
-            cursor.execute(sql.format(", ".join([mark] * len(part))), part)
-            yield from cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def _stored_digests(conn, ids: list[str]) -> dict[str, str]:
-    return dict(_in_chunks(conn, "SELECT statement_id, digest FROM xapi_statements WHERE statement_id IN ({})",
+    return dict(project.in_chunks(conn, "SELECT statement_id, digest FROM xapi_statements WHERE statement_id IN ({})",
                            list(dict.fromkeys(ids))))
 
 
 def _known_emails(conn, emails: set[str]) -> dict[str, str]:
-    return dict(_in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower IN ({})", sorted(emails)))
+    return dict(project.in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower IN ({})",
+                                  sorted(emails)))
 
 
 def _voiding_statements(conn, ids: list[str]) -> set[str]:
-    return {r[0] for r in _in_chunks(conn, "SELECT statement_id FROM xapi_statements WHERE voids IS NOT NULL "
+    return {r[0] for r in project.in_chunks(conn, "SELECT statement_id FROM xapi_statements WHERE voids IS NOT NULL "
                                            "AND statement_id IN ({})", ids)}
 
 
 def _voided_by_stored(conn, ids: list[str]) -> set[str]:
     """Statements a stored voiding statement already targets (the voiding statement came first)."""
-    return {r[0] for r in _in_chunks(conn, "SELECT voids FROM xapi_statements WHERE voids IN ({})", ids)}
+    # (voids IS NOT NULL: the partial index's own condition, so that no planner has to prove it from the list)
+    return {r[0] for r in project.in_chunks(conn, "SELECT voids FROM xapi_statements WHERE voids IS NOT NULL "
+                                           "AND voids IN ({})", ids)}
 
 
 def _batches(items: Iterable[Item], size: int):
