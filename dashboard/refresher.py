@@ -28,11 +28,13 @@ RETRIES = 5  # a failed fold or refresh (a deadlock, a locked database) is tried
 
 
 class DependentRefresher:
-    def __init__(self, engine: Engine, delay_s: float = 0.5, dependent_every_s: float = 15.0):
+    def __init__(self, engine: Engine, delay_s: float = 1.0, dependent_every_s: float = 15.0, quiet_s: float = 1.0):
         self.engine = engine
         self.delay_s = delay_s  # gathers the batches of a burst into one fold
         self.dependent_every_s = dependent_every_s
+        self.quiet_s = quiet_s  # a burst is over when no batch came for this long
         self._last_dependent = time.monotonic()
+        self._last_request = 0.0
         self._lock = threading.Lock()
         self._pending: set[str] = set()
         self._fold = False
@@ -48,6 +50,8 @@ class DependentRefresher:
         with self._lock:
             self._pending |= set(changed)
             self._fold = self._fold or fold
+            if fold:
+                self._last_request = time.monotonic()
             self._idle.clear()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="learnpulse-refresh", daemon=True)
@@ -76,9 +80,12 @@ class DependentRefresher:
                             self._pending |= folded
                     with self._lock:
                         # the facts over whole tables take seconds and, on SQLite, hold the only write lock:
-                        # during a burst of batches at most every dependent_every_s, then once it is over
-                        due = self._pending and (not self._fold or
-                                                 time.monotonic() - self._last_dependent >= self.dependent_every_s)
+                        # during a burst of batches at most every dependent_every_s, then once it is over (no
+                        # batch for quiet_s: on SQLite no batch can commit during a fold, so "none came meanwhile"
+                        # did not mean the burst was over, and the refresh ran after nearly every fold)
+                        now = time.monotonic()
+                        due = self._pending and (now - self._last_request >= self.quiet_s
+                                                 or now - self._last_dependent >= self.dependent_every_s)
                         if due:
                             changed, self._pending = self._pending, set()
                     if changed:

@@ -273,3 +273,38 @@ def test_a_fold_left_pending_gives_the_rows_of_a_fold_in_place(engine):
     assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == [(0,)]
     assert rows(engine, "SELECT COUNT(*) FROM xapi_statements") == [(engine_rows[0][0] + 1,)]
     assert len(folded) == 3
+
+
+def test_posted_batches_fold_logins_for_the_days_they_touch(engine):
+    """The endpoint's batches fold a learner's logins for the days they touch only; a first login statement
+    (someone who sent none becomes a sender) and a void fold them whole. Each step as docs/xapi.md says:
+    no login statements -> the first statement of every day; login statements -> exactly those."""
+    from data_access.xapi.ingest import fold_pending
+
+    lms = {"id": xb.HOST, "definition": {"type": "http://id.tincanapi.com/activitytype/lms"}}
+    login = "https://xapi.edlm/profiles/edlm-lms/concepts/verbs/login"
+    viewed = "http://id.tincanapi.com/verb/viewed"
+
+    def post(*statements):
+        ingest(engine, [Item(f"statement[{i}]", s) for i, s in enumerate(statements)], 0, scoped=True,
+               defer_fold=True)
+        fold_pending(engine)
+        with engine.connect() as conn:
+            return sorted(conn.execute(text("SELECT at FROM logins WHERE user_id = :u"), {"u": BOB}).scalars())
+
+    t = ts
+    assert post(xb.st(1, "bob", viewed, xb.DOC, "2026-06-05T15:00:00Z"),
+                xb.st(2, "bob", viewed, xb.DOC, "2026-06-06T09:00:00Z")) == [t("2026-06-05T15:00:00Z"),
+                                                                             t("2026-06-06T09:00:00Z")]
+    # an earlier statement the same day moves that day's login; other days stay
+    assert post(xb.st(3, "bob", viewed, xb.DOC, "2026-06-05T08:00:00Z")) == [t("2026-06-05T08:00:00Z"),
+                                                                            t("2026-06-06T09:00:00Z")]
+    # bob's first login statement: from now on his logins are exactly his login statements, on every day
+    assert post(xb.st(4, "bob", login, lms, "2026-06-07T10:00:00Z", context=None)) == [t("2026-06-07T10:00:00Z")]
+    # a sender's further statements: a view adds no login, a login statement adds its own
+    assert post(xb.st(5, "bob", viewed, xb.DOC, "2026-06-08T07:00:00Z"),
+                xb.st(6, "bob", login, lms, "2026-06-08T09:00:00Z", context=None)) == [t("2026-06-07T10:00:00Z"),
+                                                                                        t("2026-06-08T09:00:00Z")]
+    # voiding both login statements makes bob a non-sender again: the first statement of each day
+    assert post(xb.void(7, 4), xb.void(8, 6)) == [t("2026-06-05T08:00:00Z"), t("2026-06-06T09:00:00Z"),
+                                                  t("2026-06-08T07:00:00Z")]

@@ -63,8 +63,9 @@ class Report:
 class _Run:
     """The state of one ingest inside its transaction."""
 
-    def __init__(self, conn, stored_at: int, keep_ids: bool):
+    def __init__(self, conn, stored_at: int, keep_ids: bool, per_day: bool = False):
         self.conn, self.stored_at, self.keep_ids = conn, stored_at, keep_ids
+        self.per_day = per_day  # fold logins per (user, day) touched (project.keys_of)
         self.report = Report()
         self.issues: list[tuple[str, str]] = []
         self.total_problems = 0
@@ -153,6 +154,10 @@ class _Run:
             if self.total_problems:
                 return
         already_voided = _voided_by_stored(conn, [p.id for p in new])
+        senders: set[str] = set()
+        if self.per_day:  # (asked before this batch's facts are written: who sent login statements before it)
+            senders = _login_senders(conn, {m.user_id for m in mapped
+                                            if m.user_id and any(f[0] == "login" for f in m.facts)})
         self.report.voided += len(already_voided)
         self.changed |= project.ensure_dims(conn, mapper.batch, self.root, self.done)
         raw, facts, live_facts, keys = [], [], [], []
@@ -162,7 +167,8 @@ class _Run:
             if not dead:
                 facts += [(p.id, *f) for f in m.facts]
                 live_facts += m.facts
-                keys += project.keys_of(m.user_id, m.session_id, m.facts)
+                day = p.timestamp // project.DAY if self.per_day else None
+                keys += project.keys_of(m.user_id, m.session_id, m.facts, day, senders)
         project.bulk_insert(conn, "xapi_statements", project.RAW_COLS, raw)
         project.bulk_insert(conn, "xapi_facts", project.FACT_COLS, facts)
         self.changed |= project.write_events(conn, live_facts)
@@ -188,6 +194,11 @@ def _stored_digests(conn, ids: list[str]) -> dict[str, str]:
 def _known_emails(conn, emails: set[str]) -> dict[str, str]:
     return dict(project.in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower IN ({})",
                                   sorted(emails)))
+
+
+def _login_senders(conn, users: set[str]) -> set[str]:
+    return {r[0] for r in project.in_chunks(conn, "SELECT DISTINCT user_id FROM xapi_facts WHERE kind = 'login' "
+                                                  "AND user_id IN ({})", sorted(users))}
 
 
 def _voiding_statements(conn, ids: list[str]) -> set[str]:
@@ -226,7 +237,7 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
     with (contextlib.nullcontext() if defer_fold else db.exclusive(engine, "derive")), engine.begin() as conn:
         _fewer_checkpoints(conn)
         project.begin(conn)
-        run = _Run(conn, stored_at, keep_ids)
+        run = _Run(conn, stored_at, keep_ids, per_day=defer_fold)
         for batch in _batches(items, batch_size):
             run.batch(batch)
             if on_progress:

@@ -100,10 +100,16 @@ def touch_all(conn) -> None:
         ON CONFLICT DO NOTHING"""))
 
 
-def keys_of(user_id, session_id, facts) -> list[tuple[str, str, str]]:
+def keys_of(user_id, session_id, facts, day: int | None = None, senders=frozenset()) -> list[tuple[str, str, str]]:
+    """The keys a statement's rows depend on. With `day` (the endpoint's small batches) its user's logins are
+    folded for that day only, unless it is the first login statement of someone who sent none before (their
+    logins then change on every day: key `logins`, a whole fold). Without, a user's logins are folded whole."""
     out = []
     if user_id:
         out.append(("user", user_id, ""))
+        if day is not None:
+            first_login = user_id not in senders and any(f[0] == "login" for f in facts)
+            out.append(("logins", user_id, "") if first_login else ("day", user_id, str(day)))
         if session_id:
             out += [("pair", user_id, session_id), ("session", "", session_id)]
     out += [("block", f[1], f[2]) for f in facts if f[0] == "assessment"]
@@ -325,6 +331,7 @@ def fold(conn) -> set[str]:
     changed = set()
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'user' LIMIT 1")).first():
         fold_logins(conn)
+        fold_login_days(conn)
         changed.add("logins")
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'pair' LIMIT 1")).first():
         fold_attempts_and_enrollments(conn)
@@ -338,31 +345,63 @@ def fold(conn) -> set[str]:
     return changed
 
 
+# users whose logins are folded whole: a `user` key without `day` keys (an import, a void), or a `logins` key
+WHOLE = ("(t.kind = 'logins' OR (t.kind = 'user' AND NOT EXISTS "
+         "(SELECT 1 FROM xapi_touched d WHERE d.kind = 'day' AND d.user_id = t.user_id)))")
+
+
 def fold_logins(conn) -> None:
     """A user's login statements are their logins; a user who sent none logged in once on every day they sent
     any statement, at that day's first statement (docs/xapi.md, "Last login"). Only the difference between the
     logins statements made before and those they make now is written."""
-    for lo, hi in _user_ranges(conn, "user"):
+    conn.execute(text(f"INSERT INTO xapi_touched (kind, user_id, key) SELECT DISTINCT 'whole', t.user_id, '' "
+                      f"FROM xapi_touched t WHERE {WHOLE} ON CONFLICT DO NOTHING"))
+    for lo, hi in _user_ranges(conn, "whole"):
         bounds = {"lo": lo, "hi": hi}
         made = {tuple(r) for r in conn.execute(text("""
             SELECT DISTINCT l.user_id, l.at FROM xapi_touched t
             JOIN logins l ON l.user_id = t.user_id
             JOIN xapi_statements s ON s.user_id = l.user_id AND s.timestamp = l.at
-            WHERE t.kind = 'user' AND t.user_id || '' BETWEEN :lo AND :hi"""), bounds)}
+            WHERE t.kind = 'whole' AND t.user_id || '' BETWEEN :lo AND :hi"""), bounds)}
         wanted = {tuple(r) for r in conn.execute(text("""
             SELECT DISTINCT f.user_id, f.at FROM xapi_touched t CROSS JOIN xapi_facts f
-            WHERE t.kind = 'user' AND f.kind = 'login' AND f.user_id = t.user_id
+            WHERE t.kind = 'whole' AND f.kind = 'login' AND f.user_id = t.user_id
               AND t.user_id || '' BETWEEN :lo AND :hi"""), bounds)}
         wanted |= {tuple(r) for r in conn.execute(text(f"""
             SELECT s.user_id, MIN(s.timestamp) FROM xapi_touched t
             JOIN xapi_statements s ON s.user_id = t.user_id
-            WHERE t.kind = 'user' AND t.user_id || '' BETWEEN :lo AND :hi AND s.voided = 0 AND s.voids IS NULL
+            WHERE t.kind = 'whole' AND t.user_id || '' BETWEEN :lo AND :hi AND s.voided = 0 AND s.voids IS NULL
               AND NOT EXISTS (SELECT 1 FROM xapi_facts f WHERE f.kind = 'login' AND f.user_id = t.user_id)
             GROUP BY s.user_id, s.timestamp / {DAY}"""), bounds)}  # (senders of login statements: those only)
         delete_rows(conn, "logins", ("user_id", "at"), sorted(made - wanted))
         new = sorted(wanted - made)
         if new:
             upsert_rows(conn, "logins", ["user_id", "at"], ("user_id", "at"), new)
+
+
+def fold_login_days(conn) -> None:
+    """fold_logins for the (user, day) keys of users not folded whole: the same rows, reading one day."""
+    within = f"BETWEEN CAST(t.key AS BIGINT) * {DAY} AND CAST(t.key AS BIGINT) * {DAY} + {DAY - 1}"
+    days = ("t.kind = 'day' AND NOT EXISTS "
+            "(SELECT 1 FROM xapi_touched w WHERE w.kind = 'whole' AND w.user_id = t.user_id)")
+    made = {tuple(r) for r in conn.exec_driver_sql(f"""
+        SELECT DISTINCT l.user_id, l.at FROM xapi_touched t
+        JOIN logins l ON l.user_id = t.user_id AND l.at {within}
+        JOIN xapi_statements s ON s.user_id = l.user_id AND s.timestamp = l.at
+        WHERE {days}""")}
+    wanted = {tuple(r) for r in conn.exec_driver_sql(f"""
+        SELECT DISTINCT f.user_id, f.at FROM xapi_touched t CROSS JOIN xapi_facts f
+        WHERE {days} AND f.kind = 'login' AND f.user_id = t.user_id AND f.at {within}""")}
+    wanted |= {tuple(r) for r in conn.exec_driver_sql(f"""
+        SELECT s.user_id, MIN(s.timestamp) FROM xapi_touched t
+        JOIN xapi_statements s ON s.user_id = t.user_id AND s.timestamp {within}
+        WHERE {days} AND s.voided = 0 AND s.voids IS NULL
+          AND NOT EXISTS (SELECT 1 FROM xapi_facts f WHERE f.kind = 'login' AND f.user_id = t.user_id)
+        GROUP BY s.user_id, t.key""")}
+    delete_rows(conn, "logins", ("user_id", "at"), sorted(made - wanted))
+    new = sorted(wanted - made)
+    if new:
+        upsert_rows(conn, "logins", ["user_id", "at"], ("user_id", "at"), new)
 
 
 def _user_ranges(conn, kind: str, size: int = 5000):
