@@ -1,11 +1,11 @@
 """Benchmark: xAPI import of about a million statements, and the endpoint's throughput, on SQLite and PostgreSQL.
 
-    python bench/xapi_bench.py [--learners 17000] [--backends sqlite postgres] [--batches 50]
+    python bench/xapi_bench.py [--learners 17000] [--backends sqlite postgres] [--batches 200]
 
 The statements are the demo as xAPI (`learnpulse demo --format xapi`, ~60 statements per learner), written
 once to bench/out/. Each import runs in its own process so that its peak memory (max RSS) is its own (statements
 stream in batches of 5,000; compare --learners 1700 with 17000). The endpoint is then timed on the imported
-database: batches of 100 new statements (every 200th of the demo's, all verbs, with fresh ids) posted over HTTP
+database: batches of 100 new statements (every 50th of the demo's, all verbs, with fresh ids) posted over HTTP
 keep-alive to the app served by werkzeug, as an LRS client would, and the time until the background fold has
 worked off the last of them. Not a test: numbers, for the README.
 """
@@ -66,8 +66,8 @@ def _child_endpoint(path: str, url: str, batches: int) -> dict:
                "Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"}
     refresher = app.server.extensions["learnpulse"].refresher
     timings = []
-    with open(path, encoding="utf-8") as fh:  # every 200th statement: all verbs, logins to forum posts
-        sample = [line for i, line in enumerate(fh) if i % 200 == 0][:100 * batches]
+    with open(path, encoding="utf-8") as fh:  # every 50th statement: all verbs, logins to forum posts
+        sample = [line for i, line in enumerate(fh) if i % 50 == 0][:100 * batches]
     start = time.perf_counter()
     for b in range(batches):
         batch = [json.loads(line) | {"id": str(uuid.uuid4())} for line in sample[100 * b:100 * (b + 1)]]
@@ -113,7 +113,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--learners", type=int, default=17_000)
     ap.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
-    ap.add_argument("--batches", type=int, default=50)
+    ap.add_argument("--batches", type=int, default=200)
     args = ap.parse_args()
     path = statements_file(args.learners)
     print(f"python {sys.version.split()[0]}, {args.learners:,} learners as statements: {path} "

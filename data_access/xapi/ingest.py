@@ -76,7 +76,7 @@ class _Run:
         self.batches = 0
         self.indexes_deferred = False
         self.done: set = set()  # memberships and namings written in this transaction (ensure_dims)
-        self.touched: set = set()  # keys already in xapi_touched
+        self.touched: set = set()  # keys already in xapi_touched (or, per_day, kept for xapi_pending)
 
     def problem(self, where: str, reason: str) -> None:
         self.total_problems += 1
@@ -174,7 +174,8 @@ class _Run:
         self.changed |= project.write_events(conn, live_facts)
         keys = set(keys) - self.touched
         self.touched |= keys
-        project.touch(conn, keys)
+        if not self.per_day:  # (the endpoint leaves its keys to xapi_pending in one write at the end)
+            project.touch(conn, keys)
         self.report.stored += len(new)
         if targets:
             count, changed = project.void(conn, targets)
@@ -248,7 +249,7 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
             project.restore_indexes(conn)
         if defer_fold:
             if report.stored:
-                project.keep_pending(conn, run.changed)
+                project.keep_pending(conn, run.changed, run.touched)
                 bump_data_version(conn)  # the views, answers, posts and reactions are in their tables already
         else:
             claimed, tables = project.claim_pending(conn)  # what posted batches left, folded with this import

@@ -70,12 +70,12 @@ def touch(conn, rows) -> None:
 TABLE = "table"  # a pending row of this kind names a table the request changed (key), for the fold's refresh
 
 
-def keep_pending(conn, changed: set[str]) -> None:
-    """Leave this ingest's touched keys, and the tables it changed, for the background fold (the endpoint)."""
+def keep_pending(conn, changed: set[str], keys=()) -> None:
+    """Leave this ingest's keys (`keys` and those in xapi_touched: a void's), and the tables it changed, for the
+    background fold (the endpoint). One plain insert: xapi_pending has no unique key (claim_pending dedupes)."""
     conn.execute(text("INSERT INTO xapi_pending (kind, user_id, key) SELECT kind, user_id, key FROM xapi_touched"))
-    if changed:
-        _run_many(conn, "INSERT INTO xapi_pending (kind, user_id, key) VALUES ({m}, '', {m})",
-                  [(TABLE, t) for t in sorted(changed)])
+    rows = sorted(keys) + [(TABLE, "", t) for t in sorted(changed)]
+    bulk_insert(conn, "xapi_pending", ["kind", "user_id", "key"], rows)
 
 
 def claim_pending(conn) -> tuple[bool, set[str]]:
