@@ -36,6 +36,9 @@ def _child_import(path: str, url: str) -> dict:
     from data_access.xapi.ingest import ingest
     from data_access.xapi.sources import read_paths
 
+    if url.startswith("sqlite:///"):  # an empty database: a new file (a dropped schema leaves 2 GB of free pages)
+        for suffix in ("", "-wal", "-shm"):
+            Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
     engine = db.make_engine(url)
     schema.drop_schema(engine)
     db.ensure_schema(engine)
