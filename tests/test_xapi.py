@@ -305,6 +305,14 @@ def test_posted_batches_fold_logins_for_the_days_they_touch(engine):
     assert post(xb.st(5, "bob", viewed, xb.DOC, "2026-06-08T07:00:00Z"),
                 xb.st(6, "bob", login, lms, "2026-06-08T09:00:00Z", context=None)) == [t("2026-06-07T10:00:00Z"),
                                                                                         t("2026-06-08T09:00:00Z")]
-    # voiding both login statements makes bob a non-sender again: the first statement of each day
-    assert post(xb.void(7, 4), xb.void(8, 6)) == [t("2026-06-05T08:00:00Z"), t("2026-06-06T09:00:00Z"),
-                                                  t("2026-06-08T07:00:00Z")]
+    # voiding both login statements makes bob a non-sender again, on every day (a view in the same batch does
+    # not narrow the fold to its own day): the first statement of each day
+    assert post(xb.void(7, 4), xb.void(8, 6), xb.st(9, "bob", viewed, xb.DOC, "2026-06-09T11:00:00Z")) == [
+        t("2026-06-05T08:00:00Z"), t("2026-06-06T09:00:00Z"), t("2026-06-08T07:00:00Z"), t("2026-06-09T11:00:00Z")]
+    # an import folded together with a posted batch's pending day keys still folds its own days
+    ingest(engine, [Item("s[0]", xb.st(10, "bob", viewed, xb.DOC, "2026-06-10T12:00:00Z"))], 0, scoped=True,
+           defer_fold=True)
+    ingest(engine, [Item("s[0]", xb.st(11, "bob", viewed, xb.DOC, "2026-06-11T12:00:00Z"))], 0)
+    with engine.connect() as conn:
+        logins = sorted(conn.execute(text("SELECT at FROM logins WHERE user_id = :u"), {"u": BOB}).scalars())
+    assert logins[-2:] == [t("2026-06-10T12:00:00Z"), t("2026-06-11T12:00:00Z")] and len(logins) == 6

@@ -103,13 +103,15 @@ def touch_all(conn) -> None:
 def keys_of(user_id, session_id, facts, day: int | None = None, senders=frozenset()) -> list[tuple[str, str, str]]:
     """The keys a statement's rows depend on. With `day` (the endpoint's small batches) its user's logins are
     folded for that day only, unless it is the first login statement of someone who sent none before (their
-    logins then change on every day: key `logins`, a whole fold). Without, a user's logins are folded whole."""
+    logins then change on every day: key `logins`, a whole fold). Without `day` (an import, a void), a user's
+    logins are folded whole."""
     out = []
     if user_id:
         out.append(("user", user_id, ""))
-        if day is not None:
-            first_login = user_id not in senders and any(f[0] == "login" for f in facts)
-            out.append(("logins", user_id, "") if first_login else ("day", user_id, str(day)))
+        first_login = user_id not in senders and any(f[0] == "login" for f in facts)
+        # (`logins` is said outright, not implied by a `user` key without `day` keys: a fold may claim an
+        # import's or a void's keys together with a posted batch's day keys of the same learner)
+        out.append(("logins", user_id, "") if day is None or first_login else ("day", user_id, str(day)))
         if session_id:
             out += [("pair", user_id, session_id), ("session", "", session_id)]
     out += [("block", f[1], f[2]) for f in facts if f[0] == "assessment"]
