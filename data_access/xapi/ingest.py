@@ -188,30 +188,30 @@ class _Run:
 
 
 def _stored_digests(conn, ids: list[str]) -> dict[str, str]:
-    return dict(project.in_chunks(conn, "SELECT statement_id, digest FROM xapi_statements WHERE statement_id IN ({})",
-                           list(dict.fromkeys(ids))))
+    sql = "SELECT statement_id, digest FROM xapi_statements WHERE statement_id {ids}"
+    return dict(project.in_chunks(conn, sql, list(dict.fromkeys(ids))))
 
 
 def _known_emails(conn, emails: set[str]) -> dict[str, str]:
-    return dict(project.in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower IN ({})",
+    return dict(project.in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower {ids}",
                                   sorted(emails)))
 
 
 def _login_senders(conn, users: set[str]) -> set[str]:
-    return {r[0] for r in project.in_chunks(conn, "SELECT DISTINCT user_id FROM xapi_facts WHERE kind = 'login' "
-                                                  "AND user_id IN ({})", sorted(users))}
+    sql = "SELECT DISTINCT user_id FROM xapi_facts WHERE kind = 'login' AND user_id {ids}"
+    return {r[0] for r in project.in_chunks(conn, sql, sorted(users))}
 
 
 def _voiding_statements(conn, ids: list[str]) -> set[str]:
-    return {r[0] for r in project.in_chunks(conn, "SELECT statement_id FROM xapi_statements WHERE voids IS NOT NULL "
-                                           "AND statement_id IN ({})", ids)}
+    sql = "SELECT statement_id FROM xapi_statements WHERE voids IS NOT NULL AND statement_id {ids}"
+    return {r[0] for r in project.in_chunks(conn, sql, ids)}
 
 
 def _voided_by_stored(conn, ids: list[str]) -> set[str]:
     """Statements a stored voiding statement already targets (the voiding statement came first)."""
     # (voids IS NOT NULL: the partial index's own condition, so that no planner has to prove it from the list)
-    return {r[0] for r in project.in_chunks(conn, "SELECT voids FROM xapi_statements WHERE voids IS NOT NULL "
-                                           "AND voids IN ({})", ids)}
+    sql = "SELECT voids FROM xapi_statements WHERE voids IS NOT NULL AND voids {ids}"
+    return {r[0] for r in project.in_chunks(conn, sql, ids)}
 
 
 def _batches(items: Iterable[Item], size: int):

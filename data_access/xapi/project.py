@@ -12,7 +12,6 @@ everything would.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 
 from sqlalchemy import text
@@ -151,18 +150,19 @@ def restore_indexes(conn) -> None:
 
 
 def in_chunks(conn, sql: str, ids: list[str]):
-    """Rows of `sql` whose `col IN ({})` takes the ids, a chunk at a time, through the driver (no SQL compilation).
-    On PostgreSQL the chunk is one array parameter (`col = ANY(%s)`): a short statement psycopg parses once,
-    where a thousand placeholders were parsed again for every chunk (14 s of a million-statement import)."""
+    """Rows of `sql`, whose `{ids}` stands for "one of these ids", a chunk of ids at a time, through the driver
+    (no SQL compilation). SQLite gets `IN (?, ?, …)`; PostgreSQL one array parameter, `= ANY(%s)`: a short
+    statement psycopg parses once, where a thousand placeholders were parsed again for every chunk (14 s of a
+    million-statement import)."""
     pg = db.is_postgres(conn)
     cursor = conn.connection.cursor()
     try:
         for i in range(0, len(ids), CHUNK):
             part = ids[i:i + CHUNK]
             if pg:
-                cursor.execute(re.sub(r"(\w+) IN \(\{\}\)", r"\1 = ANY(%s)", sql), (part,))
+                cursor.execute(sql.format(ids="= ANY(%s)"), (part,))
             else:
-                cursor.execute(sql.format(", ".join(["?"] * len(part))), part)
+                cursor.execute(sql.format(ids="IN (" + ", ".join(["?"] * len(part)) + ")"), part)
             yield from cursor.fetchall()
     finally:
         cursor.close()
@@ -182,7 +182,7 @@ def ensure_root(conn) -> str:
 
 def _missing(conn, table: str, key: str, ids) -> set[str]:
     ids = list(ids)
-    return set(ids) - {r[0] for r in in_chunks(conn, f"SELECT {key} FROM {table} WHERE {key} IN ({{}})", ids)}
+    return set(ids) - {r[0] for r in in_chunks(conn, f"SELECT {key} FROM {table} WHERE {key} {{ids}}", ids)}
 
 
 def ensure_dims(conn, batch, root: str, done: set | None = None) -> set[str]:
