@@ -230,7 +230,10 @@ def test_a_bulk_import_builds_its_indexes_at_the_end_with_the_same_rows(engine, 
         for table in ("course_attempts", "enrollments", "xapi_facts", "xapi_statements"):
             conn.execute(text(f"DELETE FROM {table}"))
     monkeypatch.setattr(project, "BULK_KEYS", 0)
+    decided = []
+    monkeypatch.setattr(project, "_bulk", lambda *a, _bulk=project._bulk: decided.append(_bulk(*a)) or decided[-1])
     ingest(engine, read_paths([xb.write(tmp_path / "in")]), STORED, batch_size=3)
+    assert decided and all(decided)  # every learner was touched: the slices were scanned
     bulk = _snapshot(engine)
     assert bulk == few
     with engine.connect() as conn:
@@ -316,3 +319,18 @@ def test_posted_batches_fold_logins_for_the_days_they_touch(engine):
     with engine.connect() as conn:
         logins = sorted(conn.execute(text("SELECT at FROM logins WHERE user_id = :u"), {"u": BOB}).scalars())
     assert logins[-2:] == [t("2026-06-10T12:00:00Z"), t("2026-06-11T12:00:00Z")] and len(logins) == 6
+
+
+def test_the_fold_scans_a_slice_only_when_its_touched_learners_are_a_large_share_of_it(engine, monkeypatch):
+    """A bulk import touches every learner of a slice: scan it. A burst of posted batches touches a few learners
+    scattered over every id: look each one up (scanning read every statement stored)."""
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (user_id, first_name, last_name, email, email_lower) "
+                          "VALUES (:u, '', '', '', :e)"), [{"u": f"u{i:02}", "e": f"#u{i:02}"} for i in range(12)])
+        monkeypatch.setattr(project, "BULK_KEYS", 3)
+        bounds = {"lo": "u00", "hi": "u11"}
+        every = {(f"u{i:02}", "s1") for i in range(12)}
+        assert project._bulk(conn, every, bounds) is True  # 12 of 12 learners
+        assert project._bulk(conn, {("u00", "s1"), ("u00", "s2"), ("u05", "s1"), ("u11", "s1")}, bounds) is False
+        assert project._bulk(conn, {(f"u{i:02}", "s1") for i in (0, 3, 6, 11)}, bounds) is True  # 4 of 12: a third
+        assert project._bulk(conn, {("u00", "s1"), ("u11", "s1"), ("u11", "s2")}, bounds) is False  # 3 keys: few
