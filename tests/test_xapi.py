@@ -278,6 +278,32 @@ def test_a_fold_left_pending_gives_the_rows_of_a_fold_in_place(engine):
     assert len(folded) == 3
 
 
+def test_a_batch_posted_while_a_fold_reads_is_left_for_the_next_fold(engine, monkeypatch):
+    """A fold reads (on SQLite with no lock) and then writes; a batch committed in between keeps its pending keys
+    (the fold deletes only those it read), and the next fold ends with the rows of a fold of everything."""
+    from data_access.xapi.ingest import fold_pending
+
+    everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]
+    ingest(engine, everything[:8], 0, scoped=True, defer_fold=True)
+    fold, posted = project.fold, []
+
+    def fold_while_a_batch_comes(conn, writes=None):
+        if not posted:
+            posted.append(ingest(engine, everything[8:], 0, scoped=True, defer_fold=True).stored)
+        return fold(conn, writes)
+
+    monkeypatch.setattr(project, "fold", fold_while_a_batch_comes)
+    fold_pending(engine)
+    assert posted == [len(everything) - 8]
+    left = rows(engine, "SELECT COUNT(*) FROM xapi_pending")[0][0]
+    assert left > 0  # the batch's keys, not taken by the fold that was reading
+    fold_pending(engine)
+    assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == [(0,)]
+    progress = rows(engine, "SELECT user_id, registered, progress_pct FROM session_users ORDER BY user_id")
+    assert progress == [(ADA, 1, 100.0), (BOB, 0, 50.0), (CY, 1, 0.0)]  # as in the test above: one fold of all
+    assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(3,)]
+
+
 def test_posted_batches_fold_logins_for_the_days_they_touch(engine):
     """The endpoint's batches fold a learner's logins for the days they touch only; a first login statement
     (someone who sent none becomes a sender) and a void fold them whole. Each step as docs/xapi.md says:

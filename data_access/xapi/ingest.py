@@ -280,20 +280,42 @@ def has_pending(engine: Engine) -> bool:
 
 
 def fold_pending(engine: Engine) -> set[str]:
-    """Fold the keys posted batches left pending and refresh their derived facts, in one transaction; returns
-    the tables changed (for derive.refresh_dependent), empty when nothing was pending."""
+    """Fold the keys posted batches left pending and refresh their derived facts; returns the tables changed
+    (for derive.refresh_dependent), empty when nothing was pending. On PostgreSQL in one transaction. On SQLite,
+    whose writers take turns, the fold's reads run first with no lock (a snapshot) and its rows are then
+    written in a short transaction, so that posted batches wait for the writes only: a batch committed in
+    between left its own pending keys, folded next time from everything it stored."""
     report = Report()
-    with engine.begin() as conn:
-        _fewer_checkpoints(conn)
-        project.begin(conn)
-        claimed, tables = project.claim_pending(conn)
-        if claimed:
-            _finish(conn, tables, True, report)
-        project.end(conn)
+    split = not db.is_postgres(engine)
+    with engine.connect() as conn:
+        with conn.begin():
+            _fewer_checkpoints(conn)
+            project.begin(conn)
+            if split:
+                upto, tables = project.read_pending(conn)
+                claimed = upto is not None
+            else:
+                claimed, tables = project.claim_pending(conn)
+            writes = project.Writes(None if split else conn)
+            if claimed:
+                changed = _fold(conn, tables, report, writes)
+                if not split:
+                    _derive(conn, changed, True, report)
+        if claimed and split:
+            with conn.begin():
+                project.forget_pending(conn, upto)  # (first: a write takes the lock before any read)
+                writes.apply(conn)
+                _derive(conn, changed, True, report)
+        with conn.begin():  # (a temporary table is the connection's: dropped before it goes back to the pool)
+            project.end(conn)
     return report.changed
 
 
 def _finish(conn, changed: set[str], scoped: bool, report: Report) -> None:
+    _derive(conn, _fold(conn, changed, report), scoped, report)
+
+
+def _fold(conn, changed: set[str], report: Report, writes: project.Writes | None = None) -> set[str]:
     t1 = time.perf_counter()
     if db.is_postgres(conn):
         # fresh statistics, or the planner folds a million fresh rows with nested loops — and a few touched keys
@@ -301,8 +323,12 @@ def _finish(conn, changed: set[str], scoped: bool, report: Report) -> None:
         tables = ("xapi_statements", "xapi_facts", "xapi_touched") if report.stored >= 10_000 else ("xapi_touched",)
         for table in tables:
             conn.execute(text(f"ANALYZE {table}"))
-    changed |= project.fold(conn)
+    changed = changed | project.fold(conn, writes)
     report.fold_seconds = time.perf_counter() - t1
+    return changed
+
+
+def _derive(conn, changed: set[str], scoped: bool, report: Report) -> None:
     t2 = time.perf_counter()
     if scoped:
         # a new block changes every learner of its session (blocks total); otherwise only the touched pairs

@@ -82,9 +82,27 @@ def claim_pending(conn) -> tuple[bool, set[str]]:
     meanwhile is a new row this DELETE does not see, left for the next fold); returns whether there were any,
     and the tables the requests changed."""
     rows = conn.execute(text("DELETE FROM xapi_pending RETURNING kind, user_id, key")).all()
-    tables = {r[2] for r in rows if r[0] == TABLE}
+    return bool(rows), _touch_pending(conn, rows)
+
+
+def read_pending(conn) -> tuple[int | None, set[str]]:
+    """claim_pending without deleting, on SQLite (whose writers take turns): the touched keys are every pending
+    row up to the last one's rowid, returned (None when there are none) for forget_pending, with the tables the
+    requests changed. A request committing meanwhile adds rows after it: they stay for the next fold."""
+    rows = conn.execute(text("SELECT rowid, kind, user_id, key FROM xapi_pending ORDER BY rowid")).all()
+    if not rows:
+        return None, set()
+    return rows[-1][0], _touch_pending(conn, [r[1:] for r in rows])
+
+
+def forget_pending(conn, upto: int) -> None:
+    """Delete the pending rows read_pending took (as the first write of a transaction: it takes SQLite's lock)."""
+    conn.execute(text("DELETE FROM xapi_pending WHERE rowid <= :upto"), {"upto": upto})
+
+
+def _touch_pending(conn, rows) -> set[str]:
     touch(conn, [tuple(r) for r in rows if r[0] != TABLE])
-    return bool(rows), tables
+    return {r[2] for r in rows if r[0] == TABLE}
 
 
 def touch_all(conn) -> None:
@@ -328,21 +346,57 @@ def _facts_of_users(conn, kind: str, users: list[str]) -> list[tuple]:
 
 # --- the fold ---------------------------------------------------------------------------------------------
 
-def fold(conn) -> set[str]:
-    """Recompute the rows built from many statements for every touched key; returns the changed tables."""
+class Writes:
+    """Where a fold's rows go: written at once on `conn` (an import, slice by slice, so that memory stays level),
+    or, without one, kept until apply(conn) (the endpoint's fold on SQLite: it reads with no lock, then writes
+    in a short transaction, so that posted batches do not wait for its reads)."""
+
+    def __init__(self, conn=None):
+        self.conn = conn
+        self.kept: list[tuple] = []
+
+    def _do(self, write, *args) -> None:
+        if self.conn is not None:
+            write(self.conn, *args)
+        else:
+            self.kept.append((write, args))
+
+    def delete(self, table: str, key: tuple[str, ...], keys: list[tuple]) -> None:
+        if keys:
+            self._do(delete_rows, table, key, keys)
+
+    def upsert(self, table: str, cols: list[str], key: tuple[str, ...], rows: list[tuple]) -> None:
+        if rows:
+            self._do(upsert_rows, table, cols, key, rows)
+
+    def many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            self._do(_run_many, sql, rows)
+
+    def apply(self, conn) -> None:
+        for write, args in self.kept:
+            write(conn, *args)
+        self.kept = []
+
+
+def fold(conn, writes: Writes | None = None) -> set[str]:
+    """Recompute the rows built from many statements for every touched key (written on conn, or kept in
+    `writes`); returns the changed tables. Each part reads statements and facts only, never the rows another
+    part writes, so keeping the writes for later changes nothing."""
+    writes = writes or Writes(conn)
     changed = set()
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'user' LIMIT 1")).first():
-        fold_logins(conn)
-        fold_login_days(conn)
+        fold_logins(conn, writes)
+        fold_login_days(conn, writes)
         changed.add("logins")
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'pair' LIMIT 1")).first():
-        fold_attempts_and_enrollments(conn)
+        fold_attempts_and_enrollments(conn, writes)
         changed |= {"course_attempts", "enrollments"}
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'block' LIMIT 1")).first():
-        fold_assessments(conn)
+        fold_assessments(conn, writes)
         changed.add("assessment_results")
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'session' LIMIT 1")).first():
-        fold_session_dates(conn)
+        fold_session_dates(conn, writes)
         changed.add("sessions")
     return changed
 
@@ -352,7 +406,7 @@ WHOLE = ("(t.kind = 'logins' OR (t.kind = 'user' AND NOT EXISTS "
          "(SELECT 1 FROM xapi_touched d WHERE d.kind = 'day' AND d.user_id = t.user_id)))")
 
 
-def fold_logins(conn) -> None:
+def fold_logins(conn, writes: Writes) -> None:
     """A user's login statements are their logins; a user who sent none logged in once on every day they sent
     any statement, at that day's first statement (docs/xapi.md, "Last login"). Only the difference between the
     logins statements made before and those they make now is written."""
@@ -375,13 +429,11 @@ def fold_logins(conn) -> None:
             WHERE t.kind = 'whole' AND t.user_id || '' BETWEEN :lo AND :hi AND s.voided = 0 AND s.voids IS NULL
               AND NOT EXISTS (SELECT 1 FROM xapi_facts f WHERE f.kind = 'login' AND f.user_id = t.user_id)
             GROUP BY s.user_id, s.timestamp / {DAY}"""), bounds)}  # (senders of login statements: those only)
-        delete_rows(conn, "logins", ("user_id", "at"), sorted(made - wanted))
-        new = sorted(wanted - made)
-        if new:
-            upsert_rows(conn, "logins", ["user_id", "at"], ("user_id", "at"), new)
+        writes.delete("logins", ("user_id", "at"), sorted(made - wanted))
+        writes.upsert("logins", ["user_id", "at"], ("user_id", "at"), sorted(wanted - made))
 
 
-def fold_login_days(conn) -> None:
+def fold_login_days(conn, writes: Writes) -> None:
     """fold_logins for the (user, day) keys of users not folded whole: the same rows, reading one day."""
     within = f"BETWEEN CAST(t.key AS BIGINT) * {DAY} AND CAST(t.key AS BIGINT) * {DAY} + {DAY - 1}"
     days = ("t.kind = 'day' AND NOT EXISTS "
@@ -400,10 +452,8 @@ def fold_login_days(conn) -> None:
         WHERE {days} AND s.voided = 0 AND s.voids IS NULL
           AND NOT EXISTS (SELECT 1 FROM xapi_facts f WHERE f.kind = 'login' AND f.user_id = t.user_id)
         GROUP BY s.user_id, t.key""")}
-    delete_rows(conn, "logins", ("user_id", "at"), sorted(made - wanted))
-    new = sorted(wanted - made)
-    if new:
-        upsert_rows(conn, "logins", ["user_id", "at"], ("user_id", "at"), new)
+    writes.delete("logins", ("user_id", "at"), sorted(made - wanted))
+    writes.upsert("logins", ["user_id", "at"], ("user_id", "at"), sorted(wanted - made))
 
 
 def _user_ranges(conn, kind: str, size: int = 5000):
@@ -455,7 +505,7 @@ def _bulk(conn, wanted: set[tuple[str, str]], bounds: dict) -> bool:
     return len({u for u, _ in wanted}) >= BULK_SHARE * learners
 
 
-def fold_attempts_and_enrollments(conn) -> None:
+def fold_attempts_and_enrollments(conn, writes: Writes) -> None:
     """A course attempt spans a learner's statements in the run (registrations aside); see _attempt_row and
     _enrollment_row for what the facts decide."""
     for lo, hi in _user_ranges(conn, "pair"):
@@ -479,10 +529,10 @@ def fold_attempts_and_enrollments(conn) -> None:
             rows = [f for f in facts.get((user, sid), []) if f[0] == "enrollment"]
             if rows:  # only enrollment statements left, or nothing at all
                 enrollments.append(_enrollment_row(user, sid, None, rows))
-        _replace(conn, "course_attempts", ("attempt_id",), [(attempt_id(u, s),) for u, s in wanted], attempts,
+        _replace(writes, "course_attempts", ("attempt_id",), [(attempt_id(u, s),) for u, s in wanted], attempts,
                  ["attempt_id", "user_id", "course_id", "session_id", "attempt_no", "started_at", "last_activity_at",
                   "completed_at", "progress_pct", "score_pct", "time_spent_s"])
-        _replace(conn, "enrollments", ("session_id", "user_id"), [(s, u) for u, s in wanted], enrollments,
+        _replace(writes, "enrollments", ("session_id", "user_id"), [(s, u) for u, s in wanted], enrollments,
                  ["session_id", "user_id", "status", "source", "group_id", "assigned_at", "unassigned_at"])
 
 
@@ -508,7 +558,7 @@ def _enrollment_row(user, sid, first_seen, facts) -> tuple:
     return (sid, user, "registered", "assigned", None, assigned, unassigned)
 
 
-def fold_assessments(conn) -> None:
+def fold_assessments(conn, writes: Writes) -> None:
     """An assessment's result is the latest scored or judged statement about it."""
     for lo, hi in _user_ranges(conn, "block"):
         bounds = {"lo": lo, "hi": hi}
@@ -526,31 +576,28 @@ def fold_assessments(conn) -> None:
             if key not in latest or tuple(f[2:4]) > tuple(latest[key][2:4]):
                 latest[key] = tuple(f)
         rows = [(u, b, f[4], f[5], f[2]) for (u, b), f in latest.items()]
-        _replace(conn, "assessment_results", ("user_id", "block_id"), sorted(wanted), rows,
+        _replace(writes, "assessment_results", ("user_id", "block_id"), sorted(wanted), rows,
                  ["user_id", "block_id", "score_pct", "passed", "submitted_at"])
 
 
-def fold_session_dates(conn) -> None:
-    """A course run starts at its first statement and ends IDLE_DAYS after its last one."""
-    conn.execute(text(f"""
-        UPDATE sessions SET
-          start_at = (SELECT MIN(s.timestamp) FROM xapi_statements s
-                      WHERE s.session_id = sessions.session_id AND s.voided = 0 AND s.voids IS NULL),
-          end_at = (SELECT MAX(s.timestamp) FROM xapi_statements s
-                    WHERE s.session_id = sessions.session_id AND s.voided = 0 AND s.voids IS NULL) + {IDLE_DAYS * DAY}
-        WHERE session_id IN (SELECT key FROM xapi_touched WHERE kind = 'session')
-          AND EXISTS (SELECT 1 FROM xapi_statements s WHERE s.session_id = sessions.session_id AND s.voided = 0
-                      AND s.voids IS NULL)"""))
+def fold_session_dates(conn, writes: Writes) -> None:
+    """A course run starts at its first statement and ends IDLE_DAYS after its last one (a run none of whose
+    statements is live keeps its dates)."""
+    live = "FROM xapi_statements s WHERE s.session_id = t.key AND s.voided = 0 AND s.voids IS NULL"
+    dates = conn.execute(text(f"""
+        SELECT (SELECT MIN(s.timestamp) {live}), (SELECT MAX(s.timestamp) {live}) + {IDLE_DAYS * DAY}, t.key
+        FROM xapi_touched t WHERE t.kind = 'session'""")).all()  # (each an index's first or last entry)
+    writes.many("UPDATE sessions SET start_at = {m}, end_at = {m} WHERE session_id = {m}",
+                [tuple(r) for r in dates if r[0] is not None])
 
 
-def _replace(conn, table: str, key: tuple[str, ...], keys: list[tuple], rows: list[tuple], cols: list[str]) -> None:
+def _replace(writes: Writes, table: str, key: tuple[str, ...], keys: list[tuple], rows: list[tuple],
+             cols: list[str]) -> None:
     """Delete the rows of `keys` that no longer have a value, upsert `rows`."""
     idx = [cols.index(k) for k in key]
     present = {tuple(r[i] for i in idx) for r in rows}
-    gone = [k for k in keys if k not in present]
-    delete_rows(conn, table, key, gone)
-    if rows:
-        upsert_rows(conn, table, cols, key, rows)
+    writes.delete(table, key, [k for k in keys if k not in present])
+    writes.upsert(table, cols, key, rows)
 
 
 def update_places(conn, places: list[tuple]) -> None:
