@@ -288,27 +288,35 @@ def fold_pending(engine: Engine) -> set[str]:
     report = Report()
     split = not db.is_postgres(engine)
     with engine.connect() as conn:
-        with conn.begin():
-            _fewer_checkpoints(conn)
-            project.begin(conn)
-            if split:
-                upto, tables = project.read_pending(conn)
-                claimed = upto is not None
-            else:
-                claimed, tables = project.claim_pending(conn)
-            writes = project.Writes(None if split else conn)
-            if claimed:
-                changed = _fold(conn, tables, report, writes)
-                if not split:
-                    _derive(conn, changed, True, report)
-        if claimed and split:
-            with conn.begin():
-                project.forget_pending(conn, upto)  # (first: a write takes the lock before any read)
-                writes.apply(conn)
-                _derive(conn, changed, True, report)
-        with conn.begin():  # (a temporary table is the connection's: dropped before it goes back to the pool)
-            project.end(conn)
-    return report.changed
+        try:
+            changed = _fold_pending(conn, split, report)
+        finally:  # (a temporary table is the connection's: dropped before it goes back to the pool)
+            with contextlib.suppress(SQLAlchemyError), conn.begin():
+                project.end(conn)
+    return changed
+
+
+def _fold_pending(conn, split: bool, report: Report) -> set[str]:
+    with conn.begin():
+        _fewer_checkpoints(conn)
+        project.begin(conn)
+        if split:
+            upto, tables = project.read_pending(conn)
+            claimed = upto is not None
+        else:
+            claimed, tables = project.claim_pending(conn)
+        if not claimed:
+            return set()
+        writes = project.Writes(None if split else conn)
+        changed = _fold(conn, tables, report, writes)
+        if not split:
+            _derive(conn, changed, True, report)
+            return changed
+    with conn.begin():
+        project.forget_pending(conn, upto)  # (first: a write takes the lock before any read)
+        writes.apply(conn)
+        _derive(conn, changed, True, report)
+    return changed
 
 
 def _finish(conn, changed: set[str], scoped: bool, report: Report) -> None:

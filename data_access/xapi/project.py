@@ -381,8 +381,9 @@ class Writes:
 
 def fold(conn, writes: Writes | None = None) -> set[str]:
     """Recompute the rows built from many statements for every touched key (written on conn, or kept in
-    `writes`); returns the changed tables. Each part reads statements and facts only, never the rows another
-    part writes, so keeping the writes for later changes nothing."""
+    `writes`); returns the changed tables. No part reads rows another part writes (the two login parts read and
+    write the logins of different learners: folded whole, or per day), so keeping the writes for later changes
+    nothing."""
     writes = writes or Writes(conn)
     changed = set()
     if conn.execute(text("SELECT 1 FROM xapi_touched WHERE kind = 'user' LIMIT 1")).first():
@@ -469,13 +470,13 @@ def _user_ranges(conn, kind: str, size: int = 5000):
 
 
 # The fold reads a slice of learners either from its touched keys (a batch posted to the endpoint: look each one
-# up) or, when the slice has past BULK_KEYS touched keys and its touched learners are at least BULK_SHARE of the
-# learners in its range, every row of the range in index order (a bulk import touches nearly everything: a range
-# scan beats a million lookups); the rows are then kept for the touched keys only. (The share matters: a burst
-# of posted batches touches a few thousand learners scattered over every id, and scanning the range then read
-# every statement stored, 2 s a fold on a million, where looking them up took 0.3 s.)
+# up) or, when the slice has past BULK_KEYS touched keys and its range holds at most BULK_SPREAD learners per
+# touched one (a third or more of them touched), every row of the range in index order (a bulk import touches
+# nearly everything: a range scan beats a million lookups); the rows are then kept for the touched keys only.
+# (The share matters: a burst of posted batches touches a few thousand learners scattered over every id, and
+# scanning the range then read every statement stored, 2 s a fold on a million, where lookups took 0.3 s.)
 BULK_KEYS = 2000
-BULK_SHARE = 1 / 3
+BULK_SPREAD = 3
 _SPAN_COLS = "s.user_id, s.session_id, MIN(s.course_id), MIN(s.timestamp), MAX(s.timestamp)"
 _NOT_ENROLLMENT = """LEFT JOIN xapi_facts f ON f.statement_id = s.statement_id AND f.kind = 'enrollment'
     WHERE s.voided = 0 AND s.voids IS NULL AND s.session_id IS NOT NULL AND f.statement_id IS NULL"""
@@ -501,8 +502,11 @@ def _bulk(conn, wanted: set[tuple[str, str]], bounds: dict) -> bool:
     """Whether to scan the slice's range rather than look up its touched keys (see BULK_KEYS)."""
     if len(wanted) <= BULK_KEYS:
         return False
-    learners = conn.execute(text("SELECT COUNT(*) FROM users WHERE user_id BETWEEN :lo AND :hi"), bounds).scalar()
-    return len({u for u, _ in wanted}) >= BULK_SHARE * learners
+    touched = len({u for u, _ in wanted})
+    enough = BULK_SPREAD * touched + 1  # (counting stops there: a scattered burst's range spans every id)
+    learners = conn.execute(text("SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE user_id BETWEEN :lo AND :hi "
+                                 "LIMIT :n) AS r"), {**bounds, "n": enough}).scalar()
+    return learners < enough
 
 
 def fold_attempts_and_enrollments(conn, writes: Writes) -> None:

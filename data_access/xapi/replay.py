@@ -13,7 +13,7 @@ import time
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from data_access import derive
+from data_access import db, derive
 from data_access.importer import bump_data_version
 from data_access.xapi import project
 from data_access.xapi.ingest import Report
@@ -26,7 +26,9 @@ BATCH = 5000
 def replay(engine: Engine, on_progress=None) -> Report:
     t0 = time.perf_counter()
     report = Report()
-    with engine.begin() as conn:
+    # (one fold at a time: the endpoint's fold on SQLite reads, then writes in another transaction; a replay
+    # committed in between would have its rows overwritten by rows computed from the facts before it)
+    with db.exclusive(engine, "derive"), engine.begin() as conn:
         project.begin(conn)
         root = project.ensure_root(conn)
         project.touch_all(conn)
