@@ -16,6 +16,7 @@ import argparse
 import base64
 import http.client
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -93,6 +94,7 @@ def _child_endpoint(path: str, url: str, batches: int) -> dict:
 
 
 def _run(*args) -> dict:
+    os.sync()  # each step starts with the previous one's writes on disk (an import leaves 2 GB being written back)
     out = subprocess.run([sys.executable, __file__, "--child", *map(str, args)], capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr)
