@@ -310,6 +310,30 @@ def test_a_batch_posted_while_a_fold_runs_is_left_for_the_next_fold(engine, monk
     assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(3,)]
 
 
+def test_a_fold_that_fails_changes_nothing_and_leaves_its_keys_pending(engine, monkeypatch):
+    """A fold that fails midway (a deadlock, a lost database) writes nothing and deletes no pending key; the
+    refresher's next try folds them."""
+    from data_access.xapi.ingest import fold_pending
+
+    everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]
+    ingest(engine, everything, 0, scoped=True, defer_fold=True)
+    pending = rows(engine, "SELECT COUNT(*) FROM xapi_pending")
+    fold = project.fold_session_dates  # (the last part: the others' rows are computed by then)
+
+    def fails(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(project, "fold_session_dates", fails)
+    with pytest.raises(RuntimeError):
+        fold_pending(engine)
+    assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == pending
+    assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(0,)]
+    monkeypatch.setattr(project, "fold_session_dates", fold)
+    assert "course_attempts" in fold_pending(engine)
+    assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == [(0,)]
+    assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(3,)]
+
+
 def test_posted_batches_fold_logins_for_the_days_they_touch(engine):
     """The endpoint's batches fold a learner's logins for the days they touch only; a first login statement
     (someone who sent none becomes a sender) and a void fold them whole. Each step as docs/xapi.md says:

@@ -291,31 +291,32 @@ def fold_pending(engine: Engine) -> set[str]:
         try:
             changed = _fold_pending(conn, split, report)
         finally:  # (a temporary table is the connection's: dropped before it goes back to the pool)
-            with contextlib.suppress(SQLAlchemyError), conn.begin():
+            with contextlib.suppress(SQLAlchemyError):
+                conn.rollback()  # (what a failed fold began; nothing after its commit)
                 project.end(conn)
+                conn.commit()
     return changed
 
 
 def _fold_pending(conn, split: bool, report: Report) -> set[str]:
-    with conn.begin():
-        _fewer_checkpoints(conn)
-        project.begin(conn)
-        if split:
-            upto, tables = project.read_pending(conn)
-            claimed = upto is not None
-        else:
-            claimed, tables = project.claim_pending(conn)
-        if not claimed:
-            return set()
-        writes = project.Writes(None if split else conn)
-        changed = _fold(conn, tables, report, writes)
-        if not split:
-            _derive(conn, changed, True, report)
-            return changed
-    with conn.begin():
-        project.forget_pending(conn, upto)  # (first: a write takes the lock before any read)
-        writes.apply(conn)
-        _derive(conn, changed, True, report)
+    _fewer_checkpoints(conn)
+    project.begin(conn)
+    if split:
+        upto, tables = project.read_pending(conn)
+        claimed = upto is not None
+    else:
+        claimed, tables = project.claim_pending(conn)
+    if not claimed:
+        conn.commit()
+        return set()
+    writes = project.Writes()  # (the rows of the keys of one burst, kept until the reads are done)
+    changed = _fold(conn, tables, report, writes)
+    if split:
+        conn.commit()  # the reads end (they took no lock); the writes begin by taking it
+        project.forget_pending(conn, upto)
+    writes.apply(conn)
+    _derive(conn, changed, True, report)
+    conn.commit()
     return changed
 
 
