@@ -3,8 +3,10 @@ server and Chromium (tests/browser.py)."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -15,23 +17,52 @@ from data_access import db, schema
 from tests import fixture_bundle
 from tests.browser import browser, server  # noqa: F401 - module-scoped fixtures for the Chromium tests
 
-PG_URL = os.environ.get("LEARNPULSE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+# The server to test on; each test run creates its own database there (lp_test_<pid>_<random>) and drops it
+# at the end, so that two runs on one machine never share tables.
+PG_SERVER_URL = os.environ.get("LEARNPULSE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PG_URL = PG_SERVER_URL  # becomes this run's own database on first use (pg_url)
 
 
 def _pg_reason() -> str | None:
     try:
-        engine = db.make_engine(PG_URL)
+        engine = db.make_engine(PG_SERVER_URL)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         engine.dispose()
         return None
     except Exception as exc:  # noqa: BLE001
-        return f"PostgreSQL not reachable at {PG_URL.split('@')[-1]}: {type(exc).__name__}"
+        return f"PostgreSQL not reachable at {PG_SERVER_URL.split('@')[-1]}: {type(exc).__name__}"
+
+
+def _pg_admin(sql: str) -> None:
+    from sqlalchemy import create_engine
+
+    eng = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with eng.connect() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        eng.dispose()
 
 
 @functools.cache
 def pg_skip_reason() -> str | None:
-    return _pg_reason()
+    global PG_URL
+    reason = _pg_reason()
+    if reason is None and PG_URL == PG_SERVER_URL:
+        from sqlalchemy.engine import make_url
+
+        name = f"lp_test_{os.getpid()}_{secrets.token_hex(3)}"
+        _pg_admin(f'CREATE DATABASE "{name}"')
+        atexit.register(_pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        PG_URL = make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    return reason
+
+
+def pg_url() -> str:
+    """This run's own PostgreSQL database (created on first use)."""
+    pg_skip_reason()
+    return PG_URL
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +88,7 @@ def engine(request, tmp_path, sqlite_template):
         reason = pg_skip_reason()
         if reason:
             pytest.skip(reason)
-        eng = db.make_engine(PG_URL)
+        eng = db.make_engine(pg_url())
         schema.drop_schema(eng)
         db.ensure_schema(eng)
     yield eng
