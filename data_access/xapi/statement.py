@@ -30,6 +30,9 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 ID_NAMESPACE = uuid.UUID("6f1c2d0e-4b8a-5c3e-9f7d-1a2b3c4d5e6f")
 # properties an LRS sets or may change: not part of a statement's content when comparing
 NOT_CONTENT = ("id", "stored", "authority", "version")
+# kept with a statement and returned by GET /xapi/statements, but not part of its content
+SET_BY_LRS = ("authority", "version")
+MAX_DEPTH = 1024  # orjson's limit on nesting
 
 _DURATION = re.compile(r"^P(?!$)(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
                        r"(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
@@ -80,7 +83,7 @@ class Prepared:
     timestamp: int
     digest: str
     body: dict  # the statement as received, with its id
-    text: str  # what is stored: its content (NOT_CONTENT aside) with its id, keys sorted
+    text: str  # what is stored: its id, authority and version when sent, its content (keys sorted)
 
     @property
     def verb(self) -> str:
@@ -96,12 +99,24 @@ def canonical(st: dict) -> str:
         return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+class TooDeep(json.JSONDecodeError):
+    """JSON nested deeper than orjson reads (1,024 levels): refused rather than parsed by recursion."""
+
+    def __init__(self, doc: str = ""):
+        super().__init__(f"nested more than {MAX_DEPTH} levels deep", doc, 0)
+
+
 def loads(text: str | bytes):
     """JSON to Python, fast (orjson); the standard library's message and position when it is not JSON."""
     try:
         return orjson.loads(text)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc):
+            raise TooDeep() from None
+    try:
         return json.loads(text)
+    except RecursionError:
+        raise TooDeep() from None
 
 
 def prepare(st: dict, stored: int) -> Prepared:
@@ -114,5 +129,10 @@ def prepare(st: dict, stored: int) -> Prepared:
         st = {"id": sid, **st}
     sid = sid.lower()
     ts = parse_timestamp(st.get("timestamp"))
-    body = '{"id":"' + sid + '"' + ("," + text[1:] if text != "{}" else "}")
+    kept = {k: st[k] for k in SET_BY_LRS if k in st}  # stored with it, outside its content
+    if kept:
+        text_kept = orjson.dumps(kept, option=orjson.OPT_SORT_KEYS).decode()[1:-1]
+        body = '{"id":"' + sid + '",' + text_kept + ("," + text[1:] if text != "{}" else "}")
+    else:
+        body = '{"id":"' + sid + '"' + ("," + text[1:] if text != "{}" else "}")
     return Prepared(sid, stored if ts is None else ts, digest, st, body)

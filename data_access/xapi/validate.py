@@ -52,6 +52,9 @@ _LANGTAG = re.compile(
     re.IGNORECASE)
 _SEMVER = re.compile(r"^1\.0(?:\.\d+)?\Z")
 
+# the depth of an extension's value (the only free-form JSON of a statement): the whole statement stays within what
+# orjson writes (254 levels)
+MAX_EXTENSION_DEPTH = 100
 INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing",
                      "likert", "numeric", "other")
 # which interaction component lists each interaction type may carry
@@ -157,6 +160,16 @@ def is_duration(value) -> bool:
     return fractions == 0 or (fractions == 1 and _LAST_FRACTION.search(value) is not None)
 
 
+def _deeper_than(value, limit: int) -> bool:
+    """Whether a JSON value nests more than `limit` arrays/objects (iteratively: no recursion to exhaust)."""
+    level = [value]
+    for _ in range(limit):
+        level = [v for c in level for v in (c.values() if isinstance(c, dict) else c) if isinstance(v, dict | list)]
+        if not level:
+            return False
+    return True
+
+
 def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -218,9 +231,12 @@ class Checker:
         if not isinstance(value, dict):
             self.bad(path, f"extensions must be a JSON object, got {_show(value)}")
             return
-        for key in value:
+        for key, item in value.items():
             if not is_iri(key):
                 self.bad(_join(path, key), f"an extension's key must be an IRI, got {_show(key)}")
+            if isinstance(item, dict | list) and _deeper_than(item, MAX_EXTENSION_DEPTH):
+                self.bad(_join(path, key), f"an extension's value is nested more than {MAX_EXTENSION_DEPTH} levels "
+                                           "deep")
 
     # --- agents and groups --------------------------------------------------------------------------------------
     def actor(self, value, path: str, *, group_ok: bool = True) -> None:
