@@ -464,3 +464,11 @@ def test_a_refused_statement_changes_nothing(engine):
                                  "mbox_sha1sum, openid or account), it has mbox, openid")]
     assert stored_counts(engine) == before
     assert ingest(engine, [Item("statement[0]", BASE)], 1_780_000_000).stored == 1
+
+
+def test_remembered_valid_parts_do_not_change_answers():
+    """Valid actors, verbs and objects are remembered by their JSON text: checking everything again, in another
+    order, gives the same answers."""
+    first = [check(s) for _, s, _ in INVALID] + [check(s) for _, s in VALID]
+    again = [check(s) for _, s in reversed(VALID)][::-1]
+    assert [check(s) for _, s, _ in INVALID] + again == first

@@ -26,6 +26,8 @@ import math
 import re
 from datetime import datetime
 
+import orjson
+
 # --- formats --------------------------------------------------------------------------------------------------
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 # an absolute IRI: a scheme (RFC 3987: a letter, then letters, digits, + - .), a colon, then something without
@@ -168,6 +170,29 @@ def _deeper_than(value, limit: int) -> bool:
         if not level:
             return False
     return True
+
+
+# The actors, verbs and objects a platform sends repeat from statement to statement: the JSON text of those found
+# valid is remembered (at most _VALID_MAX, then forgotten at once), so a repeat costs a serialisation and a lookup.
+_VALID: dict[bytes, None] = {}
+_VALID_MAX = 50_000
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+def _seen(tag: bytes, value) -> bytes | None:
+    """The key of a value in _VALID (None when it cannot be serialised: it is then always checked)."""
+    try:
+        return tag + orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+
+
+def _remember(key: bytes | None, valid: bool) -> None:
+    if key is None or not valid:
+        return
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID[key] = None
 
 
 def _number(value) -> bool:
@@ -570,15 +595,38 @@ class Checker:
         if obj is not None:
             verb = st.get("verb")
             verb_id = verb.get("id") if isinstance(verb, dict) else None
-            kind = self.object(obj, f"{path}.object" if path else "object", sub=sub, verb_id=verb_id)
+            if not (path or sub) and isinstance(obj, dict):
+                # the object's checks depend on whether the verb is voided; its objectType is needed by context's
+                seen = _seen(b"o1" if verb_id == VOIDED else b"o0", obj)
+                kind = obj.get("objectType", "Activity")
+                if seen is not None and seen not in _VALID:
+                    before = len(self.out)
+                    self.object(obj, "object", sub=False, verb_id=verb_id)
+                    _remember(seen, before == len(self.out))
+            else:
+                kind = self.object(obj, f"{path}.object" if path else "object", sub=sub, verb_id=verb_id)
         for key, value in st.items():
             if value is None or key == "object":
                 continue
             where = f"{path}.{key}" if path else key
             if key == "actor":
-                self.actor(value, where)
+                if path:
+                    self.actor(value, where)
+                else:
+                    seen = _seen(b"a", value)
+                    if seen not in _VALID:
+                        before = len(self.out)
+                        self.actor(value, where)
+                        _remember(seen, before == len(self.out))
             elif key == "verb":
-                self.verb(value, where)
+                if path:
+                    self.verb(value, where)
+                else:
+                    seen = _seen(b"v", value)
+                    if seen not in _VALID:
+                        before = len(self.out)
+                        self.verb(value, where)
+                        _remember(seen, before == len(self.out))
             elif key == "timestamp":
                 if not is_timestamp(value):
                     self.bad(where, f"{_show(value)} is not an ISO 8601 timestamp")
