@@ -209,8 +209,24 @@ def register(server: flask.Flask) -> None:
     @server.route(PREFIX, methods=ALL_METHODS)
     @server.route(PREFIX + "<path:rest>", methods=ALL_METHODS)
     def xapi_unknown(rest: str = ""):
-        return _answer(404, f"no xAPI resource at {flask.request.path} (this LRS has /xapi/statements and "
-                            "/xapi/about)")
+        return _unknown()
+
+    def only_xapi_here():
+        """A path under /xapi/ that another rule matched (the pages' catch-all takes `/xapi//x`) is no resource: JSON
+        404 before any other handler (the browser sign-in would redirect `/xapi`)."""
+        path = flask.request.path
+        if path == PREFIX.rstrip("/") or path.startswith(PREFIX):
+            rule = flask.request.url_rule
+            if rule is None or rule.endpoint not in ("xapi_about", "xapi_statements"):
+                return _unknown()
+        return None
+
+    server.before_request_funcs.setdefault(None, []).insert(0, only_xapi_here)
+
+
+def _unknown() -> flask.Response:
+    return _answer(404, f"no xAPI resource at {flask.request.path[:200]} (this LRS has /xapi/statements and "
+                        "/xapi/about)")
 
 
 def _statements(checker: Checker) -> flask.Response:

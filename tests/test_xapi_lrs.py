@@ -80,6 +80,7 @@ def test_about_answers_the_versions(app):
 @pytest.mark.parametrize(("method", "path", "status"), [
     ("GET", "/xapi/", 404), ("GET", "/xapi/activities", 404), ("POST", "/xapi/activities/state", 404),
     ("GET", "/xapi/statements/extra", 404), ("PUT", "/xapi/agents/profile", 404), ("GET", "/xapi/x/../y", 404),
+    ("GET", "/xapi//statements", 404), ("POST", "/xapi//x", 404), ("GET", "/xapi", 404),
     ("DELETE", "/xapi/statements", 405), ("PATCH", "/xapi/statements", 405)])
 def test_every_other_path_and_method_answers_json(app, creds, method, path, status):
     r = app.server.test_client().open(path, method=method, headers=_headers(creds))
