@@ -190,7 +190,8 @@ def test_deep_json_in_a_file_is_reported(engine, tmp_path):
     assert [r for _, r in err.value.issues] == ["invalid JSON: nested more than 1024 levels deep"] * 2
 
 
-def test_statement_id_and_voided_statement_id_read_back(app, creds):
+def test_statement_id_and_voided_statement_id_read_back(both):
+    app, creds = both, credentials.create(_engine(both), "t")
     assert _post(app, creds, xb.statements() + [xb.void(30, 5)]).status_code == 200
     r = _get(app, creds, statementId=xb.sid(4))
     assert r.status_code == 200 and r.headers["X-Experience-API-Consistent-Through"].endswith("Z")
@@ -216,7 +217,8 @@ def test_a_sent_version_and_context_activities_as_arrays(app, creds):
     assert got["version"] == "1.0.3" and got["context"]["contextActivities"]["parent"] == [xb.RUN_OBJ]
 
 
-def test_queries_with_filters_and_more(app, creds):
+def test_queries_with_filters_and_more(both):
+    app, creds = both, credentials.create(_engine(both), "t")
     assert _post(app, creds, xb.statements() + [xb.void(30, 5)]).status_code == 200
     everything = _get(app, creds)
     assert everything.status_code == 200 and everything.headers["X-Experience-API-Consistent-Through"]
