@@ -116,7 +116,7 @@ def test_a_statement_the_specification_forbids_is_refused_with_its_path_and_chan
     r = _post(both, creds, xb.statements()[:3] + [bad])
     assert r.status_code == 400
     assert r.json["problems"] == ["statement[3].context.instructor: an Agent has exactly one identifier (mbox, "
-                                  "mbox_sha1sum, openid or account), it has mbox, openid"]
+                                  "openid)"]
     assert stored_counts(_engine(both)) == before
 
 

@@ -319,10 +319,10 @@ class Checker:
     def agent(self, value: dict, path: str) -> None:
         self.keys(value, AGENT_KEYS, path, "an Agent")
         found = self.ifis(value, path)
-        if len(found) != 1:
-            have = ", ".join(found) if found else "none"
-            self.bad(path, f"an Agent has exactly one identifier (mbox, mbox_sha1sum, openid or account), "
-                           f"it has {'none' if not found else have}")
+        if not found:
+            self.bad(path, "an Agent has exactly one identifier (mbox, mbox_sha1sum, openid or account), it has none")
+        elif len(found) > 1:
+            self.bad(path, f"an Agent has exactly one identifier ({', '.join(found)})")
 
     def group(self, value: dict, path: str) -> None:
         self.keys(value, GROUP_KEYS, path, "a Group")
