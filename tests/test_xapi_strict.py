@@ -294,6 +294,7 @@ INVALID = [
     ("2.4.10 version starts with 1.0", st(version="2.0.0"), "version"),
     ("2.4.10 version is 1.0.x with digits", st(version="1.0.x"), "version"),
     ("2.4.10 version is a string", st(version=1.0), "version"),
+    ("2.4.10 version starts with '1.0.'", st(version="1.0"), "version"),
     # 2.4.11 Attachments
     ("2.4.11 an attachment needs usageType", st(attachments=[{"display": {"en-US": "a"}, "contentType": "text/plain",
                                                              "length": 1, "sha2": "a" * 64}]), "attachments[0]"),

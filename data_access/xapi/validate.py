@@ -52,7 +52,7 @@ _LANGTAG = re.compile(
     r"|en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
     r"|sgn-(?:be-fr|be-nl|ch-de)|art-lojban|cel-gaulish|no-bok|no-nyn|zh-(?:guoyu|hakka|min|min-nan|xiang))\Z",
     re.IGNORECASE)
-_SEMVER = re.compile(r"^1\.0(?:\.\d+)?\Z")
+_SEMVER = re.compile(r"^1\.0\.\d+\Z")  # a statement's version starts with "1.0." (the header also takes "1.0")
 
 # the depth of an extension's value (the only free-form JSON of a statement): the whole statement stays within what
 # orjson writes (254 levels)
@@ -646,7 +646,7 @@ class Checker:
                     self.bad(where, f"{_show(value)} is not an ISO 8601 timestamp")
             elif key == "version":
                 if not (isinstance(value, str) and _SEMVER.match(value)):
-                    self.bad(where, f"must be 1.0 or 1.0.x, got {_show(value)}")
+                    self.bad(where, f"must be 1.0.x (x digits), got {_show(value)}")
             elif key == "authority":
                 self.authority(value, where)
 
