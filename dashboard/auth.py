@@ -1,6 +1,7 @@
-"""Who is viewing. Every request except a few public routes needs a signed-in user (Flask-Login session);
-an owner may view the app as someone else. The viewer is resolved once per request (flask.g) and every
-page, callback and download computes with `viewer_scope()`.
+"""Who is viewing. Every request except a few public routes needs a signed-in user: a Flask-Login session
+whose sign-in session (dashboard.signin_sessions) is still current on the server; an owner may view the app
+as someone else. The viewer is resolved once per request (flask.g) and every page, callback and download
+computes with `viewer_scope()`.
 
 Unauthenticated: pages redirect to /login?next=…; Dash callbacks, layout requests and downloads answer
 401. With LEARNPULSE_TRUSTED_HEADER set, a request from a trusted proxy address carrying that header
@@ -266,7 +267,7 @@ def _refuse():
     path = flask.request.path
     if path.startswith(API_PREFIXES) or flask.request.method != "GET":
         return flask.Response("Sign in first: this needs a signed-in user.", 401, mimetype="text/plain")
-    query = flask.request.query_string.decode("latin-1")
+    query = flask.request.query_string.decode("utf-8", "replace")
     here = quote(flask.request.path, safe=_LOCATION_SAFE) + (f"?{query}" if query else "")
     return flask.redirect(f"{LOGIN_PATH}?{urlencode({'next': here})}")
 
