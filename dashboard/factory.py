@@ -12,7 +12,7 @@ from dash import Dash, dcc, html
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import auth, downloads, ids, security, signin, xapi_routes
+from dashboard import auth, downloads, ids, request_guard, security, signin, xapi_routes
 from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         refresher.request(set(), fold=True)
     auth.register(app.server, settings)
     signin.register(app.server, settings)
+    request_guard.register(app.server)  # after the sign-in check: a stranger gets 401, not a parse
     downloads.register(app.server)
     xapi_routes.register(app.server)  # /xapi/: HTTP Basic of its own, no browser sign-in
 
