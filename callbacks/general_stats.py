@@ -38,7 +38,10 @@ def summary(p: dict):
 
 
 def _search(fn, search, chosen):
-    search, chosen = inputs.text(search), inputs.ids(chosen)
+    try:
+        search, chosen = inputs.text(search), inputs.ids(chosen)
+    except LookupError:
+        return no_update
     if not search and not chosen:
         return no_update
     svc = services.current()
@@ -73,10 +76,10 @@ def register(app) -> None:
                   Input(ID.DATES, "start_date"), Input(ID.DATES, "end_date"))
     def preview(groups, users, sessions, since, until):
         svc = services.current()
-        filters = {"groups": inputs.ids(groups), "users": inputs.ids(users), "sessions": inputs.ids(sessions),
-                   "since": inputs.text(since, 40) or None, "until": inputs.text(until, 40) or None}
         off = "btn btn-primary disabled"
         try:
+            filters = {"groups": inputs.ids(groups), "users": inputs.ids(users), "sessions": inputs.ids(sessions),
+                       "since": inputs.text(since, 40) or None, "until": inputs.text(until, 40) or None}
             p = svc.queries.run(q.general_preview, auth.viewer_scope(), svc.now(), lines=PREVIEW_LINES, **filters)
         except (ValueError, LookupError) as exc:
             text = str(exc).replace("--since ", "The start date ").replace("--until ", "the end date ")

@@ -36,12 +36,15 @@ def text(value, limit: int = MAX_TEXT) -> str:
 
 
 def ids(value) -> list[str]:
-    """A multi-select's ids (a single id counts as one); entries that are not ids are dropped."""
+    """A multi-select's ids (None: none chosen; a single id counts as one). LookupError when anything else
+    is there, which callbacks answer like an id that does not exist: dropping it would widen the filter."""
+    if value is None:
+        return []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list):
-        return []
-    return [v for v in (an_id(item) for item in value[:MAX_ITEMS]) if v is not None]
+    if not isinstance(value, list) or len(value) > MAX_ITEMS or any(an_id(item) is None for item in value):
+        raise LookupError("One of the chosen items does not exist.")
+    return value
 
 
 def labels(value, allowed) -> list[str]:

@@ -49,8 +49,8 @@ def _condition(cond, depth: int = 0) -> None:
             raise ValueError("a filter value must be text or a number")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("a filter value must be a finite number")
-        if isinstance(value, str) and len(value) > MAX_FILTER_TEXT:
-            raise ValueError(f"a filter value is at most {MAX_FILTER_TEXT:,} characters")
+        if isinstance(value, str) and (len(value) > MAX_FILTER_TEXT or "\x00" in value):
+            raise ValueError(f"a filter value is text of at most {MAX_FILTER_TEXT:,} characters, without NUL")
     if "conditions" in cond:
         parts = cond["conditions"]
         if depth or not isinstance(parts, list) or not 0 < len(parts) <= MAX_CONDITIONS:
@@ -122,6 +122,8 @@ def _number(col, cond: dict) -> ColumnElement[bool]:
         high = float(cond["filterTo"]) if kind == "inRange" else None
     except (TypeError, ValueError, KeyError) as exc:
         raise ValueError(f"number filter {kind!r} needs a number") from exc
+    if not math.isfinite(value) or (high is not None and not math.isfinite(high)):
+        raise ValueError(f"number filter {kind!r} needs a finite number")
     ops = {"equals": col == value, "notEqual": col != value, "lessThan": col < value, "lessThanOrEqual": col <= value,
            "greaterThan": col > value, "greaterThanOrEqual": col >= value}
     if kind == "inRange":

@@ -349,3 +349,24 @@ def test_a_grid_request_returns_at_most_1000_rows():
 ])
 def test_cohort_limits_refuse_what_is_not_a_whole_number_of_days(green, yellow):
     assert validate_limits(green, yellow)
+
+
+def test_nul_in_a_query_value_is_refused_on_both_databases(engine, tmp_path):
+    """PostgreSQL refuses NUL in text, so a report asked with one failed as if the database were down (503)."""
+    import_bundle(engine, fixture_bundle.write(tmp_path / "bundle"))
+    url = engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings.from_env(env={}, database_url=url, now_override=NOW, seed_demo_on_empty=False,
+                                       data_dir=tmp_path))
+    owner = signed_in_client(app)
+    assert owner.get("/download/session.csv?session=s1").status_code == 200
+    for query in ("session=s1%00", "session=s1&session=x%00", "session=s1&since=%00"):
+        response = owner.get(f"/download/session.csv?{query}")
+        assert (response.status_code, "A query value holds a NUL character." in response.get_data(as_text=True)) \
+            == (400, True), query
+    key = next(k for k in server_callbacks(app) if k.startswith("participants-grid.getRowsResponse"))
+    request = {**GRID_REQUEST, "filterModel": {"email": {"filterType": "text", "type": "contains", "filter": "a\x00"}}}
+    body = _payload(app, key, {"participants-grid.getRowsRequest": request, "participants-selected.data": ["Never"],
+                               "participants-cohort.value": "s1"})
+    response = owner.post("/_dash-update-component", data=dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    assert response.get_json()["response"]["participants-grid"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
