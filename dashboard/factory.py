@@ -15,7 +15,7 @@ from dash.exceptions import MissingCallbackContextException
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import auth, downloads, ids, security, signin, xapi_routes
+from dashboard import auth, downloads, ids, request_guard, security, signin, xapi_routes
 from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     auth.register(app.server, settings)
     security.refuse_unknown_paths(app)  # after the sign-in guard
     signin.register(app.server, settings)
+    request_guard.register(app.server)  # after the sign-in check: a stranger gets 401, not a parse
     downloads.register(app.server)
     xapi_routes.register(app.server)  # /xapi/: HTTP Basic of its own, no browser sign-in
 
