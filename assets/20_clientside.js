@@ -10,6 +10,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return path || window.dash_clientside.no_update;
     },
 
+    /* Load the page being shown afresh (the meeting-safe switch changed how every name is shown). */
+    reloadHere: function (saved) {
+      if (saved === true || saved === false) { window.location.reload(); }
+      return window.dash_clientside.no_update;
+    },
+
     /* Keep ?session=ID&bucket=8-14,15-30 in the address bar without reloading the page, so the link
        can be shared. replaceState: selecting bars does not fill the Back button's history. */
     syncParticipantsUrl: function (session, selected) {

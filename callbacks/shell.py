@@ -1,8 +1,9 @@
-"""Callbacks of the page frame: the navbar's collapse on narrow screens, and stopping view-as."""
+"""Callbacks of the page frame: the navbar's collapse on narrow screens, stopping view-as, and the meeting-safe
+switch."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, State
+from dash import ClientsideFunction, Input, Output, State, no_update
 
 from dashboard import auth
 from dashboard.ids import Shell as ID
@@ -20,3 +21,14 @@ def register(app) -> None:
     def stop_viewing_as(clicks):
         auth.stop_view_as()
         return "/"
+
+    @app.callback(Output(ID.MEETING_SAVED, "data"), Input(ID.MEETING_SAFE, "value"), prevent_initial_call=True)
+    def switch_meeting_safe(on):
+        """Save the switch for this person; the page then loads afresh, every name shown the new way."""
+        if not isinstance(on, bool):
+            return no_update
+        auth.set_meeting_safe(on)
+        return on
+
+    app.clientside_callback(ClientsideFunction("learnpulse", "reloadHere"), Output(ID.RELOADED, "data",
+                            allow_duplicate=True), Input(ID.MEETING_SAVED, "data"), prevent_initial_call=True)

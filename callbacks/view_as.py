@@ -13,8 +13,11 @@ from data_access import accounts
 from data_access.exports.csv_format import date as timestamp
 
 
-def _options(people: list[dict]) -> list[dict]:
-    return [{"label": f"{p['name']} · {p['email']} · {p['role']}", "value": p["user_id"]} for p in people]
+def _options(people: list[dict], text: str = "") -> list[dict]:
+    """The picker's options; each is searchable by the text the server matched it with (the dropdown filters
+    its options by what is typed, which in meeting-safe mode is a real name its pseudonym label lacks)."""
+    return [{"label": f"{p['name']} · {p['email']} · {p['role']}", "value": p["user_id"],
+             "search": f"{text} {p['name']} {p['email']}"} for p in people]
 
 
 def audit_rows(events: list[dict]) -> list[dict]:
@@ -29,7 +32,7 @@ def register(app) -> None:
         svc = services.current()
         people = svc.queries.fresh(accounts.search_people, auth.current_viewer().account.scope, svc.now(),
                                    text=inputs.text(text))
-        options = _options(people)
+        options = _options(people, inputs.text(text))
         if inputs.an_id(chosen) and chosen not in {o["value"] for o in options}:
             return no_update  # keep the chosen person's label while typing elsewhere
         return options

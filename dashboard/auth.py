@@ -113,6 +113,36 @@ def current_viewer() -> Viewer | None:
     return flask.g.get("viewer")
 
 
+MEETING_SAFE = "meeting_safe"  # flask.g: the signed-in person's meeting-safe setting, read once per request
+
+
+def meeting_safe() -> bool:
+    """Whether the signed-in person (not a view-as target: the one in front of the screen) has switched the
+    meeting-safe mode on. Kept in the database (user_preferences), so it follows them across browsers and
+    sign-ins; read at most once per request."""
+    if not flask.has_request_context():
+        return False
+    if MEETING_SAFE in flask.g:
+        return flask.g.get(MEETING_SAFE)
+    viewer = current_viewer()
+    if viewer is None:
+        return False
+    with services.current().engine.connect() as conn:
+        on = accounts.meeting_safe(conn, viewer.account.user_id)
+    setattr(flask.g, MEETING_SAFE, on)
+    return on
+
+
+def set_meeting_safe(on: bool) -> None:
+    viewer = current_viewer()
+    if viewer is None:
+        return
+    svc = services.current()
+    with svc.engine.begin() as conn:
+        accounts.set_meeting_safe(conn, viewer.account.user_id, on, svc.clock())
+    setattr(flask.g, MEETING_SAFE, bool(on))
+
+
 def viewer_scope() -> Scope:
     """The scope of the viewer of the current request (every page, callback and download uses it)."""
     viewer = current_viewer()

@@ -15,7 +15,7 @@ from dash.exceptions import MissingCallbackContextException
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import auth, downloads, ids, request_guard, security, signin, xapi_routes
+from dashboard import auth, downloads, ids, pseudonyms, request_guard, security, signin, xapi_routes
 from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
@@ -23,7 +23,7 @@ from data_access import accounts, db, migrate
 from data_access.cache import CachedQueries
 from data_access.xapi import ingest as xapi_ingest
 from layouts.common import nothing_to_show, page_not_found
-from layouts.shell import view_as_banner, viewer_menu
+from layouts.shell import meeting_banner, meeting_switch, view_as_banner, viewer_menu
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache = Cache(app.server, config=cache_config(settings))
     queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0)
     refresher = DependentRefresher(engine)
-    app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher)
+    queries.shape = pseudonyms.shape_for_viewer  # names as the viewer's meeting-safe mode shows them
+    app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher,
+                                                pseudonyms.Pseudonyms(engine, queries))
     if xapi_ingest.has_pending(engine):  # posted batches a stopped process had not folded yet
         refresher.request(set(), fold=True)
     auth.register(app.server, settings)
@@ -166,10 +168,12 @@ def own_page(user_id: str):
 
 def shell():
     viewer = auth.current_viewer()
+    masker = pseudonyms.current_masker() if viewer is not None else None
     return html.Div([
         dcc.Location(id=ids.Shell.URL),
         dcc.Store(id=ids.Shell.RELOAD),
         dcc.Store(id=ids.Shell.RELOADED),
+        dcc.Store(id=ids.Shell.MEETING_SAVED),
         dbc.Navbar(
             dbc.Container([
                 dbc.NavbarBrand([html.Span("●", className="brand-dot", **{"aria-hidden": "true"}), " LearnPulse"],
@@ -177,11 +181,13 @@ def shell():
                 dbc.NavbarToggler(id=ids.Shell.TOGGLER),
                 dbc.Collapse([
                     dbc.Nav(_nav_links(viewer), id=ids.Shell.NAV, navbar=True, className="me-auto"),
-                    viewer_menu(viewer),
+                    meeting_switch(masker is not None) if viewer is not None else None,
+                    viewer_menu(viewer, masker),
                 ], id=ids.Shell.COLLAPSE, navbar=True, is_open=False),
             ], fluid=True),
             color="dark", dark=True, expand="lg", className="lp-navbar",
         ),
-        view_as_banner(viewer),
+        meeting_banner(masker is not None),
+        view_as_banner(viewer, masker),
         dbc.Container(dash.page_container, fluid=True, className="lp-page mt-3"),
     ])

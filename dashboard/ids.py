@@ -15,6 +15,9 @@ class Shell:
     TOGGLER = "shell-nav-toggler"
     COLLAPSE = "shell-nav-collapse"
     STOP_VIEW_AS = "shell-stop-view-as"
+    MEETING_SAFE = "shell-meeting-safe"  # switch: names shown as pseudonyms
+    MEETING_SAVED = "shell-meeting-saved"  # store: the switch was saved, load the page afresh
+    MEETING_BANNER = "shell-meeting-banner"
     DATA_NOTE = "shell-data-note"
 
 

@@ -21,6 +21,7 @@ class Services:
     engine: Engine
     queries: CachedQueries
     refresher: DependentRefresher
+    pseudonyms: object = None  # dashboard.pseudonyms.Pseudonyms (meeting-safe mode)
 
     def now(self) -> datetime:
         """The 'now' of metrics.md (reports; may be fixed by LEARNPULSE_NOW)."""

@@ -238,16 +238,49 @@ def search_people(conn, scope: Scope, now: datetime, text: str = "", limit: int 
              "role": r.role or "learner"} for r in rows]
 
 
+def _kept_secret(engine, key: str) -> str:
+    """A random value made once per deployment and kept in the database (table meta), so every app process and
+    every restart shares it; several processes starting at once agree on the first one written."""
+    m = schema.meta
+    with engine.begin() as conn:
+        value = conn.execute(select(m.c.value).where(m.c.key == key)).scalar()
+        if value:
+            return value
+        dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[conn.dialect.name]
+        conn.execute(dialect_insert(m).values(key=key, value=secrets.token_hex(32))
+                     .on_conflict_do_nothing(index_elements=["key"]))
+        return conn.execute(select(m.c.value).where(m.c.key == key)).scalar_one()
+
+
 def app_secret(engine) -> str:
     """The key that signs session cookies when SECRET_KEY is not set: random, made once, kept in the database
     so every app process (and every restart) shares it. Whoever can read the database can read it, as they
     can read everything else."""
-    m = schema.meta
-    with engine.begin() as conn:
-        value = conn.execute(select(m.c.value).where(m.c.key == "secret_key")).scalar()
-        if value:
-            return value
-        dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[conn.dialect.name]
-        conn.execute(dialect_insert(m).values(key="secret_key", value=secrets.token_hex(32))
-                     .on_conflict_do_nothing(index_elements=["key"]))
-        return conn.execute(select(m.c.value).where(m.c.key == "secret_key")).scalar_one()
+    return _kept_secret(engine, "secret_key")
+
+
+def pseudonym_key(engine) -> str:
+    """The key of the meeting-safe pseudonyms (dashboard.pseudonyms): made once per deployment like app_secret,
+    so a person has the same pseudonym every day and a different one in another deployment."""
+    return _kept_secret(engine, "pseudonym_key")
+
+
+def meeting_safe(conn, user_id: str) -> bool:
+    """Whether this person shows names as pseudonyms (off until they switch it on)."""
+    p = schema.user_preferences
+    return bool(conn.execute(select(p.c.meeting_safe).where(p.c.user_id == user_id)).scalar())
+
+
+def set_meeting_safe(conn, user_id: str, on: bool, at: datetime) -> None:
+    p = schema.user_preferences
+    dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[conn.dialect.name]
+    values = {"meeting_safe": int(bool(on)), "updated_at": int(at.timestamp())}
+    conn.execute(dialect_insert(p).values(user_id=user_id, **values)
+                 .on_conflict_do_update(index_elements=["user_id"], set_=values))
+
+
+def people_directory(conn, scope: Scope, now: datetime) -> list[tuple[str, str, str, str]]:
+    """Every user, deleted ones included, as (user_id, first name, last name, email): what the meeting-safe mode
+    recognises and replaces (run with the owner's scope; never shown)."""
+    u = schema.users
+    return [tuple(r) for r in conn.execute(select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email))]

@@ -546,6 +546,15 @@ signin_sessions = Table(
     _ts("expires_at", nullable=False),
 )
 
+# A person's own settings of the app, kept across pages, browsers and sign-ins. meeting_safe: names and e-mails
+# are shown as pseudonyms (dashboard.pseudonyms).
+user_preferences = Table(
+    "user_preferences", metadata,
+    Column("user_id", ID, primary_key=True),
+    Column("meeting_safe", SmallInteger, nullable=False),  # 1: on, 0: off
+    _ts("updated_at", nullable=False),
+)
+
 # Who signed in, failed to, signed out, viewed the app as someone else (also written to the log).
 audit_log = Table(
     "audit_log", metadata,
@@ -642,7 +651,7 @@ BUNDLE_TABLES = [
     downloads,
 ]
 DERIVED_TABLES = [group_closure, block_results, session_users]
-ACCOUNT_TABLES = [credentials, login_tokens, signin_sessions, audit_log]
+ACCOUNT_TABLES = [credentials, login_tokens, signin_sessions, user_preferences, audit_log]
 # derived too, added by migration 0003_groups (so not in the baseline's stored_counts)
 GROUP_FACT_TABLES = [group_sessions, group_counts]
 

@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard.auth import Viewer
 from dashboard.ids import Shell as ID
+from dashboard.pseudonyms import HIDDEN_EMAIL
 
 VIEW_AS_PATH = "/view-as"
 LOGOUT_PATH = "/logout"  # a page with the button that signs out (dashboard.signin)
@@ -22,13 +23,40 @@ def roles_text(scope) -> str:
     return ", ".join(parts) or "learner"
 
 
-def viewer_menu(viewer: Viewer | None):
+def shown_name(acct, masker) -> tuple[str, str]:
+    """A person's name and e-mail as the viewer sees them (pseudonyms in meeting-safe mode)."""
+    if masker is None:
+        return acct.name, acct.email
+    return masker.person(acct.user_id), HIDDEN_EMAIL
+
+
+def meeting_switch(on: bool):
+    """The navbar's meeting-safe switch (kept per person on the server)."""
+    return html.Div(dbc.Switch(id=ID.MEETING_SAFE, label="Meeting-safe", value=bool(on),
+                               className="lp-meeting-switch mb-0", label_class_name="text-light"),
+                    title="Hide every person's name and e-mail (shown as pseudonyms), for a projector",
+                    className="me-lg-3 align-self-lg-center")
+
+
+def meeting_banner(on: bool):
+    if not on:
+        return None
+    return html.Div(dbc.Container([
+        html.Strong("Names are hidden. ", className="me-1"),
+        html.Span("Meeting-safe mode is on: every person is shown as a pseudonym such as “Learner 7F3A2C”, the same "
+                  "on every page; numbers are unchanged. Downloads still contain names."),
+    ], fluid=True), id=ID.MEETING_BANNER, className="alert alert-info lp-meeting-banner py-2 mb-0 rounded-0",
+        role="status")
+
+
+def viewer_menu(viewer: Viewer | None, masker=None):
     """The signed-in person, with View as (owners), Sign out and Sign out everywhere (every browser of theirs)."""
     if viewer is None:
         return None
     acct = viewer.account
-    items = [dbc.DropdownMenuItem([html.Div(acct.name, className="fw-semibold"),
-                                   html.Div(acct.email, className="small text-muted"),
+    name, email = shown_name(acct, masker)
+    items = [dbc.DropdownMenuItem([html.Div(name, className="fw-semibold"),
+                                   html.Div(email, className="small text-muted"),
                                    html.Div(roles_text(acct.scope), className="small text-muted")],
                                   header=True)]
     if acct.scope.is_owner:
@@ -36,16 +64,17 @@ def viewer_menu(viewer: Viewer | None):
     items += [dbc.DropdownMenuItem(divider=True),
               dbc.DropdownMenuItem("Sign out", href=LOGOUT_PATH, external_link=True),
               dbc.DropdownMenuItem("Sign out everywhere", href=f"{LOGOUT_PATH}?everywhere=1", external_link=True)]
-    return dbc.Nav(dbc.DropdownMenu(items, label=acct.name, nav=True, align_end=True, className="lp-viewer"),
+    return dbc.Nav(dbc.DropdownMenu(items, label=name, nav=True, align_end=True, className="lp-viewer"),
                    navbar=True)
 
 
-def view_as_banner(viewer: Viewer | None):
+def view_as_banner(viewer: Viewer | None, masker=None):
     if viewer is None or not viewer.viewing_as:
         return None
     who = viewer.acting
+    name, email = shown_name(who, masker)
     return dbc.Alert(dbc.Container([
-        html.Span(["You are viewing LearnPulse as ", html.Strong(who.name), f" ({who.email}, {roles_text(who.scope)}): "
+        html.Span(["You are viewing LearnPulse as ", html.Strong(name), f" ({email}, {roles_text(who.scope)}): "
                    "exactly what they see."], className="me-3"),
         dbc.Button("Stop viewing as", id=ID.STOP_VIEW_AS, size="sm", color="dark", outline=True),
     ], fluid=True, className="d-flex flex-wrap align-items-center"), color="warning", className="lp-view-as py-2")
