@@ -7,12 +7,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null && echo sudo)
 
-.PHONY: run test test-fast coverage setup chromium ralph lint bench clean
+.PHONY: run test test-fast coverage setup chromium axe ralph lint bench clean
 
 run: setup
 	$(BIN)/learnpulse serve
 
-test: setup chromium ralph
+test: setup chromium axe ralph
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -22,7 +22,7 @@ test-fast: setup
 	$(BIN)/pytest -m "not browser"
 
 # line coverage of the whole suite (coverage.py)
-coverage: setup chromium ralph
+coverage: setup chromium axe ralph
 	$(BIN)/pytest --cov=dashboard --cov=layouts --cov=callbacks --cov=data_access --cov-report=term
 
 setup: $(VENV)/.installed
@@ -40,6 +40,14 @@ chromium:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# axe-core from npm, which the browser tests inject into every page (tests/axe.py); the version is pinned by
+# tests/axe/package-lock.json
+axe: tests/axe/node_modules/axe-core/axe.min.js
+
+tests/axe/node_modules/axe-core/axe.min.js: tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Ralph, a real LRS, for the `xapi pull` test: in its own virtualenv (its dependencies are not ours); the test
 # skips with the reason when it could not be installed
 RALPH_VENV ?= .venv-ralph
@@ -56,4 +64,4 @@ bench: setup
 	$(BIN)/python bench/import_bench.py
 
 clean:
-	rm -rf $(VENV) $(RALPH_VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(RALPH_VENV) tests/axe/node_modules .pytest_cache .ruff_cache *.egg-info

@@ -1,5 +1,5 @@
 /* LearnPulse Groups tree: drawn in the browser from the group list the page carries (a few hundred groups),
-   as native <details>/<summary> elements, so it opens, closes, searches and expands without a server
+   as disclosure buttons (aria-expanded) beside each group's link, so it opens, closes, searches and expands without a server
    round trip. Built with DOM calls (names are text, never HTML). Dash renders thousands of its own
    components slowly (seconds for 426 groups); plain DOM takes milliseconds. */
 (function () {
@@ -76,17 +76,27 @@
       leaf.appendChild(row);
       return leaf;
     }
-    var details = document.createElement("details");
-    details.className = "lp-tree-node";
-    details.open = !!view.opened[g.group_id];
-    var summary = document.createElement("summary");
-    summary.appendChild(row);
+    // a disclosure button beside the name's link (a link inside a <summary> would nest two controls)
+    var item = document.createElement("div");
+    item.className = "lp-tree-node";
+    var open = !!view.opened[g.group_id];
+    var line = document.createElement("div");
+    line.className = "lp-tree-line";
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "lp-tree-toggle";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.setAttribute("aria-label", "Sub-groups of " + g.name);
     var box = document.createElement("div");
     box.className = "lp-tree-children";
+    box.hidden = !open;
+    box.setAttribute("role", "group");
     for (var i = 0; i < kids.length; i++) { box.appendChild(node(kids[i], children, view, query, href)); }
-    details.appendChild(summary);
-    details.appendChild(box);
-    return details;
+    line.appendChild(toggle);
+    line.appendChild(row);
+    item.appendChild(line);
+    item.appendChild(box);
+    return item;
   }
 
   /* Draw the tree into the container; returns the line that counts what it shows. */
@@ -132,6 +142,18 @@
         return draw(container, groups, query, mode, href);
       }
     }
+  });
+
+  /* A group's line opens and closes its sub-groups (its button with the keyboard, anywhere but the link with
+     the mouse). */
+  document.addEventListener("click", function (ev) {
+    var line = ev.target.closest && ev.target.closest(".lp-tree-line");
+    if (!line || ev.target.closest("a")) { return; }
+    var toggle = line.querySelector(".lp-tree-toggle");
+    var box = line.nextElementSibling;
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    box.hidden = !open;
   });
 
   /* Links in the tree navigate inside the app, as dcc.Link does (no page reload). */

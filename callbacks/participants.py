@@ -237,7 +237,8 @@ def register(app) -> None:
         State(ID.COHORT, "value"), prevent_initial_call=True,
     )
     def emails_to_copy(clicks, request, selected, session_id):
-        """Every email the table lists (all pages, with its filters and order), for the clipboard."""
+        """Every email the table lists (all pages, with its filters and order), for the clipboard: real e-mails
+        also in meeting-safe mode (they go to the clipboard, like a download, not on screen)."""
         clicks = inputs.clicks(clicks)
         selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
         if not selected or not session_id:
@@ -245,9 +246,9 @@ def register(app) -> None:
         svc = services.current()
         try:
             order = grid_request(request)
-            emails = svc.queries.run(q.participant_emails, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                     buckets=selected, sort_model=order["sort_model"],
-                                     filter_model=order["filter_model"])
+            emails = svc.queries.run_unshaped(q.participant_emails, auth.viewer_scope(), svc.now(),
+                                              session_id=session_id, buckets=selected,
+                                              sort_model=order["sort_model"], filter_model=order["filter_model"])
         except (ValueError, LookupError, SQLAlchemyError):
             log.exception("participants: could not read emails")
             return {"emails": [], "click": clicks, "failed": True}

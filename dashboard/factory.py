@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="LearnPulse",
         update_title=None,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # the page's language (WCAG 3.1.1)
     app.server.config["SECRET_KEY"] = settings.secret_key or accounts.app_secret(engine)
     security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))

@@ -3,8 +3,8 @@ groups for an admin or coach), expandable and searchable by name, with each grou
 learners and sessions; a group opens its statistics (layouts/group.py).
 
 The page carries the group list (cached query, a few hundred rows); the browser draws the tree from it
-(assets/30_groups_tree.js) as native <details>/<summary> elements that open and close with the mouse or the
-keyboard, and redraws it for a search or Expand / Collapse all without a server round trip. Dash components
+(assets/30_groups_tree.js) as disclosure buttons (aria-expanded) beside each link, which open and close with the
+mouse or the keyboard, and redraws it for a search or Expand / Collapse all without a server round trip. Dash components
 would cost seconds for 426 groups; the drawing takes milliseconds.
 """
 

@@ -153,7 +153,7 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
 def _limit_inputs():
     def box(label, ident, tone):
         return dbc.InputGroup([
-            dbc.InputGroupText(label, className=f"lp-limit-label {tone}"),
+            html.Label(label, htmlFor=ident, className=f"input-group-text lp-limit-label {tone} mb-0"),
             dbc.Input(id=ident, type="number", min=0, max=q.MAX_LIMIT, step=1, debounce=True,
                       style={"width": "5.5rem"}, inputMode="numeric"),
             dbc.InputGroupText("days"),

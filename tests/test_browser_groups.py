@@ -41,14 +41,17 @@ def test_tree_expands_and_search_marks_matches(server, browser):
     division_link = page.get_by_role("link", name=division["name"], exact=True)
     region_link = page.get_by_role("link", name=region["name"], exact=True)
     assert division_link.is_visible() and not region_link.is_visible()  # the root is open, divisions closed
-    page.locator("summary", has=division_link).locator(".lp-tree-counts").click()  # open the division
+    page.locator(".lp-tree-line", has=division_link).locator(".lp-tree-counts").click()  # open the division
     region_link.wait_for()
-    page.locator("summary", has=division_link).locator(".lp-tree-counts").click()  # and close it again
+    page.locator(".lp-tree-line", has=division_link).locator(".lp-tree-counts").click()  # and close it again
     region_link.wait_for(state="hidden")
-    page.locator("summary", has=division_link).focus()  # the keyboard opens it too
+    toggle = page.get_by_role("button", name=f"Sub-groups of {division['name']}", exact=True)
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()  # the keyboard opens it too
     page.keyboard.press("Enter")
     region_link.wait_for()
-    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Space")
     region_link.wait_for(state="hidden")
 
     page.fill("#groups-search", "North")

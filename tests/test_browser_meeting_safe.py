@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from dashboard import pseudonyms
 from data_access import accounts, schema
-from tests.browser import wait_until
+from tests.walk import settle, walk_paths
 
 pytestmark = pytest.mark.browser
 
@@ -45,32 +45,9 @@ def leaks(text: str, everyone) -> list[str]:
     return found
 
 
-def settle(page) -> None:
-    page.wait_for_load_state("networkidle")
-    wait_until(page, "!document.querySelector('[data-dash-is-loading=\"true\"]')")
-    page.wait_for_timeout(300)
-
-
 def name_cells(page) -> list[str]:
     return page.evaluate("Array.from(document.querySelectorAll('.ag-cell[col-id=\"last_name\"]'))"
                          ".map(c => c.innerText.trim()).filter(t => t)")
-
-
-def walk_paths(server) -> list[str]:
-    with server.engine.connect() as conn:
-        session_id = conn.execute(select(schema.sessions.c.session_id).order_by(schema.sessions.c.session_id)).scalar()
-        program_id = conn.execute(select(schema.sessions.c.program_id).where(
-            schema.sessions.c.session_id == session_id)).scalar()
-        group_id = conn.execute(select(schema.groups.c.group_id).where(
-            schema.groups.c.parent_id.is_not(None)).order_by(schema.groups.c.group_id)).scalar()
-        user_id = conn.execute(select(schema.session_users.c.user_id).where(
-            schema.session_users.c.session_id == session_id).order_by(schema.session_users.c.user_id)).scalar()
-        course_id = conn.execute(select(schema.courses.c.course_id).order_by(schema.courses.c.course_id)).scalar()
-    return ["/", f"/participants?session={session_id}&bucket=0-1,2-3,4-7,8-14,15-30,31%2B,Never", "/sessions",
-            f"/sessions/{session_id}", f"/sessions/program/{program_id}", "/groups", f"/groups/{group_id}",
-            "/users", "/users?tab=deleted", "/users?tab=general", f"/users/{user_id}", "/collaboration",
-            "/collaboration/users", "/collaboration/groups", "/collaboration/courses", "/collaboration/sessions",
-            f"/collaboration/courses/{course_id}", "/view-as"]
 
 
 def switch(page, on: bool) -> None:
