@@ -55,6 +55,10 @@ def summary_line(a: dict):
     return out
 
 
+PATTERNS = {"green": "", "yellow": "/", "red": "x"}
+TONE_WORDS = {"green": "green", "yellow": "yellow, striped", "red": "red, crossed"}
+
+
 def activity_figure(activity: dict, limits: dict, selected: list[str]) -> dict:
     """The activity bars as a plain figure dict (redrawn on every limit change and selection, so no go.Figure)."""
     rows = activity["buckets"]
@@ -62,11 +66,16 @@ def activity_figure(activity: dict, limits: dict, selected: list[str]) -> dict:
         return empty_figure("No participants in this cohort yet")
     labels = [r["bucket"] for r in rows]
     picked = [labels.index(s) for s in selected if s in labels]
+    tones = [recency.colour_of(label, limits["green"], limits["yellow"]) for label in labels]
     bar = {
         "type": "bar", "x": labels, "y": [r["learners"] for r in rows],
-        "marker": {"color": [TONES[recency.colour_of(label, limits["green"], limits["yellow"])] for label in labels]},
+        # colour and pattern together (colour is never the only carrier): green plain, yellow striped, red crossed
+        "marker": {"color": [TONES[tone] for tone in tones],
+                   "pattern": {"shape": [PATTERNS[tone] for tone in tones], "fgcolor": "#ffffff", "size": 7,
+                               "solidity": 0.25}},
+        "customdata": [TONE_WORDS[tone] for tone in tones],
         "text": [f"{r['learners']:,}" for r in rows], "textposition": "outside", "cliponaxis": False,
-        "hovertemplate": "%{x} days: %{y:,} learners<extra>click to list them</extra>",
+        "hovertemplate": "%{x} days: %{y:,} learners (%{customdata})<extra>click to list them</extra>",
         "unselected": {"marker": {"opacity": 0.3}}, "selected": {"marker": {"opacity": 1}},
     }
     if picked:

@@ -119,13 +119,15 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
             ], className="g-2")),
             dbc.CardBody([
                 html.Div(id=ID.LEGEND, className="lp-legend mb-1"),
-                dcc.Graph(id=ID.CHART, config={"displaylogo": False, "responsive": True,
+                dcc.Graph(id=ID.CHART, className="lp-keys-select", config={"displaylogo": False, "responsive": True,
                                                "modeBarButtonsToRemove": ["lasso2d", "zoom2d", "pan2d",
                                                                           "zoomIn2d", "zoomOut2d",
                                                                           "autoScale2d"]},
                           style={"height": "340px"}),
                 html.Div("Click a bar to list its learners below; shift-click or box-select for several. "
-                         "Click it again, or Clear, to unselect.", className="lp-hint"),
+                         "Click it again, or Clear, to unselect. With the keyboard: focus the chart (Tab), move "
+                         "between bars with the arrow keys, Enter or Space lists a bar's learners (Shift+Enter "
+                         "adds it).", className="lp-hint"),
             ]),
         ], className="mb-4"),
         dbc.Card([

@@ -55,10 +55,10 @@ def viewer_menu(viewer: Viewer | None, masker=None):
         return None
     acct = viewer.account
     name, email = shown_name(acct, masker)
-    items = [dbc.DropdownMenuItem([html.Div(name, className="fw-semibold"),
-                                   html.Div(email, className="small text-muted"),
-                                   html.Div(roles_text(acct.scope), className="small text-muted")],
-                                  header=True)]
+    items = [html.Div([html.Div(name, className="fw-semibold"),
+                       html.Div(email, className="small text-muted"),
+                       html.Div(roles_text(acct.scope), className="small text-muted")],
+                      className="px-3 py-1 lp-viewer-who")]
     if acct.scope.is_owner:
         items.append(dbc.DropdownMenuItem("View as…", href=VIEW_AS_PATH))
     items += [dbc.DropdownMenuItem(divider=True),

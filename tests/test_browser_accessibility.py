@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from data_access import schema
 from tests.axe import describe, serious_violations
+from tests.browser import wait_until
 from tests.walk import settle, walk_paths
 
 pytestmark = pytest.mark.browser
@@ -59,5 +60,64 @@ def test_axe_finds_nothing_serious_on_the_pages_of_each_role(server, browser, ro
     for href in links:
         page.goto(f"{server}{href}", wait_until="networkidle")
         check(page, f"{role} {href}", found)
+    page.context.close()
+    assert not found, describe(found)
+
+
+def test_keyboard_alone_selects_a_bar_on_participants_and_lists_its_learners(server, browser, tmp_path):
+    from data_access.queries import participants as q
+    from data_access.scope import Scope
+    from tests.browser import NOW
+
+    with server.engine.connect() as conn:
+        session_id = q.default_cohort(q.cohorts(conn, Scope.owner(), NOW))
+        bars = q.activity(conn, Scope.owner(), NOW, session_id)["buckets"]
+    index = next(i for i, b in enumerate(bars) if b["learners"] and i > 0)
+    bar = bars[index]
+    page = server.new_page(browser, viewport={"width": 1300, "height": 1000})
+    page.goto(f"{server}/participants?session={session_id}", wait_until="networkidle")
+    settle(page)
+    chart = page.locator("#participants-chart")
+    wait_until(page, "document.getElementById('participants-chart').tabIndex === 0")
+    chart.focus()
+    for _ in range(index):
+        page.keyboard.press("ArrowRight")
+    live = page.locator("#participants-chart ~ [aria-live]").first
+    assert live.inner_text().startswith(f"{bar['bucket']}: {bar['learners']} ({index + 1} of {len(bars)})")
+    page.keyboard.press("Enter")
+    days = "" if bar["bucket"] == "Never" else " days"
+    title = f"{bar['bucket']}{days}: {bar['learners']} learner{'s' if bar['learners'] != 1 else ''}"
+    page.locator("#participants-list-title").filter(has_text=title).wait_for()
+    assert f"bucket={bar['bucket'].replace('–', '-')}" in page.url.replace("%E2%80%93", "-")
+    page.screenshot(path=str(tmp_path / "keyboard.png"))
+    page.keyboard.press("Enter")  # the same bar again: unselected, as a second click does
+    page.locator("#participants-list-title").filter(has_text="Learners").wait_for()
+
+    # Show as table: the chart's numbers as a table
+    page.locator("#participants-chart ~ .lp-show-table").first.click()
+    cells = page.evaluate("Array.from(document.querySelectorAll('#participants-chart-as-table tbody tr'))"
+                          ".map(r => Array.from(r.cells).map(c => c.innerText))")
+    assert cells == [[b["bucket"], f"{b['learners']:,}"] for b in bars]
+    assert serious_violations(page) == []
+    page.context.close()
+
+
+def test_opened_dialogs_have_nothing_serious(server, browser):
+    found: dict = {}
+    page = server.new_page(browser, viewport={"width": 1400, "height": 1000})
+    path = next(p for p in walk_paths(server) if p.startswith("/users/"))
+    page.goto(f"{server}{path}", wait_until="networkidle")
+    settle(page)
+    rows = page.locator("#user-sessions .ag-center-cols-container .ag-row")
+    if rows.count():
+        rows.first.locator(".ag-cell").first.click()
+        page.locator(".modal.show").wait_for()
+        check(page, f"dialog on {path}", found)
+        page.keyboard.press("Escape")
+    page.goto(f"{server}/", wait_until="networkidle")
+    settle(page)
+    page.locator(".lp-viewer .dropdown-toggle").click()
+    page.locator(".dropdown-menu.show").wait_for()
+    check(page, "account menu", found)
     page.context.close()
     assert not found, describe(found)
