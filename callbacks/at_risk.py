@@ -176,7 +176,7 @@ def register(app) -> None:
         try:
             page = svc.queries.run(q.at_risk_page, auth.viewer_scope(), svc.now(), sessions=_sessions(session_id),
                                    reasons=_reasons(selected), **grid_request(request))
-        except (ValueError, LookupError, TypeError, SQLAlchemyError):
+        except (ValueError, LookupError, TypeError, AttributeError, SQLAlchemyError):  # a malformed request
             log.exception("at risk: could not list learners for %r", request)
             return EMPTY_ROWS
         return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
