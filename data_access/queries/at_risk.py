@@ -107,7 +107,7 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
     now_s = int(now.timestamp())
     due = (select(b.c.session_id, func.count().label("k")).where(b.c.due_at <= now_s)
            .group_by(b.c.session_id)).subquery()
-    conditions = [session_state.running(s, now_s), visible_sessions(scope, s)]
+    conditions = [session_state.running(s, now_s), _visible_session(scope, s)]
     if sessions is not None:
         conditions.append(s.c.session_id.in_(sessions))
     return (select(s.c.session_id, s.c.name, s.c.start_at,
@@ -118,6 +118,20 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
             .outerjoin(cs, cs.c.session_id == s.c.session_id)
             .outerjoin(due, due.c.session_id == s.c.session_id)
             .where(*conditions)).subquery()
+
+
+def _visible_session(scope: Scope, s) -> ColumnElement[bool]:
+    """scope.visible_sessions read from the group facts: group_sessions holds every (group, session of the group)
+    pair, a session of the group's catalog or assigned through it, the same rule; so the viewer's sessions are an
+    index range per group instead of every enrollment of their groups (a division: 31k of 267k rows, which
+    PostgreSQL scanned whole)."""
+    if scope.is_owner:
+        return true()
+    gs = schema.group_sessions
+    cond = s.c.session_id.in_(select(gs.c.session_id).where(gs.c.group_id.in_(scope.managed_groups)))
+    if scope.instructor_sessions:
+        cond = or_(cond, s.c.session_id.in_(scope.instructor_sessions))
+    return cond
 
 
 def _candidates(scope: Scope, now: datetime, sessions: list[str] | None = None, pairs: list | None = None):
