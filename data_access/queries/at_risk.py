@@ -105,19 +105,21 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
     their blocks due by now."""
     s, cs, b = schema.sessions, schema.cohort_settings, schema.blocks
     now_s = int(now.timestamp())
-    due = (select(b.c.session_id, func.count().label("k")).where(b.c.due_at <= now_s)
-           .group_by(b.c.session_id)).subquery()
+    # counted per running session (an index range each); computed once for them all (fenced), so neither planner
+    # joins every block's count to every candidate
+    due = (select(func.count()).where(b.c.session_id == s.c.session_id, b.c.due_at <= now_s)
+           .scalar_subquery())
     conditions = [session_state.running(s, now_s), _visible_session(scope, s)]
     if sessions is not None:
         conditions.append(s.c.session_id.in_(sessions))
-    return (select(s.c.session_id, s.c.name, s.c.start_at,
-                   func.coalesce(cs.c.yellow_limit, DEFAULT_YELLOW).label("y"),
-                   func.coalesce(cs.c.overdue_limit, DEFAULT_OVERDUE).label("overdue_limit"),
-                   func.coalesce(cs.c.score_limit, DEFAULT_SCORE).label("score_limit"),
-                   cast(func.coalesce(due.c.k, 0), Integer).label("k"))
-            .outerjoin(cs, cs.c.session_id == s.c.session_id)
-            .outerjoin(due, due.c.session_id == s.c.session_id)
-            .where(*conditions)).subquery()
+    return grid_filters.fenced(
+        select(s.c.session_id, s.c.name, s.c.start_at,
+               func.coalesce(cs.c.yellow_limit, DEFAULT_YELLOW).label("y"),
+               func.coalesce(cs.c.overdue_limit, DEFAULT_OVERDUE).label("overdue_limit"),
+               func.coalesce(cs.c.score_limit, DEFAULT_SCORE).label("score_limit"),
+               cast(due, Integer).label("k"))
+        .outerjoin(cs, cs.c.session_id == s.c.session_id)
+        .where(*conditions))
 
 
 def _visible_session(scope: Scope, s) -> ColumnElement[bool]:
