@@ -1,7 +1,7 @@
 """at risk: per-cohort overdue and score limits, contacts, and the at-risk facts (filled for existing data)
 
 Revision ID: 0010_at_risk
-Revises: 0008_xapi_user_live
+Revises: 0009_signin_sessions
 Create Date: 2026-12-05 09:00:00
 """
 from __future__ import annotations
