@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.figures import GREY, RED, YELLOW
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
@@ -32,7 +33,8 @@ REASON_HINTS = {q.INACTIVE: "no login for longer than the cohort's yellow limit"
 
 
 def _sessions(session_id) -> list[str] | None:
-    return [session_id] if isinstance(session_id, str) and session_id else None
+    session_id = inputs.an_id(session_id)
+    return [session_id] if session_id else None
 
 
 def _reasons(selected) -> list[str] | None:
@@ -51,7 +53,8 @@ def count_line(s: dict):
 
 
 def reasons_figure(s: dict | None, selected: list[str]) -> dict:
-    counts = (s or {}).get("by_reason") or {r: 0 for r in q.REASONS}
+    by_reason = inputs.mapping(inputs.mapping(s).get("by_reason"))
+    counts = {r: max(inputs.whole(by_reason.get(r)) or 0, 0) for r in q.REASONS}
     labels = list(q.REASONS)
     bar = {"type": "bar", "orientation": "h", "y": labels, "x": [counts.get(r, 0) for r in labels],
            "marker": {"color": [REASON_COLOURS[r] for r in labels]},
@@ -213,6 +216,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def emails_to_copy(clicks, selected_rows):
+        clicks = inputs.clicks(clicks)
         svc = services.current()
         try:
             rows = svc.queries.run(q.selection, auth.viewer_scope(), svc.now(), pairs=_pairs(selected_rows))

@@ -191,6 +191,9 @@ def register(app) -> None:
         """The cohort's at-risk limits and its contacts of the last 30 days."""
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
+        session_id = inputs.an_id(session_id)
+        if session_id is None:
+            return None, None, None, None
         try:
             limits = svc.queries.fresh(at_risk.risk_limits, scope, now, session_id=session_id)
             contacts = svc.queries.run(at_risk.cohort_contacts, scope, now, session_id=session_id)

@@ -169,6 +169,9 @@ def register(app) -> None:
     @app.callback(Output(ID.CONTACTS, "rowData"), Input(ID.ID, "data"))
     def contacts(user_id):
         """The learner's contacts in the cohorts where the viewer sees them."""
+        user_id = inputs.an_id(user_id)
+        if user_id is None:
+            return []
         svc = services.current()
         try:
             rows = svc.queries.run(at_risk.user_contacts, auth.viewer_scope(), svc.now(), user_id=user_id)
