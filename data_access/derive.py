@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, func, insert, inspect, select, text
 
 from data_access import derive_collab, schema, user_metrics
 
+DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
                   "enrollments", "sessions"}
 # group_sessions / group_counts read the closure, memberships, users (deleted_at) and session_users
@@ -21,6 +22,7 @@ def refresh(conn, changed: set[str]) -> None:
         refresh_groups(conn)
     if "logins" in changed:
         refresh_last_login(conn)
+        refresh_login_days(conn)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn)
         if conn.dialect.name == "postgresql":
@@ -72,6 +74,25 @@ def refresh_last_login(conn, users: str | None = None) -> None:
           last_login_at = (SELECT MAX(l.at) FROM logins l WHERE l.user_id = users.user_id),
           login_count = (SELECT COUNT(*) FROM logins l WHERE l.user_id = users.user_id)
     """ + (f" WHERE user_id IN ({users})" if users else "")))
+
+
+def refresh_login_days(conn, users: str | None = None) -> None:
+    """schema.login_days from logins: per user and UTC day (at // 86400), the count, the first and last login
+    and the user's latest login before the day (prev_at). users: optionally an SQL subquery of the user ids to
+    refresh (refresh_for: each of their days, as prev_at chains them). Skipped on a database still at a revision
+    without the table: the migration that creates it (0011_login_days) fills it."""
+    if not inspect(conn).has_table("login_days"):
+        return
+    where = f" WHERE user_id IN ({users})" if users else ""
+    conn.execute(text("DELETE FROM login_days" + where))
+    conn.execute(text(f"""
+        INSERT INTO login_days (user_id, day, logins, first_at, last_at, prev_at)
+        SELECT user_id, day, n, first_at, last_at, LAG(last_at) OVER (PARTITION BY user_id ORDER BY day)
+        FROM (SELECT user_id, at / {DAY_S} AS day, COUNT(*) AS n, MIN(at) AS first_at, MAX(at) AS last_at
+              FROM logins{where} GROUP BY user_id, at / {DAY_S}) d
+    """))
+    if conn.dialect.name == "postgresql" and not users:
+        conn.execute(text("ANALYZE login_days"))
 
 
 def _narrow(rows: str | None, session_col: str, user_col: str, word: str = "AND") -> str:
@@ -185,6 +206,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
         refresh_groups(conn)
     if "logins" in changed:
         refresh_last_login(conn, users)
+        refresh_login_days(conn, users)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)

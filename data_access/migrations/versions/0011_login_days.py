@@ -1,0 +1,39 @@
+"""login_days: logins per (user, UTC day) with the day's first and last login and the one before, filled from the logins stored
+
+Revision ID: 0011_login_days
+Revises: 0008_xapi_user_live
+Create Date: 2026-12-05 08:40:00
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011_login_days"
+down_revision = "0008_xapi_user_live"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "login_days",
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("logins", sa.Integer(), nullable=False),
+        sa.Column("first_at", sa.BigInteger(), nullable=False),
+        sa.Column("last_at", sa.BigInteger(), nullable=False),
+        sa.Column("prev_at", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("user_id", "day"),
+    )
+    op.create_index("ix_login_days_day", "login_days", ["day", "first_at", "prev_at", "last_at", "user_id"], unique=False)
+    # the logins already stored (imports keep the table from then on)
+    op.execute("INSERT INTO login_days (user_id, day, logins, first_at, last_at, prev_at) "
+               "SELECT user_id, day, n, first_at, last_at, LAG(last_at) OVER (PARTITION BY user_id ORDER BY day) "
+               "FROM (SELECT user_id, at / 86400 AS day, COUNT(*) AS n, MIN(at) AS first_at, MAX(at) AS last_at "
+               "FROM logins GROUP BY user_id, at / 86400) d")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_login_days_day", table_name="login_days")
+    op.drop_table("login_days")
