@@ -39,7 +39,8 @@ ALL_SECTIONS = (OVERVIEW, PARTICIPANTS, SESSIONS, GROUPS, USERS, COLLABORATION)
 
 # the pages under each path belong to a section ("/" alone is the overview)
 SECTION_PATHS = (("/participants", PARTICIPANTS), ("/sessions", SESSIONS), ("/groups", GROUPS), ("/users", USERS),
-                 ("/collaboration", COLLABORATION))
+                 ("/collaboration", COLLABORATION),
+                 ("/compare", PARTICIPANTS))
 
 
 def section_of(path: str | None) -> str | None:

@@ -15,10 +15,12 @@ from bench.dashcalls import payload
 from dashboard.factory import create_app
 from dashboard.ids import Collaboration as C
 from dashboard.ids import CollaborationCourse as CC
+from dashboard.ids import Compare as CMP
 from dashboard.ids import Group as G
 from dashboard.ids import Participants as P
 from dashboard.ids import Program as PR
 from dashboard.ids import Session as S
+from dashboard.ids import Trend as T
 from dashboard.ids import UserPage as UP
 from dashboard.ids import Users as US
 from dashboard.settings import Settings
@@ -56,6 +58,8 @@ REPORT_ID_OPTION = {
     "collab-users": ("group", "g3"), "course-activities": ("course", "ops-c9"),
     "activity-users": ("activity", "ops-a9", "&action=views"),
     "user-stats": ("user", "u5"), "general-stats": ("group", "g3"),
+    "activity-trend": ("session", "ops-s3"), "pace": ("session", "ops-s3"),
+    "cohort-compare": ("session", "ops-s3", "&session=s1"),
     "sessions": None, "session-collab": None, "collab-groups": None, "courses": None, "users": None,
     "registrations": None,
 }
@@ -115,6 +119,8 @@ CALLBACKS = {
                                    f"{P.COHORT}.value": "{id}"}),
     "participants: save limits": (P.LIMITS, {f"{P.GREEN}.value": 3, f"{P.YELLOW}.value": 9},
                                   {f"{P.COHORT}.value": "{id}", f"{P.LIMITS}.data": None}),
+    "participants: a cohort's weeks and pace": (T.CHART, {f"{P.COHORT}.value": "{id}"}, None),
+    "compare: the chosen cohorts": (CMP.CHART, {f"{CMP.PICK}.value": ["{id}", "s1"]}, None),
     "session: general": (S.KPIS, {f"{S.ID}.data": "{id}"}, None),
     "session: individual results": (S.PEOPLE_GRID, {f"{S.PEOPLE_GRID}.getRowsRequest": GRID_REQUEST},
                                     {f"{S.ID}.data": "{id}", f"{S.PEOPLE_FILTER}.data": None}),
@@ -154,13 +160,15 @@ FOREIGN_OF = {"users: a person's page": "u5", "users: a manager's team": "u5",
 
 
 def _fill(spec, value):
-    """The spec with "{id}" replaced by value, also one level down (a store holding {"group": id})."""
+    """The spec with "{id}" replaced by value, also one level down (a store holding {"group": id}, a list of ids)."""
     if spec is None:
         return None
     out = {}
     for k, v in spec.items():
         if isinstance(v, dict):
             v = {kk: (value if vv == "{id}" else vv) for kk, vv in v.items()}
+        if isinstance(v, list):
+            v = [value if vv == "{id}" else vv for vv in v]
         out[k] = value if v == "{id}" else v
     return out
 
@@ -191,6 +199,7 @@ def test_a_learner_of_another_group_inside_the_coachs_session_is_missing(app):
 @pytest.mark.parametrize("path,search,foreign_id", [
     ("/sessions/{id}", "", "ops-s3"), ("/sessions/program/{id}", "", "ops-p2"),
     ("/participants", "?session={id}", "ops-s3"), ("/groups/{id}", "", "g3"),
+    ("/compare", "?session={id}&session=s1", "ops-s3"), ("/compare", "?program={id}", "ops-p2"),
     ("/collaboration/courses/{id}", "", "ops-c9"), ("/collaboration/users", "?group={id}", "g3"),
     ("/users/{id}", "", "u5"), ("/users", "?manager={id}", "u5"),
 ])

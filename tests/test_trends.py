@@ -232,3 +232,58 @@ def test_downloads_serve_the_cli_bytes(sqlite_app, tmp_path):
     assert client.get("/download/cohort-compare.csv?session=c1").status_code == 400
     bad = _cli(url, "cohort-compare", "--session", "c1", out=tmp_path / "x.csv")
     assert bad.returncode != 0 and "Compare 2 to 5 cohorts" in bad.stderr
+
+
+@pytest.fixture
+def web(trends, tmp_path):
+    url = trends.url.render_as_string(hide_password=False)
+    app = create_app(Settings.from_env(env={}, database_url=url, now_override=NOW, seed_demo_on_empty=False,
+                                       data_dir=tmp_path))
+    return app, signed_in_client(app)
+
+
+def _call(client, app, first_output: str, inputs: dict):
+    from bench.dashcalls import payload
+
+    response = client.post("/_dash-update-component", json=payload(app, first_output, inputs))
+    assert response.status_code == 200, response.data[:300]
+    return response.get_json()["response"]
+
+
+def test_trend_callback_and_malformed_cohorts(web):
+    from dashboard.ids import Participants as P
+    from dashboard.ids import Trend as T
+
+    app, client = web
+    out = _call(client, app, T.CHART, {f"{P.COHORT}.value": "c1"})
+    assert [r["week"] for r in out[T.TABLE]["rowData"]] == ["2026/03/16", "2026/03/23", "2026/03/30", "2026/04/06"]
+    assert out[T.DOWNLOAD]["href"] == "/download/activity-trend.csv?session=c1"
+    assert out[T.COMPARE]["href"] == "/compare?session=c1"
+    assert [r["user_id"] for r in out[T.PACE_GRID]["rowData"]] == ["u2", "u4"]
+    for bad in (None, 12, ["c1"], {"a": 1}, "", "x" * 5000):
+        text_out = str(_call(client, app, T.CHART, {f"{P.COHORT}.value": bad}))
+        assert "Choose a cohort" in text_out or "no program session" in text_out
+
+
+def test_compare_callback_and_malformed_choices(web):
+    from dashboard.ids import Compare as C
+
+    app, client = web
+    out = _call(client, app, C.CHART, {f"{C.PICK}.value": ["c2", "c1"]})
+    assert len(out[C.GRID]["rowData"]) == 12 and out[C.GRID]["rowData"][0]["session_id"] == "c2"
+    assert out[C.DOWNLOAD]["href"] == "/download/cohort-compare.csv?session=c2&session=c1"
+    assert [t["name"] for t in out[C.CHART]["figure"]["data"]] == ["Academy January"] * 2 + ["Academy March"] * 2
+    for bad in (None, "c1", ["c1"], ["c1", "c1"], [1, 2], [{"a": 1}, "c1"], ["c1", "c2", "c3", "c4", "a", "b"],
+                {"c1": 1}, float("nan")):
+        assert "Choose 2 to 5 cohorts" in str(_call(client, app, C.CHART, {f"{C.PICK}.value": bad}))
+
+
+def test_compare_page_keeps_the_choice_and_opens_with_the_previous_cohorts(web):
+    from tests.signing import page_content
+
+    app, client = web
+    one = page_content(client, app, "/compare", "?session=c1")
+    assert '"value":["c1","c2"]' in one.replace(" ", "")
+    assert '"value":["c2","c1"]' in page_content(client, app, "/compare", "?session=c2&session=c1").replace(" ", "")
+    assert '"value":["c1","c2"]' in page_content(client, app, "/compare", "?program=pr1").replace(" ", "")
+    assert '"value":[]' in page_content(client, app, "/compare", "?session=nope&session=%00").replace(" ", "")
