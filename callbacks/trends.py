@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, html
+from dash import Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.figures import empty_chart
@@ -102,45 +102,60 @@ def pace_rows(p: dict, tz: str) -> list[dict]:
 def register(app) -> None:
     @app.callback(
         Output(ID.CHART, "figure"), Output(ID.TABLE, "rowData"), Output(ID.DOWNLOAD, "href"),
-        Output(ID.COMPARE, "href"), Output(ID.MESSAGE, "children"), Output(ID.PACE, "children"),
-        Output(ID.PACE_SHOW, "style"), Output(ID.PACE_GRID, "rowData"), Output(ID.PACE_DOWNLOAD, "href"),
+        Output(ID.COMPARE, "href"), Output(ID.MESSAGE, "children"),
         Input(P.COHORT, "value"),
     )
     def load(session_id):
-        hidden = {"display": "none"}
+        """The weeks of the cohort: chart, table, download and the link to the comparison."""
         if not isinstance(session_id, str) or not session_id:
-            return empty_chart("Choose a cohort"), [], None, "/compare", None, None, hidden, [], None
+            return empty_chart("Choose a cohort"), [], None, "/compare", None
         svc = services.current()
-        scope, now, tz = auth.viewer_scope(), svc.now(), svc.settings.timezone
         try:
-            trend = svc.queries.run(q.activity_trend, scope, now, session_id=session_id, tz=tz)
-            p = svc.queries.run(q.pace, scope, now, session_id=session_id)
+            trend = svc.queries.run(q.activity_trend, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                    tz=svc.settings.timezone)
         except LookupError as exc:
-            return (empty_chart("Not available"), [], None, "/compare", dbc.Alert(str(exc), color="warning"), None,
-                    hidden, [], None)
+            return empty_chart("Not available"), [], None, "/compare", dbc.Alert(str(exc), color="warning")
         except SQLAlchemyError:
             log.exception("trend: database error")
-            return empty_chart("Not available"), [], None, "/compare", data_unavailable(), None, hidden, [], None
-        compare = "/compare?" + urlencode({"session": session_id})
-        show = {"display": "inline"} if p["behind"] else hidden
+            return empty_chart("Not available"), [], None, "/compare", data_unavailable()
         return (trend_figure(trend), table_rows(trend), downloads.url("activity-trend", session=session_id),
-                compare, None, pace_text(p), show, pace_rows(p, tz), downloads.url("pace", session=session_id))
+                "/compare?" + urlencode({"session": session_id}), None)
+
+    @app.callback(
+        Output(ID.PACE, "children"), Output(ID.PACE_SHOW, "style"), Output(ID.PACE_DOWNLOAD, "href"),
+        Output(ID.PACE_LIST, "style", allow_duplicate=True), Output(ID.PACE_SHOW, "children", allow_duplicate=True),
+        Input(P.COHORT, "value"), prevent_initial_call="initial_duplicate",
+    )
+    def load_pace(session_id):
+        """The pace sentence of a running cohort (its list comes on demand: it can hold thousands)."""
+        hidden = {"display": "none"}
+        if not isinstance(session_id, str) or not session_id:
+            return None, hidden, None, hidden, "List them"
+        svc = services.current()
+        try:
+            p = svc.queries.run(q.pace, auth.viewer_scope(), svc.now(), session_id=session_id)
+        except (LookupError, SQLAlchemyError):  # (the trend above says why)
+            return None, hidden, None, hidden, "List them"
+        show = {"display": "inline"} if p["behind"] else hidden
+        return pace_text(p), show, downloads.url("pace", session=session_id), hidden, "List them"
+
+    @app.callback(Output(ID.PACE_LIST, "style"), Output(ID.PACE_SHOW, "children"), Output(ID.PACE_GRID, "rowData"),
+                  Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"), State(P.COHORT, "value"),
+                  prevent_initial_call=True)
+    def show_pace(_clicks, style, session_id):
+        """List (or hide) the participants behind pace, with their projection."""
+        if not (isinstance(style, dict) and style.get("display") == "none"):
+            return {"display": "none"}, "List them", no_update
+        if not isinstance(session_id, str) or not session_id:
+            return {"display": "none"}, "List them", []
+        svc = services.current()
+        try:
+            p = svc.queries.run(q.pace, auth.viewer_scope(), svc.now(), session_id=session_id)
+        except (LookupError, SQLAlchemyError):
+            return {"display": "none"}, "List them", []
+        return {}, "Hide them", pace_rows(p, svc.settings.timezone)
 
     @app.callback(Output(ID.CHART, "style"), Output(ID.TABLE_WRAP, "style"), Input(ID.AS_TABLE, "value"))
     def as_table(on):
         chart = {"height": "320px"}
         return ({**chart, "display": "none"}, {}) if on is True else (chart, {"display": "none"})
-
-    @app.callback(Output(ID.PACE_LIST, "style"), Output(ID.PACE_SHOW, "children"),
-                  Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"), prevent_initial_call=True)
-    def show_pace(_clicks, style):
-        if isinstance(style, dict) and style.get("display") == "none":
-            return {}, "Hide them"
-        return {"display": "none"}, "List them"
-
-    @app.callback(Output(ID.PACE_LIST, "style", allow_duplicate=True),
-                  Output(ID.PACE_SHOW, "children", allow_duplicate=True),
-                  Input(P.COHORT, "value"), prevent_initial_call=True)
-    def hide_pace(_session):
-        return {"display": "none"}, "List them"
-

@@ -101,7 +101,15 @@ def _narrow(rows: str | None, session_col: str, user_col: str, word: str = "AND"
 
 
 def refresh_block_results(conn, rows: str | None = None) -> None:
-    """rows: optionally only some (session, user) rows, see _narrow."""
+    """rows: optionally only some (session, user) rows, see _narrow. completed_at is left out on a database still
+    at a revision without it (an import run before migrating): the migration that adds it (0011_login_days)
+    fills it."""
+    done = any(c["name"] == "completed_at" for c in inspect(conn).get_columns("block_results"))
+
+    def when(sql: str) -> str:
+        """The completed_at column and its value, or nothing at an older revision."""
+        return sql if done else ""
+
     if rows:
         conn.execute(text("DELETE FROM block_results" + _narrow(rows, "session_id", "user_id", "WHERE")))
     else:
@@ -109,13 +117,14 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
     # course blocks: the most recent attempt in the session decides (metrics.md)
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, a.user_id, 'course',
                CASE WHEN a.completed_at IS NOT NULL THEN 1 ELSE 0 END,
                a.score_pct, a.time_spent_s, a.n,
                CASE WHEN b.passing_score_pct IS NULL THEN NULL
                     WHEN a.score_pct IS NOT NULL AND a.score_pct >= b.passing_score_pct THEN 1 ELSE 0 END,
-               a.first_start, a.last_act
+               a.first_start, a.last_act""" + when(", CASE WHEN a.completed_at IS NOT NULL THEN a.first_completed END")
+                      + """
         FROM blocks b
         JOIN (
           SELECT user_id, course_id, session_id, completed_at, score_pct, time_spent_s,
@@ -123,32 +132,34 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
                                     ORDER BY COALESCE(attempt_no, 0) DESC, started_at DESC) AS rn,
                  COUNT(*) OVER (PARTITION BY session_id, user_id, course_id) AS n,
                  MIN(started_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_start,
-                 MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act
+                 MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act,
+                 MIN(completed_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_completed
           FROM course_attempts WHERE session_id IS NOT NULL""" + _narrow(rows, "session_id", "user_id") + """
         ) a ON a.session_id = b.session_id AND a.course_id = b.course_id AND a.rn = 1
         WHERE b.kind = 'course'
     """))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, r.user_id, 'assessment', 1, r.score_pct, NULL, 1,
                CASE WHEN r.passed = 0 THEN 0
                     WHEN b.passing_score_pct IS NOT NULL
                          AND (r.score_pct IS NULL OR r.score_pct < b.passing_score_pct) THEN 0
                     WHEN r.passed = 1 OR b.passing_score_pct IS NOT NULL THEN 1
                     ELSE NULL END,
-               r.submitted_at, r.submitted_at
+               r.submitted_at, r.submitted_at""" + when(", r.submitted_at") + """
         FROM blocks b JOIN assessment_results r ON r.block_id = b.block_id
         WHERE b.kind = 'assessment'
     """ + _narrow(rows, "b.session_id", "r.user_id")))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, sa.user_id, 'classroom',
                MAX(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL, NULL,
                SUM(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL,
                MIN(CASE WHEN sa.attendance_pct > 0 THEN cs.start_at END),
-               MAX(CASE WHEN sa.attendance_pct > 0 THEN cs.end_at END)
+               MAX(CASE WHEN sa.attendance_pct > 0 THEN cs.end_at END)"""
+                      + when(", MIN(CASE WHEN sa.attendance_pct > 0 THEN cs.start_at END)") + """
         FROM blocks b
         JOIN classroom_slots cs ON cs.block_id = b.block_id
         JOIN slot_attendance sa ON sa.slot_id = cs.slot_id

@@ -324,6 +324,10 @@ block_results = Table(
     Column("passed", SmallInteger),
     _ts("started_at"),
     _ts("last_activity_at"),
+    # when a completed block was completed (metrics.md "Activity trend"): course = the earliest completed_at of
+    # the learner's attempts in the session on the course; assessment = submitted_at; classroom = the start of
+    # the first slot attended. NULL when not completed.
+    _ts("completed_at"),
     PrimaryKeyConstraint("block_id", "user_id"),
     Index("ix_block_results_session_user", "session_id", "user_id"),
 )

@@ -80,19 +80,26 @@ def test_login_days_refreshed_for_some_users_equal_a_full_refresh(trends):
     assert [r.user_id for r in some if r.user_id in ("u2", "u4")] == ["u2", "u4"]
 
 
-def test_migration_fills_login_days_from_the_logins_stored(bare_trends):
+def test_migration_fills_login_days_and_completion_times(bare_trends):
     engine, expected = bare_trends
-    ld = schema.login_days
+    ld, br = schema.login_days, schema.block_results
     with engine.connect() as conn:
-        assert conn.execute(select(ld).order_by(ld.c.user_id, ld.c.day)).all() == expected
+        assert conn.execute(select(ld).order_by(ld.c.user_id, ld.c.day)).all() == expected[0]
+        assert conn.execute(select(br).order_by(br.c.block_id, br.c.user_id)).all() == expected[1]
 
 
 @pytest.fixture
 def bare_trends(engine, tmp_path):
     import_bundle(engine, tb.write(tmp_path / "trends"))
-    ld = schema.login_days
+    ld, br = schema.login_days, schema.block_results
     with engine.connect() as conn:
-        expected = conn.execute(select(ld).order_by(ld.c.user_id, ld.c.day)).all()
+        expected = (conn.execute(select(ld).order_by(ld.c.user_id, ld.c.day)).all(),
+                    conn.execute(select(br).order_by(br.c.block_id, br.c.user_id)).all())
+    # completion times as metrics.md defines them: u1's b1 in its first attempt, u2's b1 not completed now
+    done = {(r.block_id, r.user_id): r.completed_at for r in expected[1]}
+    assert done[("b1", "u1")] == int(datetime(2026, 3, 24, 10, tzinfo=UTC).timestamp())
+    assert done[("b1", "u2")] is None and done[("b3", "u4")] is None
+    assert done[("b3", "u1")] == int(datetime(2026, 3, 25, 9, tzinfo=UTC).timestamp())
     with engine.begin() as conn:
         command.downgrade(migrate.config(conn), "0008_xapi_user_live")
     migrate.upgrade(engine)
@@ -259,10 +266,19 @@ def test_trend_callback_and_malformed_cohorts(web):
     assert [r["week"] for r in out[T.TABLE]["rowData"]] == ["2026/03/16", "2026/03/23", "2026/03/30", "2026/04/06"]
     assert out[T.DOWNLOAD]["href"] == "/download/activity-trend.csv?session=c1"
     assert out[T.COMPARE]["href"] == "/compare?session=c1"
-    assert [r["user_id"] for r in out[T.PACE_GRID]["rowData"]] == ["u2", "u4"]
+    pace = _call(client, app, T.PACE, {f"{P.COHORT}.value": "c1"})
+    assert "2 of 4" in str(pace[T.PACE]["children"])
+    assert pace[T.PACE_DOWNLOAD]["href"] == "/download/pace.csv?session=c1"
+    from bench.dashcalls import payload
+
+    rows = client.post("/_dash-update-component", json=payload(
+        app, T.PACE_LIST, {f"{T.PACE_SHOW}.n_clicks": 1}, {f"{T.PACE_LIST}.style": {"display": "none"},
+                                                          f"{P.COHORT}.value": "c1"})).get_json()["response"]
+    assert [r["user_id"] for r in rows[T.PACE_GRID]["rowData"]] == ["u2", "u4"]
     for bad in (None, 12, ["c1"], {"a": 1}, "", "x" * 5000):
         text_out = str(_call(client, app, T.CHART, {f"{P.COHORT}.value": bad}))
         assert "Choose a cohort" in text_out or "no program session" in text_out
+        assert _call(client, app, T.PACE, {f"{P.COHORT}.value": bad})[T.PACE]["children"] is None
 
 
 def test_compare_callback_and_malformed_choices(web):

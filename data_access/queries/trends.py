@@ -66,7 +66,7 @@ def _local(col, lo: int, hi: int, tz: str):
             prev = _offset(b, tz)
     first = _offset(lo, tz)
     if not changes:
-        return col + first
+        return col + first if first else col
     steps = [first] + [o for _t, o in changes]
     return col + case(*[(col < t, steps[i]) for i, (t, _o) in enumerate(changes)], else_=steps[-1])
 
@@ -79,41 +79,44 @@ def _active_by_week(conn, who, bounds: list[int], now_s: int, tz: str) -> dict[i
     of now is counted from the raw logins (a login after now may be that day's last_at)."""
     ld, lg = schema.login_days, schema.logins
     weeks = [(i, lo, min(bounds[i + 1], now_s)) for i, lo in enumerate(bounds[:-1]) if min(bounds[i + 1], now_s) > lo]
-    raw = [(i, lo, hi) for i, lo, hi in weeks if lo // DAY_S == now_s // DAY_S]
-    weeks = [w for w in weeks if w not in raw]
-    parts = [select(literal(i).label("w"), func.count(distinct(lg.c.user_id)).label("n"))
-             .where(lg.c.at >= lo, lg.c.at < hi, *([] if who is None else [lg.c.user_id.in_(who)]))
-             for i, lo, hi in raw]
-    if weeks and who is None:  # every user: one index range per week, nothing to sort
+    counts: dict[int, int] = {}
+    for i, lo, hi in [w for w in weeks if w[1] // DAY_S == now_s // DAY_S]:
+        weeks.remove((i, lo, hi))
+        counts[i] = int(conn.execute(select(func.count(distinct(lg.c.user_id)))
+                                     .where(lg.c.at >= lo, lg.c.at < hi,
+                                            *([] if who is None else [lg.c.user_id.in_(who)]))).scalar_one())
+    if weeks and who is None:  # every user: two index ranges per week, nothing to sort
+        parts = []
         for i, lo, hi in weeks:
             parts.append(select(literal(i).label("w"), func.count().label("n"))
                          .where(ld.c.day.between(lo // DAY_S, (hi - 1) // DAY_S), ld.c.first_at >= lo,
                                 ld.c.first_at < hi, func.coalesce(ld.c.prev_at, lo - 1) < lo))
             parts.append(select(literal(i).label("w"), func.count().label("n"))
                          .where(ld.c.day == lo // DAY_S, ld.c.first_at < lo, ld.c.last_at >= lo))
-    elif weeks:  # some users: their rows once (by user), each given its week by arithmetic on local time
+        for i, n in conn.execute(union_all(*parts)).all():
+            counts[int(i)] = counts.get(int(i), 0) + int(n)
+    elif weeks:  # some users: each one's rows read once (by user), each row given its week by arithmetic
         lo, hi = weeks[0][1], weeks[-1][2]
-        base = lo + _offset(lo, tz)  # the first Monday 00:00, local seconds
+        base = lo + _offset(lo, tz) - WEEK_S  # the Monday 00:00 before the first week, in local seconds
 
-        def week(col):
-            return (_local(col, lo, hi, tz) - base) // WEEK_S
+        def week(col):  # 1 for the first week, 0 for the hours of its first UTC day before it began
+            return (_local(col, lo - DAY_S, hi, tz) - base) // WEEK_S
 
-        among = ld.c.user_id.in_(who)
-        firsts = (select(week(ld.c.first_at).label("w"))
-                  .where(ld.c.day.between(lo // DAY_S, (hi - 1) // DAY_S), ld.c.first_at >= lo, ld.c.first_at < hi,
-                         or_(ld.c.prev_at.is_(None), ld.c.prev_at < lo, week(ld.c.prev_at) < week(ld.c.first_at)),
-                         among))
-        straddles = (select(week(ld.c.last_at).label("w"))
-                     .where(ld.c.day.in_(sorted({b // DAY_S for _i, b, _h in weeks})), ld.c.last_at >= lo,
-                            ld.c.last_at < hi, or_(ld.c.first_at < lo, week(ld.c.first_at) < week(ld.c.last_at)),
-                            among))
-        u = union_all(firsts, straddles).subquery()
-        offset = weeks[0][0]
-        parts.append(select((u.c.w + offset).label("w"), func.count().label("n")).group_by(u.c.w))
-    if not parts:
-        return {}
-    u = union_all(*parts).subquery()
-    return {int(w): int(n) for w, n in conn.execute(select(u.c.w, func.sum(u.c.n)).group_by(u.c.w)).all()}
+        # per week of a day's first login: the days holding a user's first login of that week, and those holding
+        # the start of the next week (first_at before it, last_at in it)
+        of_first = week(ld.c.first_at)
+        first = or_(ld.c.prev_at.is_(None), ld.c.prev_at < lo, week(ld.c.prev_at) < of_first)
+        straddle = and_(ld.c.last_at < hi, of_first < week(ld.c.last_at))
+        rows = conn.execute(
+            select(of_first, func.sum(case((first, 1), else_=0)), func.sum(case((straddle, 1), else_=0)))
+            .where(ld.c.user_id.in_(who), ld.c.day.between(lo // DAY_S, (hi - 1) // DAY_S), ld.c.first_at < hi)
+            .group_by(of_first)).all()
+        for w, firsts, straddles in rows:
+            i = weeks[0][0] + int(w) - 1
+            if w:  # (the hours before the first week hold no first login of it)
+                counts[i] = counts.get(i, 0) + int(firsts or 0)
+            counts[i + 1] = counts.get(i + 1, 0) + int(straddles or 0)
+    return counts
 
 
 # --- one cohort ------------------------------------------------------------------------------------------
@@ -126,22 +129,12 @@ def _participant_ids(scope: Scope, session_id: str):
 
 
 def _completions(session_id: str, who):
-    """(user, completion time) of every block of the session a participant has completed now (Topic completed):
-    course = the earliest completed_at of their attempts in the session on the block's course; assessment =
-    submitted_at; classroom = the start of the first slot attended (block_results.started_at for both)."""
-    br, b, ca = schema.block_results, schema.blocks, schema.course_attempts
-    course = (select(br.c.user_id, func.min(ca.c.completed_at).label("t"))
-              .select_from(br)
-              .join(b, b.c.block_id == br.c.block_id)
-              .join(ca, and_(ca.c.session_id == br.c.session_id, ca.c.user_id == br.c.user_id,
-                             ca.c.course_id == b.c.course_id))
-              .where(br.c.session_id == session_id, br.c.kind == "course", br.c.completed == 1,
-                     ca.c.completed_at.is_not(None), br.c.user_id.in_(who))
-              .group_by(br.c.user_id, br.c.block_id))
-    other = (select(br.c.user_id, br.c.started_at.label("t"))
-             .where(br.c.session_id == session_id, br.c.kind.in_(["assessment", "classroom"]), br.c.completed == 1,
-                    br.c.user_id.in_(who)))
-    return union_all(course, other).subquery()
+    """The completion time of every block of the session a participant has completed now (Topic completed), as
+    derive keeps it in block_results.completed_at: course = the earliest completed_at of their attempts in the
+    session on the block's course; assessment = submitted_at; classroom = the start of the first slot attended."""
+    br = schema.block_results
+    return (select(br.c.completed_at.label("t"))
+            .where(br.c.session_id == session_id, br.c.completed == 1, br.c.user_id.in_(who))).subquery()
 
 
 def _session_row(conn, scope: Scope, session_id: str):
