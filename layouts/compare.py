@@ -5,6 +5,7 @@ template) and from a program template's page (?program=ID: its latest sessions).
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -75,7 +76,7 @@ def layout(session=None, program=None, **_query):
     options = [_option(c) for c in cohorts]
     return html.Div([
         dcc.Store(id=ID.URL_SYNC),
-        dcc.Link("← Participants", href="/participants" + (f"?session={chosen[0]}" if chosen else ""),
+        dcc.Link("← Participants", href="/participants" + (f"?{urlencode({'session': chosen[0]})}" if chosen else ""),
                  className="lp-back"),
         header,
         dbc.Row([

@@ -246,7 +246,8 @@ def pace(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     row = _session_row(conn, scope, session_id)
     now_s = int(now.timestamp())
     out = {"session_id": row.session_id, "end_at": row.end_at,
-           "running": session_state.state_of(row.start_at, row.end_at, now_s) == session_state.RUNNING,
+           "running": row.start_at is not None and row.end_at is not None
+                      and session_state.state_of(row.start_at, row.end_at, now_s) == session_state.RUNNING,
            "participants": 0, "behind": [], "finished": 0}
     if not out["running"]:
         return out
