@@ -76,13 +76,13 @@ def _number(value):
 
 
 def pace_text(p: dict):
-    """One sentence on the pace of a running cohort."""
+    """One sentence on the pace of a running cohort (p: queries.trends.pace_summary)."""
     if not p["running"]:
         return html.Span("Pace is shown for running cohorts.", className="lp-hint")
     total = p["participants"]
     if not total:
         return html.Span("Pace: no participants.", className="lp-hint")
-    behind = len(p["behind"])
+    behind = p["behind"]
     tone = "tone-warn" if behind else "tone-good"
     return html.Span([html.Strong("Pace: "), html.Strong(f"{behind:,} of {total:,}", className=tone),
                       f" participants ({100 * behind / total:.0f}%) will not complete every block by the end "
@@ -133,7 +133,7 @@ def register(app) -> None:
             return None, hidden, None, hidden, "List them"
         svc = services.current()
         try:
-            p = svc.queries.run(q.pace, auth.viewer_scope(), svc.now(), session_id=session_id)
+            p = svc.queries.run(q.pace_summary, auth.viewer_scope(), svc.now(), session_id=session_id)
         except (LookupError, SQLAlchemyError):  # (the trend above says why)
             return None, hidden, None, hidden, "List them"
         show = {"display": "inline"} if p["behind"] else hidden

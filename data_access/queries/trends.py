@@ -278,6 +278,12 @@ def pace(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     return out
 
 
+def pace_summary(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """pace() without its list: what the sentence on the page needs (small, so a cached copy is quick to read)."""
+    p = pace(conn, scope, now, session_id=session_id)
+    return {**{k: v for k, v in p.items() if k != "behind"}, "behind": len(p["behind"])}
+
+
 # --- Overview --------------------------------------------------------------------------------------------
 def weekly_active_learners(conn, scope: Scope, now: datetime, tz: str = "UTC", weeks: int = 12) -> list[dict]:
     """People of the viewer's scope (visible_users: every user for the platform owner; any role, deleted users
