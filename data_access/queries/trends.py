@@ -150,7 +150,15 @@ def activity_trend(conn, scope: Scope, now: datetime, session_id: str, tz: str =
     before now), active % and progress % (mean over the participants of the blocks completed by the end of the
     week, or now if earlier, over all blocks); percentages None without participants (progress also without
     blocks). LookupError for a session the viewer does not see."""
-    row = _session_row(conn, scope, session_id)
+    return _trend(conn, scope, now, _session_row(conn, scope, session_id), tz)
+
+
+LISTED_PARTICIPANTS = 2000  # up to this many, a cohort's participants are named in the queries, not re-selected
+
+
+def _trend(conn, scope: Scope, now: datetime, row, tz: str) -> dict:
+    """activity_trend of a session row the viewer may see."""
+    session_id = row.session_id
     now_s = int(now.timestamp())
     out = {"session_id": row.session_id, "name": row.name, "program_id": row.program_id,
            "start_at": row.start_at, "end_at": row.end_at, "weeks": []}
@@ -160,7 +168,11 @@ def activity_trend(conn, scope: Scope, now: datetime, session_id: str, tz: str =
         return out
     mondays, bounds = weeks_between(monday_of(row.start_at, tz), monday_of(last, tz), tz)
     who = _participant_ids(scope, session_id)
-    participants = int(conn.execute(select(func.count()).select_from(who.subquery())).scalar_one())
+    ids = conn.execute(who.limit(LISTED_PARTICIPANTS + 1)).scalars().all()
+    if len(ids) <= LISTED_PARTICIPANTS:  # (a coach's share of a cohort: no scope subquery in every query)
+        who, participants = ids, len(ids)
+    else:
+        participants = int(conn.execute(select(func.count()).select_from(who.subquery())).scalar_one())
     blocks = int(conn.execute(select(func.count()).where(schema.blocks.c.session_id == session_id)).scalar_one())
     active = _active_by_week(conn, who, bounds, now_s, tz) if participants else {}
     done_by = [0] * len(mondays)
@@ -202,7 +214,15 @@ def cohort_comparison(conn, scope: Scope, now: datetime, session_ids: list[str],
     """The activity trend of each cohort, in the order given, each week numbered from its own start (week 1 =
     the week containing start_at). ValueError unless 2 to 5 distinct cohorts; LookupError for one the viewer
     does not see."""
-    return [activity_trend(conn, scope, now, session_id=s, tz=tz) for s in check_cohort_list(session_ids)]
+    ids = check_cohort_list(session_ids)
+    s = schema.sessions
+    rows = {r.session_id: r for r in conn.execute(
+        select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at, s.c.end_at)
+        .where(s.c.session_id.in_(ids), visible_sessions(scope, s)))}
+    for session_id in ids:
+        if session_id not in rows:  # (the message of every session one may not see)
+            require_session(conn, scope, session_id)
+    return [_trend(conn, scope, now, rows[session_id], tz) for session_id in ids]
 
 
 def default_comparison(conn, scope: Scope, now: datetime, session_id: str | None = None,
