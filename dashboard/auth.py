@@ -42,7 +42,8 @@ ALL_SECTIONS = (OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS, GROUPS, USERS, COLLAB
 # the pages under each path belong to a section ("/" alone is the overview)
 SECTION_PATHS = (("/participants", PARTICIPANTS), ("/at-risk", AT_RISK),
                  ("/sessions", SESSIONS), ("/groups", GROUPS), ("/users", USERS),
-                 ("/collaboration", COLLABORATION))
+                 ("/collaboration", COLLABORATION),
+                 ("/compare", PARTICIPANTS))
 
 
 def section_of(path: str | None) -> str | None:
