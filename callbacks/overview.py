@@ -14,9 +14,8 @@ from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_chart, empty_figur
 from callbacks.figures import layout as figure_layout
 from dashboard import auth, services
 from dashboard.ids import Overview as ID
-from data_access.queries import at_risk
+from data_access.queries import at_risk, trends
 from data_access.queries import overview as q
-from data_access.queries import trends
 from layouts.common import NAV, data_unavailable, kpi_card, no_data_yet
 
 log = logging.getLogger(__name__)
