@@ -31,8 +31,9 @@ class ViewAs:
 
 class Overview:
     PAGE = "overview"
+    AT_RISK = cid(PAGE, "at-risk")
     KPIS = cid(PAGE, "kpis")
-    LOGINS_CHART = cid(PAGE, "logins-chart")
+    ACTIVE_CHART = cid(PAGE, "active-chart")  # weekly active learners
     RECENCY_CHART = cid(PAGE, "recency-chart")
     SESSIONS = cid(PAGE, "sessions")
     LOAD = cid(PAGE, "load")
@@ -63,6 +64,68 @@ class Participants:
     COPY = cid(PAGE, "copy")
     COPY_STATUS = cid(PAGE, "copy-status")
     CLEAR = cid(PAGE, "clear")
+    OVERDUE = cid(PAGE, "overdue-limit")
+    SCORE = cid(PAGE, "score-limit")
+    RISK_LIMITS = cid(PAGE, "risk-limits")  # store: the at-risk limits in force
+    RISK_STATUS = cid(PAGE, "risk-status")
+    CONTACTS = cid(PAGE, "contacts")  # contacts in the last 30 days, followed by activity
+
+
+class AtRisk:
+    PAGE = "at-risk"
+    COHORT = cid(PAGE, "cohort")
+    MESSAGE = cid(PAGE, "message")
+    SUMMARY = cid(PAGE, "summary")  # store: the counts (candidates, at risk, per reason)
+    COUNT = cid(PAGE, "count")
+    CHART = cid(PAGE, "chart")
+    SELECTED = cid(PAGE, "selected")  # store: the selected reasons
+    CLEAR = cid(PAGE, "clear")
+    URL_SYNC = cid(PAGE, "url-sync")
+    LIST_TITLE = cid(PAGE, "list-title")
+    GRID = cid(PAGE, "grid")
+    GRID_REFRESH = cid(PAGE, "grid-refresh")
+    DOWNLOAD = cid(PAGE, "download")
+    SELECTION_INFO = cid(PAGE, "selection-info")
+    COPY = cid(PAGE, "copy")
+    COPY_STATUS = cid(PAGE, "copy-status")
+    EMAILS = cid(PAGE, "emails")  # store: the selection's emails to copy
+    SUBJECT = cid(PAGE, "subject")
+    BODY = cid(PAGE, "body")
+    MAILTO = cid(PAGE, "mailto")
+    SELECTION_CSV = cid(PAGE, "selection-csv")
+    SELECTION_FILE = cid(PAGE, "selection-file")
+    CHANNEL = cid(PAGE, "channel")
+    NOTE = cid(PAGE, "note")
+    RECORD = cid(PAGE, "record")
+    RECORD_STATUS = cid(PAGE, "record-status")
+    RECORDED = cid(PAGE, "recorded")  # store: written after contacts were recorded (the grid reloads)
+
+
+class Trend:  # the weekly trend and the pace of a cohort, a section of the Participants page
+    PAGE = "trend"
+    CARD = cid(PAGE, "card")
+    CHART = cid(PAGE, "chart")
+    AS_TABLE = cid(PAGE, "as-table")
+    TABLE = cid(PAGE, "table")
+    TABLE_WRAP = cid(PAGE, "table-wrap")
+    DOWNLOAD = cid(PAGE, "download")
+    COMPARE = cid(PAGE, "compare")
+    MESSAGE = cid(PAGE, "message")
+    PACE = cid(PAGE, "pace")
+    PACE_SHOW = cid(PAGE, "pace-show")
+    PACE_LIST = cid(PAGE, "pace-list")
+    PACE_GRID = cid(PAGE, "pace-grid")
+    PACE_DOWNLOAD = cid(PAGE, "pace-download")
+
+
+class Compare:
+    PAGE = "compare"
+    PICK = cid(PAGE, "pick")
+    MESSAGE = cid(PAGE, "message")
+    CHART = cid(PAGE, "chart")
+    GRID = cid(PAGE, "grid")
+    DOWNLOAD = cid(PAGE, "download")
+    URL_SYNC = cid(PAGE, "url-sync")
 
 
 class Sessions:
@@ -242,3 +305,4 @@ class UserPage:
     ANSWERS = cid(PAGE, "answers")
     DOWNLOAD = cid(PAGE, "download")
     VIEW_AS = cid(PAGE, "view-as")
+    CONTACTS = cid(PAGE, "contacts")

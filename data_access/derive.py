@@ -10,8 +10,11 @@ from sqlalchemy import case, delete, func, insert, inspect, select, text
 
 from data_access import derive_collab, schema, user_metrics
 
+DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
                   "enrollments", "sessions"}
+# at_risk_facts read session_users, block_results, blocks and users (names, deleted, last login)
+CHANGES_RISK = CHANGES_BLOCKS | {"users", "logins"}
 # group_sessions / group_counts read the closure, memberships, users (deleted_at) and session_users
 CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 
@@ -21,11 +24,14 @@ def refresh(conn, changed: set[str]) -> None:
         refresh_groups(conn)
     if "logins" in changed:
         refresh_last_login(conn)
+        refresh_login_days(conn)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn)
         if conn.dialect.name == "postgresql":
             conn.execute(text("ANALYZE block_results"))
         refresh_session_users(conn)
+    if changed & CHANGES_RISK:
+        refresh_risk_facts(conn)
     refresh_dependent(conn, changed)
     if conn.dialect.name == "postgresql":
         for table in ("users", "groups", "group_closure", "session_users"):
@@ -74,13 +80,40 @@ def refresh_last_login(conn, users: str | None = None) -> None:
     """ + (f" WHERE user_id IN ({users})" if users else "")))
 
 
+def refresh_login_days(conn, users: str | None = None) -> None:
+    """schema.login_days from logins: per user and UTC day (at // 86400), the count, the first and last login
+    and the user's latest login before the day (prev_at). users: optionally an SQL subquery of the user ids to
+    refresh (refresh_for: each of their days, as prev_at chains them). Skipped on a database still at a revision
+    without the table: the migration that creates it (0011_login_days) fills it."""
+    if not inspect(conn).has_table("login_days"):
+        return
+    where = f" WHERE user_id IN ({users})" if users else ""
+    conn.execute(text("DELETE FROM login_days" + where))
+    conn.execute(text(f"""
+        INSERT INTO login_days (user_id, day, logins, first_at, last_at, prev_at)
+        SELECT user_id, day, n, first_at, last_at, LAG(last_at) OVER (PARTITION BY user_id ORDER BY day)
+        FROM (SELECT user_id, at / {DAY_S} AS day, COUNT(*) AS n, MIN(at) AS first_at, MAX(at) AS last_at
+              FROM logins{where} GROUP BY user_id, at / {DAY_S}) d
+    """))
+    if conn.dialect.name == "postgresql" and not users:
+        conn.execute(text("ANALYZE login_days"))
+
+
 def _narrow(rows: str | None, session_col: str, user_col: str, word: str = "AND") -> str:
     """rows: an SQL condition on {s} (a session id) and {u} (a user id) naming the rows to refresh (refresh_for)."""
     return f" {word} " + rows.format(s=session_col, u=user_col) if rows else ""
 
 
 def refresh_block_results(conn, rows: str | None = None) -> None:
-    """rows: optionally only some (session, user) rows, see _narrow."""
+    """rows: optionally only some (session, user) rows, see _narrow. completed_at is left out on a database still
+    at a revision without it (an import run before migrating): the migration that adds it (0011_login_days)
+    fills it."""
+    done = any(c["name"] == "completed_at" for c in inspect(conn).get_columns("block_results"))
+
+    def when(sql: str) -> str:
+        """The completed_at column and its value, or nothing at an older revision."""
+        return sql if done else ""
+
     if rows:
         conn.execute(text("DELETE FROM block_results" + _narrow(rows, "session_id", "user_id", "WHERE")))
     else:
@@ -88,13 +121,14 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
     # course blocks: the most recent attempt in the session decides (metrics.md)
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, a.user_id, 'course',
                CASE WHEN a.completed_at IS NOT NULL THEN 1 ELSE 0 END,
                a.score_pct, a.time_spent_s, a.n,
                CASE WHEN b.passing_score_pct IS NULL THEN NULL
                     WHEN a.score_pct IS NOT NULL AND a.score_pct >= b.passing_score_pct THEN 1 ELSE 0 END,
-               a.first_start, a.last_act
+               a.first_start, a.last_act""" + when(", CASE WHEN a.completed_at IS NOT NULL THEN a.first_completed END")
+                      + """
         FROM blocks b
         JOIN (
           SELECT user_id, course_id, session_id, completed_at, score_pct, time_spent_s,
@@ -102,32 +136,34 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
                                     ORDER BY COALESCE(attempt_no, 0) DESC, started_at DESC) AS rn,
                  COUNT(*) OVER (PARTITION BY session_id, user_id, course_id) AS n,
                  MIN(started_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_start,
-                 MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act
+                 MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act,
+                 MIN(completed_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_completed
           FROM course_attempts WHERE session_id IS NOT NULL""" + _narrow(rows, "session_id", "user_id") + """
         ) a ON a.session_id = b.session_id AND a.course_id = b.course_id AND a.rn = 1
         WHERE b.kind = 'course'
     """))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, r.user_id, 'assessment', 1, r.score_pct, NULL, 1,
                CASE WHEN r.passed = 0 THEN 0
                     WHEN b.passing_score_pct IS NOT NULL
                          AND (r.score_pct IS NULL OR r.score_pct < b.passing_score_pct) THEN 0
                     WHEN r.passed = 1 OR b.passing_score_pct IS NOT NULL THEN 1
                     ELSE NULL END,
-               r.submitted_at, r.submitted_at
+               r.submitted_at, r.submitted_at""" + when(", r.submitted_at") + """
         FROM blocks b JOIN assessment_results r ON r.block_id = b.block_id
         WHERE b.kind = 'assessment'
     """ + _narrow(rows, "b.session_id", "r.user_id")))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, sa.user_id, 'classroom',
                MAX(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL, NULL,
                SUM(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL,
                MIN(CASE WHEN sa.attendance_pct > 0 THEN cs.start_at END),
-               MAX(CASE WHEN sa.attendance_pct > 0 THEN cs.end_at END)
+               MAX(CASE WHEN sa.attendance_pct > 0 THEN cs.end_at END)"""
+                      + when(", MIN(CASE WHEN sa.attendance_pct > 0 THEN cs.start_at END)") + """
         FROM blocks b
         JOIN classroom_slots cs ON cs.block_id = b.block_id
         JOIN slot_attendance sa ON sa.slot_id = cs.slot_id
@@ -185,9 +221,58 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
         refresh_groups(conn)
     if "logins" in changed:
         refresh_last_login(conn, users)
+        refresh_login_days(conn, users)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)
+    if changed & CHANGES_RISK:
+        refresh_risk_facts(conn, rows if changed & CHANGES_BLOCKS else None, users)
+
+
+def refresh_risk_facts(conn, rows: str | None = None, users: str | None = None) -> None:
+    """schema.at_risk_facts: one row per participant (registered, not deleted) with names, last login, Session
+    score and the completion flags of the session's blocks that have a due date, in due order. After
+    session_users. rows (see _narrow) and users (an SQL subquery of user ids) narrow it to those rows and those
+    users' rows; neither: every row. Skipped on a database at a revision without the table (0010_at_risk fills
+    it)."""
+    if not inspect(conn).has_table("at_risk_facts"):
+        return
+    parts = []
+    if rows:
+        parts.append("(" + rows.format(s="{s}", u="{u}") + ")")
+    if users:
+        parts.append("{u} IN (" + users + ")")
+    narrow = " OR ".join(parts)
+
+    def where(s: str, u: str, word: str = "WHERE") -> str:
+        return f" {word} (" + narrow.format(s=s, u=u) + ")" if narrow else ""
+
+    conn.execute(text("DELETE FROM at_risk_facts" + where("session_id", "user_id")))
+    concat = "string_agg" if conn.dialect.name == "postgresql" else "group_concat"
+    conn.execute(text(f"""
+        INSERT INTO at_risk_facts (session_id, user_id, first_name, last_name, email, last_login_at, score_pct,
+                                   due_flags)
+        SELECT su.session_id, su.user_id, u.first_name, u.last_name, u.email, u.last_login_at, su.score_pct,
+               COALESCE(f.flags, '')
+        FROM session_users su
+        JOIN users u ON u.user_id = su.user_id
+        LEFT JOIN (
+          SELECT session_id, user_id, MAX(flags) AS flags FROM (
+            SELECT b.session_id, p.user_id,
+                   {concat}(CASE WHEN br.completed = 1 THEN '1' ELSE '0' END, '')
+                     OVER (PARTITION BY b.session_id, p.user_id ORDER BY b.due_at, b.block_id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS flags
+            FROM blocks b
+            JOIN session_users p ON p.session_id = b.session_id AND p.registered = 1
+            LEFT JOIN block_results br ON br.block_id = b.block_id AND br.user_id = p.user_id
+            WHERE b.due_at IS NOT NULL""" + where("p.session_id", "p.user_id", "AND") + """
+          ) x GROUP BY session_id, user_id
+        ) f ON f.session_id = su.session_id AND f.user_id = su.user_id
+        WHERE su.registered = 1 AND u.deleted_at IS NULL""" + where("su.session_id", "su.user_id", "AND")
+        # in key order: PostgreSQL then reads a session's rows from a few pages (its planner sees the correlation)
+        + " ORDER BY su.session_id, su.user_id"))
+    if conn.dialect.name == "postgresql" and not narrow:
+        conn.execute(text("ANALYZE at_risk_facts"))
 
 
 def refresh_group_facts(conn) -> None:

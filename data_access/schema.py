@@ -324,6 +324,10 @@ block_results = Table(
     Column("passed", SmallInteger),
     _ts("started_at"),
     _ts("last_activity_at"),
+    # when a completed block was completed (metrics.md "Activity trend"): course = the earliest completed_at of
+    # the learner's attempts in the session on the course; assessment = submitted_at; classroom = the start of
+    # the first slot attended. NULL when not completed.
+    _ts("completed_at"),
     PrimaryKeyConstraint("block_id", "user_id"),
     Index("ix_block_results_session_user", "session_id", "user_id"),
 )
@@ -344,6 +348,24 @@ session_users = Table(
     _ts("last_activity_at"),
     PrimaryKeyConstraint("session_id", "user_id"),
     Index("ix_session_users_user", "user_id"),
+)
+
+# Logins per (user, UTC day): day = at // 86400 (days since 1970-01-01 UTC), the day's login count, first and last
+# login, and prev_at = the user's latest login before that day. Weeks start on Monday 00:00 in the configured
+# time zone (a setting), rarely a UTC midnight; but a week is longer than a day, so at most one week boundary B
+# falls inside a UTC day, and a user is active in the week starting at B exactly when one of their days has
+# first_at in the week and prev_at < B (the day of their first login of the week: counted once, no DISTINCT) or
+# first_at < B <= last_at (the day holding B). data_access.queries.trends; kept by derive.refresh_login_days.
+login_days = Table(
+    "login_days", metadata,
+    Column("user_id", ID, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("logins", Integer, nullable=False),
+    _ts("first_at", nullable=False),
+    _ts("last_at", nullable=False),
+    _ts("prev_at"),
+    PrimaryKeyConstraint("user_id", "day"),
+    Index("ix_login_days_day", "day", "first_at", "prev_at", "last_at", "user_id"),
 )
 
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.derive.refresh_group_facts:
@@ -372,6 +394,26 @@ group_counts = Table(
     Column("members", Integer, nullable=False),
     Column("learners", Integer, nullable=False),
     Column("sessions", Integer, nullable=False),
+)
+
+# At risk (metrics.md, "At risk"): one row per participant (registered, not deleted) of every session, kept at
+# import and by the xAPI fold (data_access.derive.refresh_risk_facts), so the at-risk list of every running
+# session is one pass over narrow rows with no aggregation. due_flags: one character per block of the session that
+# has a due date, in due order (due_at, block_id): '1' completed (Topic completed), '0' not; the topics overdue
+# at `now` are the '0's among the first k characters, k = the session's blocks with due_at <= now.
+at_risk_facts = Table(
+    "at_risk_facts", metadata,
+    Column("session_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("first_name", Text, nullable=False),
+    Column("last_name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    _ts("last_login_at"),
+    Column("score_pct", Float),  # Session score
+    Column("due_flags", Text, nullable=False),
+    PrimaryKeyConstraint("session_id", "user_id"),
+    Index("ix_at_risk_facts_user", "user_id"),
+    sqlite_with_rowid=False,  # rows stored in key order: a session's participants are read in one range
 )
 
 # --- Derived facts of the Users pages (issue 8; data_access.derive.refresh_user_facts) --------
@@ -511,6 +553,28 @@ cohort_settings = Table(
     Column("green_limit", Integer, nullable=False),
     Column("yellow_limit", Integer, nullable=False),
     _ts("updated_at", nullable=False),
+    # at-risk limits (metrics.md, "At risk"); NULL: the default (data_access.queries.at_risk)
+    Column("overdue_limit", Integer),
+    Column("score_limit", Integer),
+)
+
+# Contacts with learners (metrics.md, "Contacts"): recorded by people from the at-risk list; never touched by
+# imports, kept when the learner is deleted (history).
+contacts = Table(
+    "contacts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ID, nullable=False),  # the learner
+    Column("session_id", ID, nullable=False),
+    Column("recorded_by", ID, nullable=False),  # the user who recorded it
+    _ts("recorded_at", nullable=False),
+    Column("channel", String(16), nullable=False),  # email | message | call | meeting | other
+    Column("note", Text),  # at most 500 characters
+    # last contacted per (learner, session); a learner's contacts (user page)
+    Index("ix_contacts_user_session", "user_id", "session_id", "recorded_at"),
+    # a cohort's contacts of the last 30 days
+    Index("ix_contacts_session_recorded", "session_id", "recorded_at"),
+    # contacts recorded since a moment (every cohort)
+    Index("ix_contacts_recorded", "recorded_at"),
 )
 
 # --- Accounts (sign-in): people are the bundle's users; never touched by imports ------------------
