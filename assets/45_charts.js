@@ -109,6 +109,8 @@
 
   function keyboard(graph) {
     graph.tabIndex = 0;
+    graph.setAttribute("role", "group");
+    graph.setAttribute("aria-roledescription", "bar chart");
     var live = document.createElement("div");
     live.className = "visually-hidden";
     live.setAttribute("aria-live", "polite");

@@ -144,6 +144,8 @@ def _act():
         dbc.CardBody(dbc.Row([
             dbc.Col([
                 html.H6("Write to them"),
+                dbc.Label("Subject", html_for=ID.SUBJECT, className="visually-hidden"),
+                dbc.Label("Message", html_for=ID.BODY, className="visually-hidden"),
                 dbc.Input(id=ID.SUBJECT, value=DEFAULT_SUBJECT, debounce=True, maxLength=200, className="mb-2",
                           placeholder="Subject"),
                 dbc.Textarea(id=ID.BODY, value=DEFAULT_BODY, debounce=True, maxLength=2000, rows=5,
@@ -154,7 +156,7 @@ def _act():
                     dbc.Button("Copy e-mails", id=ID.COPY, color="secondary", outline=True, size="sm",
                                className="me-2", disabled=True),
                     dbc.Button("Download selection CSV", id=ID.SELECTION_CSV, color="secondary", outline=True,
-                               size="sm", className="me-2", disabled=True),
+                               size="sm", className="me-2 lp-download", disabled=True),
                     html.Span(id=ID.COPY_STATUS, className="lp-copy-status ms-2", role="status"),
                 ]),
             ], lg=7, className="mb-3"),

@@ -170,7 +170,7 @@ def _limit_inputs():
 
     def risk_box(label, ident, unit, bounds, title):
         return html.Div(dbc.InputGroup([
-            dbc.InputGroupText(label, className="lp-limit-label"),
+            html.Label(label, htmlFor=ident, className="input-group-text lp-limit-label mb-0"),
             dbc.Input(id=ident, type="number", min=bounds[0], max=bounds[1], step=1, debounce=True,
                       style={"width": "5rem"}, inputMode="numeric"),
             dbc.InputGroupText(unit),

@@ -25,7 +25,8 @@ def walk_paths(server) -> list[str]:
         user_id = conn.execute(select(schema.session_users.c.user_id).where(
             schema.session_users.c.session_id == session_id).order_by(schema.session_users.c.user_id)).scalar()
         course_id = conn.execute(select(schema.courses.c.course_id).order_by(schema.courses.c.course_id)).scalar()
-    return ["/", f"/participants?session={session_id}&bucket=0-1,2-3,4-7,8-14,15-30,31%2B,Never", "/sessions",
+    return ["/", f"/participants?session={session_id}&bucket=0-1,2-3,4-7,8-14,15-30,31%2B,Never", "/at-risk",
+            f"/compare?program={program_id}", "/sessions",
             f"/sessions/{session_id}", f"/sessions/program/{program_id}", "/groups", f"/groups/{group_id}",
             "/users", "/users?tab=deleted", "/users?tab=general", f"/users/{user_id}", "/collaboration",
             "/collaboration/users", "/collaboration/groups", "/collaboration/courses", "/collaboration/sessions",
