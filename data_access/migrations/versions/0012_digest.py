@@ -1,7 +1,7 @@
 """digest: weekly digest subscriptions, what each period sent, and what each recipient's last digest counted
 
 Revision ID: 0012_digest
-Revises: 0008_xapi_user_live
+Revises: 0010_at_risk
 Create Date: 2026-12-05 09:00:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012_digest'
-down_revision = '0008_xapi_user_live'
+down_revision = '0010_at_risk'
 branch_labels = None
 depends_on = None
 
