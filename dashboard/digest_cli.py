@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 from data_access.digest_store import DAYS
 
@@ -50,7 +49,8 @@ def cmd_subscribe(args, settings, engine_factory, _now, error_cls) -> int:
         if PARTICIPANTS not in sections(scope_for_user(conn, row.user_id)):
             raise error_cls(f"{row.email} sees no cohorts (not an admin, coach or instructor): the digest would "
                             "always be empty")
-        sub = digest_store.subscribe(conn, row.user_id, DAYS.index(args.day), args.hour, int(time.time()))
+        sub = digest_store.subscribe(conn, row.user_id, DAYS.index(args.day), args.hour,
+                                     int(settings.now().timestamp()))
     print(f"{row.email} receives the weekly digest every {sub.when} ({settings.timezone})", file=sys.stderr)
     return 0
 

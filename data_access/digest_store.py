@@ -93,8 +93,9 @@ def subscription(conn, user_id: str) -> Subscription | None:
 
 
 def subscribe(conn, user_id: str, weekday: int, hour: int, now_s: int) -> Subscription:
-    """Start (or reschedule) someone's digest. A new schedule starts with the next scheduled moment after now, so
-    a subscription made on Wednesday for Mondays waits for the next Monday."""
+    """Start (or reschedule) someone's digest. A new subscriber's first digest is due at once (the current
+    period), then on schedule; a new day or hour takes effect from its next scheduled moment (rescheduling on
+    Wednesday from Monday to Tuesday sends nothing more that week)."""
     weekday, hour = parse_day(weekday), parse_hour(hour)
     d = schema.digest_subscriptions
     current = subscription(conn, user_id)
@@ -126,11 +127,13 @@ class Due:
 
 
 def due(conn, now: datetime, timezone: str, clock_s: int) -> list[Due]:
-    """The subscriptions whose current period is not done: scheduled at or before now, after they subscribed,
-    neither sent nor found empty, not claimed by a live process, not given up on (MAX_ATTEMPTS refusals).
-    Deleted users receive nothing. Ordered by user id."""
+    """The subscriptions whose current period (the latest scheduled moment at or before now) is not done: neither
+    sent nor found empty, not claimed by a live process, not given up on (MAX_ATTEMPTS refusals), and either the
+    subscriber's first or scheduled after they chose this schedule. Deleted users receive nothing. By user id."""
     d, u, s = schema.digest_subscriptions, schema.users, schema.digest_sends
-    rows = conn.execute(select(d.c.user_id, d.c.weekday, d.c.hour, d.c.subscribed_at, u.c.email)
+    tried = select(s.c.user_id).where(s.c.user_id == d.c.user_id).exists()
+    rows = conn.execute(select(d.c.user_id, d.c.weekday, d.c.hour, d.c.subscribed_at, u.c.email,
+                               tried.label("tried"))
                         .join(u, u.c.user_id == d.c.user_id).where(u.c.deleted_at.is_(None))
                         .order_by(d.c.user_id)).all()
     sends = {(r.user_id, r.period_at): r for r in conn.execute(
@@ -139,7 +142,7 @@ def due(conn, now: datetime, timezone: str, clock_s: int) -> list[Due]:
     out = []
     for r in rows:
         period = period_at(r.weekday, r.hour, now, timezone)
-        if period < r.subscribed_at or not _open(sends.get((r.user_id, period)), clock_s):
+        if (r.tried and period < r.subscribed_at) or not _open(sends.get((r.user_id, period)), clock_s):
             continue
         out.append(Due(r.user_id, r.email, period))
     return out

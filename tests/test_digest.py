@@ -266,13 +266,21 @@ def test_period(weekday, hour, now, tz, expected):
     assert digest_store.period_at(weekday, hour, now, tz) == int(expected.timestamp())
 
 
-def test_a_new_subscription_waits_for_its_next_scheduled_moment(digest_db):
+def test_a_first_digest_comes_at_once_then_on_schedule_and_a_new_schedule_waits(digest_db, smtp):
     wednesday = _utc(2026, 6, 17, 10, 0)
     with digest_db.begin() as conn:
         digest_store.unsubscribe(conn, "coach")
         digest_store.subscribe(conn, "coach", 0, 7, int(wednesday.timestamp()))
-        assert "coach" not in {d.user_id for d in digest_store.due(conn, wednesday + timedelta(days=4), "UTC", 0)}
+        (first,) = [d for d in digest_store.due(conn, wednesday, "UTC", 0) if d.user_id == "coach"]
+    assert first.period_at == int(_utc(2026, 6, 15, 7, 0).timestamp())  # the current period: Monday's
+    assert run(digest_db, wednesday, smtp).sent == 2  # coach's first; coach2's of this week
+    with digest_db.begin() as conn:
+        assert "coach" not in {d.user_id for d in digest_store.due(conn, _utc(2026, 6, 21, 23, 0), "UTC", 0)}
         assert "coach" in {d.user_id for d in digest_store.due(conn, _utc(2026, 6, 22, 7, 0), "UTC", 0)}
+        # Thursday: from Mondays to Tuesdays; this week's Tuesday has passed, so nothing before next Tuesday
+        digest_store.subscribe(conn, "coach", 1, 7, int(_utc(2026, 6, 18, 9, 0).timestamp()))
+        assert "coach" not in {d.user_id for d in digest_store.due(conn, _utc(2026, 6, 22, 7, 0), "UTC", 0)}
+        assert "coach" in {d.user_id for d in digest_store.due(conn, _utc(2026, 6, 23, 7, 0), "UTC", 0)}
 
 
 @pytest.mark.parametrize("value, expected", [("mon", 0), ("Sunday", 6), (3, 3), ("FRI", 4)])
@@ -344,9 +352,11 @@ def test_links_ask_to_sign_in_and_come_back(app, digest_db, smtp):
 
 
 # --- the command line ------------------------------------------------------------------------------------------------
-def _cli(engine, *args, smtp_url=None):
+def _cli(engine, *args, smtp_url=None, now=None):
     env = {"DATABASE_URL": _database_url(engine), "PATH": os.environ["PATH"], "PYTHONPATH": os.getcwd(),
            "LEARNPULSE_PUBLIC_URL": PUBLIC, "SECRET_KEY": SECRET}
+    if now:
+        env["LEARNPULSE_NOW"] = now.isoformat()
     if smtp_url:
         env["LEARNPULSE_SMTP_URL"] = smtp_url
     return subprocess.run([sys.executable, "-m", "dashboard", "digest", *args], env=env, capture_output=True,
@@ -354,7 +364,7 @@ def _cli(engine, *args, smtp_url=None):
 
 
 def test_cli(digest_db, smtp):
-    done = _cli(digest_db, "subscribe", "COACH@ex.com", "--day", "fri", "--hour", "18")
+    done = _cli(digest_db, "subscribe", "COACH@ex.com", "--day", "fri", "--hour", "18", now=db_.FIRST)
     assert done.returncode == 0, done.stderr
     assert "coach@ex.com receives the weekly digest every Friday at 18:00 (UTC)" in done.stderr
     with digest_db.connect() as conn:
@@ -370,11 +380,16 @@ def test_cli(digest_db, smtp):
     assert "To: Bo Second <coach2@ex.com>\nSubject: LearnPulse weekly digest: 4 newly at risk" in dry.stdout
     assert "- Gia Never, Spring cohort: inactive, behind" in dry.stdout
     assert "# ins@ex.com: nothing changed since the previous digest: no e-mail" in dry.stdout
-    assert "coach@ex.com" not in dry.stdout.replace("coach2@ex.com", "")  # Friday's: not due on Monday morning
+    assert "To: Cora Coach <coach@ex.com>" in dry.stdout  # a first digest comes at once, whatever the day
     assert "(dry run: nothing sent or recorded)" in dry.stderr and sends(digest_db) == []
     sent = _cli(digest_db, "send", "--now", db_.FIRST.isoformat(), smtp_url=smtp.url())
-    assert sent.returncode == 0 and "2 due, 1 sent, 1 with nothing new" in sent.stderr, sent.stderr
+    assert sent.returncode == 0 and "3 due, 2 sent, 1 with nothing new" in sent.stderr, sent.stderr
     assert len(smtp.inbox.to("coach2@ex.com")) == 1
+    # then Fridays at 18:00: the Monday subscribers' next period (06-15 07:00) is due before, not coach's
+    later = _cli(digest_db, "send", "--now", "2026-06-19T17:59:00Z", smtp_url=smtp.url())
+    assert "2 due" in later.stderr, later.stderr
+    friday = _cli(digest_db, "send", "--now", "2026-06-19T18:00:00Z", smtp_url=smtp.url())
+    assert "1 due" in friday.stderr, friday.stderr
     gone = _cli(digest_db, "unsubscribe", "coach2@ex.com")
     assert gone.returncode == 0 and "coach2@ex.com no longer receives the weekly digest" in gone.stderr
     assert "was not subscribed" in _cli(digest_db, "unsubscribe", "coach2@ex.com").stderr
