@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -49,9 +49,14 @@ def token_user(secret: str, token: str) -> str | None:
 class Links:
     base: str  # the app's public address (LEARNPULSE_PUBLIC_URL)
 
-    def at_risk(self, session_id: str | None = None) -> str:
-        query = f"?{urlencode({'session': session_id})}" if session_id else ""
-        return f"{self.base}{AT_RISK_PATH}{query}"
+    def at_risk(self, session_id: str | None = None, reasons: list[str] | None = None) -> str:
+        """The at-risk list, narrowed to a cohort and to learners with any of these reasons (the page's URL)."""
+        query = []
+        if session_id:
+            query.append("session=" + quote(session_id, safe=""))
+        if reasons:
+            query.append("reason=" + ",".join(quote(r.replace(" ", "-"), safe="") for r in reasons))
+        return f"{self.base}{AT_RISK_PATH}" + ("?" + "&".join(query) if query else "")
 
     def user(self, user_id: str) -> str:
         return f"{self.base}/users/{user_id}"
@@ -114,13 +119,14 @@ class Line:
 
 def sections(d: dict, links: Links, tz: str) -> list[tuple[str, list[Line], int, str]]:
     """(title, lines, total, link for the rest) of each section, in the e-mail's order; empty sections included."""
-    newly = [Line(_name(r), r["cohort"], _reasons(r["reasons"]), links.at_risk(r["session_id"])) for r in d["newly"]]
+    newly = [Line(_name(r), r["cohort"], _reasons(r["reasons"]), links.at_risk(r["session_id"], r["reasons"]))
+             for r in d["newly"]]
     recovered = [Line(_name(r), r["cohort"], "was: " + _reasons(r["reasons"]), links.user(r["user_id"]))
                  for r in d["recovered"]]
     contacts = []
     for c in d["contacts"]:
         now = _reasons(c["reasons"]) if c["reasons"] else "not at risk now"
-        link = links.at_risk(c["session_id"]) if c["reasons"] else links.user(c["user_id"])
+        link = links.at_risk(c["session_id"], c["reasons"]) if c["reasons"] else links.user(c["user_id"])
         contacts.append(Line(_name(c), c["cohort"], f"{c['channel']} by {c['by']}, {local_date(c['recorded_at'], tz)}"
                              f" · {now}", link))
     title = "Newly at risk" if not d["first"] else "At risk (your first digest: everyone counts as new)"

@@ -103,15 +103,16 @@ def test_first_digest_each_coach_sees_only_their_groups(digest_db, smtp):
     assert text_of(a).split("\n")[2:12] == [
         "At risk now: 2", f"Open the at-risk list: {PUBLIC}/at-risk", "",
         "At risk (your first digest: everyone counts as new) (2)",
-        "- Cat Fifteen, June cohort: low score", f"  {PUBLIC}/at-risk?session=r2",
-        "- Fin Low, Spring cohort: low score", f"  {PUBLIC}/at-risk?session=r1", "", "-- "]
+        "- Cat Fifteen, June cohort: low score", f"  {PUBLIC}/at-risk?session=r2&reason=low-score",
+        "- Fin Low, Spring cohort: low score", f"  {PUBLIC}/at-risk?session=r1&reason=low-score", "", "-- "]
     assert b["Subject"] == "LearnPulse weekly digest: 4 newly at risk"
     assert text_of(b).split("\n")[5:14] == [
         "At risk (your first digest: everyone counts as new) (4)",
-        "- Gia Never, Spring cohort: inactive, behind", f"  {PUBLIC}/at-risk?session=r1",
-        "- Hal All, Spring cohort: inactive, low score", f"  {PUBLIC}/at-risk?session=r1",
-        "- Lou Young, June cohort: behind", f"  {PUBLIC}/at-risk?session=r2",
-        "- Kim Later, Spring cohort: behind", f"  {PUBLIC}/at-risk?session=r1"]
+        "- Gia Never, Spring cohort: inactive, behind", f"  {PUBLIC}/at-risk?session=r1&reason=inactive,behind",
+        "- Hal All, Spring cohort: inactive, low score",
+        f"  {PUBLIC}/at-risk?session=r1&reason=inactive,low-score",
+        "- Lou Young, June cohort: behind", f"  {PUBLIC}/at-risk?session=r2&reason=behind",
+        "- Kim Later, Spring cohort: behind", f"  {PUBLIC}/at-risk?session=r1&reason=behind"]
     for msg, outsiders in ((a, B_NAMES), (b, A_NAMES)):
         for name in outsiders:
             assert name not in text_of(msg) and name not in html_of(msg)
@@ -136,12 +137,13 @@ def test_next_digest_newly_recovered_and_contacts(digest_db, smtp, tmp_path):
         "Your LearnPulse weekly digest, 2026/06/15", "",
         "At risk now: 3 (2 at your previous digest, 2026/06/15)", f"Open the at-risk list: {PUBLIC}/at-risk", "",
         "Newly at risk (2)",
-        "- Dan Behind, Spring cohort: behind", f"  {PUBLIC}/at-risk?session=r1",
-        "- Eve Exact, Spring cohort: low score", f"  {PUBLIC}/at-risk?session=r1", "",
+        "- Dan Behind, Spring cohort: behind", f"  {PUBLIC}/at-risk?session=r1&reason=behind",
+        "- Eve Exact, Spring cohort: low score", f"  {PUBLIC}/at-risk?session=r1&reason=low-score", "",
         "No longer at risk (1)",
         "- Fin Low, Spring cohort: was: low score", f"  {PUBLIC}/users/a6", "",
         "Contacts recorded (1)",
-        "- Dan Behind, Spring cohort: call by Cora Coach, 2026/06/15 12:30 · behind", f"  {PUBLIC}/at-risk?session=r1",
+        "- Dan Behind, Spring cohort: call by Cora Coach, 2026/06/15 12:30 · behind",
+        f"  {PUBLIC}/at-risk?session=r1&reason=behind",
         "", "-- ", "You receive this because you subscribed to the LearnPulse weekly digest (Monday at 07:00, UTC).",
         f"Change it: {PUBLIC}/digest"]
     assert "private note" not in text_of(a) and "private note" not in html_of(a)
@@ -150,8 +152,8 @@ def test_next_digest_newly_recovered_and_contacts(digest_db, smtp, tmp_path):
     assert text_of(b).split("\n")[2:11] == [
         "At risk now: 6 (4 at your previous digest, 2026/06/15)", f"Open the at-risk list: {PUBLIC}/at-risk", "",
         "Newly at risk (2)",
-        "- Lou Young, June late: inactive", f"  {PUBLIC}/at-risk?session=r3",
-        "- Max Eleven, June late: inactive", f"  {PUBLIC}/at-risk?session=r3", ""]
+        "- Lou Young, June late: inactive", f"  {PUBLIC}/at-risk?session=r3&reason=inactive",
+        "- Max Eleven, June late: inactive", f"  {PUBLIC}/at-risk?session=r3&reason=inactive", ""]
     assert "Dan Behind" not in text_of(b)  # the coach's contact is with a learner coach2 does not see
     # the same week again: nothing is due, nothing is sent; recomputed now, nothing has changed for coach2
     assert run(digest_db, db_.SECOND + timedelta(hours=5), smtp).due == 0
@@ -164,7 +166,8 @@ def test_next_digest_newly_recovered_and_contacts(digest_db, smtp, tmp_path):
 def test_html_part_has_the_same_learners_and_links(digest_db, smtp):
     run(digest_db, db_.FIRST, smtp)
     page = html_of(only(smtp.inbox, "coach2@ex.com"))
-    assert page.count(f'href="{PUBLIC}/at-risk?session=r1"') == 3 and page.count(f'href="{PUBLIC}/at-risk?session=r2"')
+    assert page.count(f'href="{PUBLIC}/at-risk?session=r1&amp;reason=') == 3
+    assert page.count(f'href="{PUBLIC}/at-risk?session=r2&amp;reason=behind"') == 1
     for name in ("Gia Never", "Hal All", "Lou Young", "Kim Later"):
         assert f">{name}</a>" in page
     for forbidden in ("<script", "<img", "<link", "src="):
@@ -338,17 +341,24 @@ def test_one_click_unsubscribe(app, digest_db, smtp):
 
 
 def test_links_ask_to_sign_in_and_come_back(app, digest_db, smtp):
-    from tests.signing import sign_in_path
+    from tests.signing import page_content, sign_in_path
 
     run(digest_db, db_.FIRST, smtp)
     link = next(line.strip() for line in text_of(only(smtp.inbox, "coach@ex.com")).split("\n")
-                if "/at-risk?session=r2" in line)
+                if "/at-risk?session=r2&reason=low-score" in line)
     path = link[len(PUBLIC):]
     client = app.server.test_client()
     answer = client.get(path)
-    assert answer.status_code == 302 and answer.headers["Location"] == "/login?next=%2Fat-risk%3Fsession%3Dr2"
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/login?next=%2Fat-risk%3Fsession%3Dr2%26reason%3Dlow-score"
     assert client.get(sign_in_path(digest_db, "coach@ex.com")).status_code == 302
     assert client.get(path).status_code == 200
+    path_only, search = path.split("?")
+    page = page_content(client, app, path_only, "?" + search)
+    assert "There is no running cohort" not in page and '"value":"r2"' in page.replace(" ", "")
+    path_only, search = path.split("?")
+    page = page_content(client, app, path_only, "?" + search)
+    assert "There is no running cohort" not in page and '"value":"r2"' in page.replace(" ", "")
 
 
 # --- the command line ------------------------------------------------------------------------------------------------

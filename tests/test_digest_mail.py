@@ -237,7 +237,8 @@ def test_the_email(tmp_path):
     text = got.get_body(("plain",)).get_content().replace("\r\n", "\n")
     page = got.get_body(("html",)).get_content()
     assert "At risk now: 40 (12 at your previous digest, 2026/11/16)" in text
-    assert "Newly at risk (30)" in text and text.count("https://lp.example.org/at-risk?session=s1") == 25
+    assert "Newly at risk (30)" in text
+    assert text.count("https://lp.example.org/at-risk?session=s1&reason=inactive,behind\n") == 25
     assert "- Ann0 <Lee>, Sales & Co: inactive, behind" in text
     assert "and 5 more: https://lp.example.org/at-risk\n" in text
     assert "No longer at risk (1)\n- Bob Ray, Ops: was: low score\n  https://lp.example.org/users/u9" in text
@@ -248,7 +249,7 @@ def test_the_email(tmp_path):
     assert "&lt;Lee&gt;" in page and "<Lee>" not in page and "Sales &amp; Co" in page
     for forbidden in ("<script", "<img", "<link", "url("):
         assert forbidden not in page.lower()
-    assert page.count('href="https://lp.example.org/at-risk?session=s1"') == 25
+    assert page.count('href="https://lp.example.org/at-risk?session=s1&amp;reason=inactive,behind"') == 25
     assert ">and 5 more</a>" in page and 'href="https://lp.example.org/digest/unsubscribe/TOKEN"' in page
 
 
