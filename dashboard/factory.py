@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 # built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
 PAGES = ["overview", "participants", "at_risk", "program_sessions", "session", "program", "groups", "group",
-         "users", "user", "collaboration", "collaboration_course", "view_as"]
+         "users", "user", "collaboration", "collaboration_course", "view_as", "digest"]
 
 
 def cache_config(settings: Settings) -> dict:

@@ -109,3 +109,25 @@ def _contacts(conn, scope: Scope, since: int, now_s: int) -> tuple[list[dict], i
              "cohort": r.cohort, "recorded_at": r.recorded_at, "channel": r.channel,
              "by": f"{r.by_first} {r.by_last}".strip() if r.by_first is not None else r.recorded_by}
             for r in rows], int(total)
+
+
+# --- a person's own settings (the Weekly digest page) -------------------------------------------------------------
+def settings_of(conn, scope: Scope, now: datetime, user_id: str) -> dict:
+    """Whether `user_id` receives the digest, when (weekday 0 = Monday, hour), and their latest periods."""
+    sub = digest_store.subscription(conn, user_id)
+    return {"subscribed": sub is not None, "weekday": sub.weekday if sub else digest_store.DEFAULT_DAY,
+            "hour": sub.hour if sub else digest_store.DEFAULT_HOUR,
+            "history": digest_store.history(conn, user_id, 5) if sub else []}
+
+
+def save_settings(conn, scope: Scope, now: datetime, user_id: str, on: bool, weekday, hour) -> dict:
+    """Subscribe `user_id` (on) at that day and hour, or stop their digest; ValueError for a day or hour that is
+    not one. Returns settings_of afterwards."""
+    if not isinstance(on, bool):
+        raise ValueError("on is true or false")
+    weekday, hour = digest_store.parse_day(weekday), digest_store.parse_hour(hour)
+    if on:
+        digest_store.subscribe(conn, user_id, weekday, hour, int(now.timestamp()))
+    else:
+        digest_store.unsubscribe(conn, user_id)
+    return settings_of(conn, scope, now, user_id)
