@@ -72,7 +72,19 @@ class Composer:
                                                                                                   acct.user_id))
 
 
-def compute(engine, user_id: str, now: datetime):
+class Pool:
+    """The run's at-risk list (digest_query.RiskPool), computed at the first recipient who needs it."""
+
+    def __init__(self, engine, now: datetime):
+        self.engine, self.now, self._pool = engine, now, None
+
+    def get(self, conn) -> digest_query.RiskPool:
+        if self._pool is None:
+            self._pool = digest_query.RiskPool(conn, self.now)
+        return self._pool
+
+
+def compute(engine, user_id: str, now: datetime, pool: Pool | None = None):
     """(account, subscription, digest) of one recipient at now, in their own scope; None when they cannot sign in
     any more (deleted)."""
     with engine.connect() as conn:
@@ -80,7 +92,8 @@ def compute(engine, user_id: str, now: datetime):
         if acct is None or acct.deleted:
             return None
         sub = digest_store.subscription(conn, user_id)
-        return acct, sub, digest_query.digest(conn, acct.scope, now, user_id)
+        return acct, sub, digest_query.digest(conn, acct.scope, now, user_id,
+                                              pool.get(conn) if pool is not None else None)
 
 
 def send_due(engine, settings: Settings, now: datetime, mailer_factory: Callable[[], Mailer] | None = None,
@@ -94,14 +107,15 @@ def send_due(engine, settings: Settings, now: datetime, mailer_factory: Callable
     if not todo:
         return report
     composer = Composer.from_settings(settings, engine)
+    pool = Pool(engine, now)
     if dry_run:
         for item in todo:
-            _print(out, engine, composer, item, now)
+            _print(out, engine, composer, item, now, pool)
         return report
     mailer = (mailer_factory or (lambda: Mailer(parse_smtp_url(settings.smtp_url))))()
     try:
         for i, item in enumerate(todo):
-            if not _one(engine, composer, mailer, item, now, report):
+            if not _one(engine, composer, mailer, item, now, report, pool):
                 report.left = len(todo) - i - 1
                 break
     finally:
@@ -110,7 +124,7 @@ def send_due(engine, settings: Settings, now: datetime, mailer_factory: Callable
 
 
 def _one(engine, composer: Composer, mailer: Mailer, item: digest_store.Due, now: datetime,
-         report: RunReport) -> bool:
+         report: RunReport, pool: Pool) -> bool:
     """One recipient's digest; False when the mail server cannot be used (the run stops)."""
     token = digest_store.claim(engine, item.user_id, item.period_at, int(time.time()))
     if token is None:
@@ -123,7 +137,7 @@ def _one(engine, composer: Composer, mailer: Mailer, item: digest_store.Due, now
         report.errors.append(f"{item.email}: {reason}")
 
     try:
-        computed = compute(engine, item.user_id, now)
+        computed = compute(engine, item.user_id, now, pool)
         if computed is None:
             digest_store.release(engine, item.user_id, item.period_at, token)
             return True
@@ -157,8 +171,9 @@ def _one(engine, composer: Composer, mailer: Mailer, item: digest_store.Due, now
     return True
 
 
-def _print(out: TextIO | None, engine, composer: Composer, item: digest_store.Due, now: datetime) -> None:
-    computed = compute(engine, item.user_id, now)
+def _print(out: TextIO | None, engine, composer: Composer, item: digest_store.Due, now: datetime,
+           pool: Pool) -> None:
+    computed = compute(engine, item.user_id, now, pool)
     if out is None or computed is None:
         return
     acct, sub, d = computed

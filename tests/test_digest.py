@@ -126,6 +126,24 @@ def test_first_digest_each_coach_sees_only_their_groups(digest_db, smtp):
                                 ("ins", "empty", 0, 0, 0, 0)]
 
 
+@pytest.mark.parametrize("now", [db_.FIRST, db_.SECOND])
+def test_a_recipients_part_of_the_pool_is_their_at_risk_list(digest_db, tmp_path, now):
+    """A run computes the platform's at-risk list once and gives each recipient their part: exactly what
+    risk.at_risk gives them, row for row and in order, for every kind of scope."""
+    if now == db_.SECOND:
+        apply_changes(digest_db, tmp_path)
+    scopes = [OWNER, Scope("c", coach_groups=("gA",)), Scope("c2", coach_groups=("gB",)),
+              Scope("a", admin_groups=("gA", "gB")), Scope("i", instructor_sessions=("r1",)),
+              Scope("i3", instructor_sessions=("r3", "f1")),
+              Scope("x", coach_groups=("gB",), instructor_sessions=("r2",)),
+              Scope("n", coach_groups=("zz",)), Scope("learner")]
+    with digest_db.connect() as conn:
+        pool = digest_query.RiskPool(conn, now, cache_size=2)
+        for scope in scopes * 2:  # twice: from the cache too
+            assert pool.part(conn, scope) == risk.at_risk(conn, scope, now), scope
+        assert len(pool.part(conn, scopes[4])) > len(pool.part(conn, scopes[1])) > 0
+
+
 def test_next_digest_newly_recovered_and_contacts(digest_db, smtp, tmp_path):
     run(digest_db, db_.FIRST, smtp)
     apply_changes(digest_db, tmp_path)
@@ -213,7 +231,7 @@ def test_two_processes_at_once_send_once(digest_db, smtp):
 
 
 # --- failures -----------------------------------------------------------------------------------------------------
-def test_server_down_then_up(digest_db, caplog):
+def test_server_down_then_up(digest_db):
     down = run(digest_db, db_.FIRST, url=f"smtp://127.0.0.1:{free_port()}")
     assert (down.sent, down.failed, down.left) == (0, 1, 2)
     assert "connection refused" in down.errors[0]

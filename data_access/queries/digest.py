@@ -14,6 +14,7 @@ no contact: nothing changed (no e-mail).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
@@ -21,19 +22,58 @@ from sqlalchemy.orm import aliased
 
 from data_access import digest_store, schema, session_state
 from data_access.queries import at_risk as risk
-from data_access.scope import Scope, session_users_condition, visible_sessions
+from data_access.scope import Scope, session_users_condition, visible_sessions, visible_users
 
 LIMIT = 25  # learners per section; the rest are counted ("and N more")
 FIRST_WINDOW_S = 7 * 86_400  # a first digest's contacts: the last 7 days
 CHUNK = 500  # (learner, session) pairs per IN (…)
 
 
-def digest(conn, scope: Scope, now: datetime, user_id: str) -> dict:
-    """The digest of `user_id`, whose scope is `scope`, compared with their previous digest (see the module)."""
+class RiskPool:
+    """The at-risk list of the whole platform at one `now`, computed once for a run of many digests, and each
+    recipient's part of it: the rows whose session they see (running, visible_sessions) and whom they see there
+    (session_users_condition). The rows do not depend on the viewer (reasons, limits and contacts are per cohort),
+    so a recipient's part is exactly risk.at_risk(conn, scope, now), in the same order (tested), for a few
+    milliseconds instead of a query over every cohort they see. Recipients with the same groups and sessions
+    share their part (a bounded cache of references into the one list: memory stays flat)."""
+
+    def __init__(self, conn, now: datetime, cache_size: int = 256):
+        self.now = now
+        self.rows = risk.at_risk(conn, Scope.owner(), now)
+        self._parts: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+
+    def part(self, conn, scope: Scope) -> list[dict]:
+        if scope.is_owner:
+            return self.rows
+        key = (scope.managed_groups, scope.instructor_sessions)
+        if key in self._parts:
+            self._parts.move_to_end(key)
+            return self._parts[key]
+        s = schema.sessions
+        now_s = int(self.now.timestamp())
+        sessions = set(conn.execute(select(s.c.session_id).where(session_state.running(s, now_s),
+                                                                 visible_sessions(scope, s))).scalars())
+        everyone_in = set(scope.instructor_sessions)
+        people: set[str] = set()
+        if scope.managed_groups:
+            u = schema.users
+            people = set(conn.execute(select(u.c.user_id).where(visible_users(scope, u.c.user_id))).scalars())
+        part = [r for r in self.rows
+                if r["session_id"] in sessions and (r["session_id"] in everyone_in or r["user_id"] in people)]
+        self._parts[key] = part
+        if len(self._parts) > self._cache_size:
+            self._parts.popitem(last=False)
+        return part
+
+
+def digest(conn, scope: Scope, now: datetime, user_id: str, pool: RiskPool | None = None) -> dict:
+    """The digest of `user_id`, whose scope is `scope`, compared with their previous digest (see the module). With
+    a pool (computed at the same now), the at-risk list is that recipient's part of it."""
     now_s = int(now.timestamp())
     prev = digest_store.previous(conn, user_id)
     before = digest_store.previous_at_risk(conn, user_id) if prev is not None else {}
-    rows = risk.at_risk(conn, scope, now)
+    rows = pool.part(conn, scope) if pool is not None else risk.at_risk(conn, scope, now)
     current = {(r["user_id"], r["session_id"]): r for r in rows}
     newly = [r for r in rows if (r["user_id"], r["session_id"]) not in before]
     gone = [pair for pair in before if pair not in current]
