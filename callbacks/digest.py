@@ -79,5 +79,5 @@ def register(app) -> None:
             log.exception("digest preview failed")
             return data_unavailable()
         sub = Subscription(who.user_id, settings["weekday"], settings["hour"], 0) if settings["subscribed"] else None
-        msg = composer.message(d, who, sub)
-        return preview(d, msg.get_body(("html",)).get_content(), msg["Subject"], svc.settings.timezone)
+        rendered = composer.render(d, who, sub)
+        return preview(d, rendered.html, rendered.subject, svc.settings.timezone)

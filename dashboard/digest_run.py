@@ -66,10 +66,13 @@ class Composer:
                    settings.mail_from or digest_mail.default_sender(settings.base_url), settings.timezone,
                    settings.secret_key or accounts.app_secret(engine))
 
+    def render(self, d: dict, acct: accounts.Account, sub: digest_store.Subscription | None) -> digest_mail.Rendered:
+        return digest_mail.render(d, self.links, self.timezone, sub,
+                                  digest_mail.unsubscribe_token(self.secret, acct.user_id))
+
     def message(self, d: dict, acct: accounts.Account, sub: digest_store.Subscription | None):
-        return digest_mail.message(d, to_email=acct.email, to_name=acct.name, sender=self.sender, links=self.links,
-                                   tz=self.timezone, sub=sub, token=digest_mail.unsubscribe_token(self.secret,
-                                                                                                  acct.user_id))
+        return digest_mail.message(self.render(d, acct, sub), to_email=acct.email, to_name=acct.name,
+                                   sender=self.sender)
 
 
 class Pool:
@@ -180,9 +183,9 @@ def _print(out: TextIO | None, engine, composer: Composer, item: digest_store.Du
     if not d["changed"]:
         print(f"# {acct.email}: nothing changed since the previous digest: no e-mail\n", file=out)
         return
-    msg = composer.message(d, acct, sub)
-    print(f"To: {msg['To']}\nSubject: {msg['Subject']}\n", file=out)
-    print(msg.get_body(("plain",)).get_content(), file=out)
+    rendered = composer.render(d, acct, sub)
+    print(f"To: {acct.name} <{acct.email}>\nSubject: {rendered.subject}\n", file=out)
+    print(rendered.text, file=out)
 
 
 class DigestThread:

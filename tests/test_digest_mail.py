@@ -223,9 +223,9 @@ def _digest(**overrides) -> dict:
 
 def test_the_email(tmp_path):
     links = digest_mail.Links("https://lp.example.org")
-    msg = digest_mail.message(_digest(), to_email="carl@example.org", to_name="Carl Coach",
-                              sender="LearnPulse <lp@example.org>", links=links, tz="UTC",
-                              sub=Subscription("c1", 0, 7, 0), token="TOKEN")
+    rendered = digest_mail.render(_digest(), links, "UTC", Subscription("c1", 0, 7, 0), "TOKEN")
+    msg = digest_mail.message(rendered, to_email="carl@example.org", to_name="Carl Coach",
+                              sender="LearnPulse <lp@example.org>")
     with Server() as server, Mailer(parse_smtp_url(server.url())) as mailer:
         mailer.send(msg)
     (got,) = server.inbox.to("carl@example.org")
@@ -269,3 +269,18 @@ def test_unsubscribe_token_is_signed():
     assert digest_mail.token_user("other secret", token) is None
     assert digest_mail.token_user("secret", token[:-2] + "xx") is None
     assert digest_mail.token_user("secret", "") is None
+
+
+def test_names_in_any_language_and_addresses_that_cannot_be_one():
+    rendered = digest_mail.render(_digest(), digest_mail.Links("http://h"), "UTC", None, "T")
+    msg = digest_mail.message(rendered, to_email="zoe@example.org", to_name="Zoë Ünal, \"Ops\"",
+                              sender="LearnPulse Société <lp@example.org>")
+    with Server() as server, Mailer(parse_smtp_url(server.url())) as mailer:
+        mailer.send(msg)
+    (got,) = server.inbox.to("zoe@example.org")
+    assert got["To"].addresses[0].display_name == 'Zoë Ünal, "Ops"'
+    assert got["From"].addresses[0].display_name == "LearnPulse Société"
+    assert "Zoë" not in msg.as_string()  # encoded, as headers must be
+    for bad in ("", "no-at-sign", "a@b.c\r\nBcc: x@y.z", "a b@c.d", "a@b.c>, <x@y.z"):
+        with pytest.raises(ValueError):
+            digest_mail.message(rendered, to_email=bad, to_name="X", sender="LearnPulse <lp@example.org>")

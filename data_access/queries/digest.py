@@ -40,6 +40,9 @@ class RiskPool:
     def __init__(self, conn, now: datetime, cache_size: int = 256):
         self.now = now
         self.rows = risk.at_risk(conn, Scope.owner(), now)
+        self._by_user: dict[str, list[int]] = {}  # learner -> positions of their rows in self.rows
+        for i, r in enumerate(self.rows):
+            self._by_user.setdefault(r["user_id"], []).append(i)
         self._parts: OrderedDict = OrderedDict()
         self._cache_size = cache_size
 
@@ -59,8 +62,13 @@ class RiskPool:
         if scope.managed_groups:
             u = schema.users
             people = set(conn.execute(select(u.c.user_id).where(visible_users(scope, u.c.user_id))).scalars())
-        part = [r for r in self.rows
-                if r["session_id"] in sessions and (r["session_id"] in everyone_in or r["user_id"] in people)]
+        rows = self.rows
+        if len(people) < len(rows) and not everyone_in:  # a coach's few hundred people: look up their rows only
+            found = sorted(i for u in people for i in self._by_user.get(u, ()))
+            part = [rows[i] for i in found if rows[i]["session_id"] in sessions]
+        else:
+            part = [r for r in rows
+                    if r["session_id"] in sessions and (r["session_id"] in everyone_in or r["user_id"] in people)]
         self._parts[key] = part
         if len(self._parts) > self._cache_size:
             self._parts.popitem(last=False)
