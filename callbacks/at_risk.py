@@ -63,7 +63,7 @@ def reasons_figure(s: dict | None, selected: list[str]) -> dict:
     if picked:
         bar["selectedpoints"] = picked
     return {"data": [bar], "layout": figure_layout(
-        clickmode="event+select", dragmode="select", margin={"l": 80, "r": 40, "t": 10, "b": 30},
+        clickmode="event+select", dragmode="select", uirevision="reasons", margin={"l": 80, "r": 40, "t": 10, "b": 30},
         yaxis={"type": "category", "autorange": "reversed", "fixedrange": True},
         xaxis={"title": {"text": "learners"}, "fixedrange": True, "rangemode": "tozero",
                **({"dtick": 1} if max(counts.values() or [0]) < 5 else {})})}
@@ -135,9 +135,12 @@ def register(app) -> None:
             return s, empty, downloads.url("at-risk", session=sessions), None
         return s, count_line(s), downloads.url("at-risk", session=sessions), None
 
-    @app.callback(Output(ID.CHART, "figure"), Input(ID.SUMMARY, "data"), Input(ID.SELECTED, "data"))
-    def draw(summary, selected):
-        return reasons_figure(summary, _reasons(selected) or [])
+    @app.callback(Output(ID.CHART, "figure"), Input(ID.SUMMARY, "data"), Input(ID.CLEAR, "n_clicks"),
+                  State(ID.SELECTED, "data"))
+    def draw(summary, _clear, selected):
+        """The bars, with the reasons of the address selected; a click selects in the chart itself (so a
+        shift-click adds to what Plotly knows is selected), Clear draws them afresh."""
+        return reasons_figure(summary, [] if ctx.triggered_id == ID.CLEAR else _reasons(selected) or [])
 
     @app.callback(
         Output(ID.SELECTED, "data"),
@@ -173,7 +176,7 @@ def register(app) -> None:
         try:
             page = svc.queries.run(q.at_risk_page, auth.viewer_scope(), svc.now(), sessions=_sessions(session_id),
                                    reasons=_reasons(selected), **grid_request(request))
-        except (ValueError, LookupError, TypeError, SQLAlchemyError):
+        except (ValueError, LookupError, TypeError, AttributeError, SQLAlchemyError):  # a malformed request
             log.exception("at risk: could not list learners for %r", request)
             return EMPTY_ROWS
         return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}

@@ -391,6 +391,7 @@ at_risk_facts = Table(
     Column("due_flags", Text, nullable=False),
     PrimaryKeyConstraint("session_id", "user_id"),
     Index("ix_at_risk_facts_user", "user_id"),
+    sqlite_with_rowid=False,  # rows stored in key order: a session's participants are read in one range
 )
 
 # --- Derived facts of the Users pages (issue 8; data_access.derive.refresh_user_facts) --------

@@ -27,18 +27,17 @@ DEFAULT_BODY = ("Hello,\n\nI noticed you may have fallen a little behind in your
 
 # sorted, filtered and paged in SQL (data_access.queries.at_risk.at_risk_page)
 COLUMNS = [
-    {"field": "name", "headerName": "Name", "cellRenderer": "markdown", "checkboxSelection": True,
-     "minWidth": 190, **TEXT_FILTER},
+    {"field": "name", "headerName": "Name", "cellRenderer": "markdown", "minWidth": 170, **TEXT_FILTER},
     {"field": "email", "headerName": "Email", "minWidth": 200, "flex": 1.5, **TEXT_FILTER},
     {"field": "cohort", "headerName": "Cohort", "cellRenderer": "markdown", "minWidth": 170, **TEXT_FILTER},
     {"field": "reasons", "headerName": "Reasons", "cellRenderer": "ReasonBadges", "filter": False,
      "minWidth": 220, "headerTooltip": "Sorts by how many reasons"},
-    {"field": "days_since", "headerName": "Days since last login", **NUMBER_FILTER,
+    {"field": "days_since", "headerName": "Days since last login", "minWidth": 120, **NUMBER_FILTER,
      "valueFormatter": {"function": "params.value == null ? 'never' : params.value"}},
     {"field": "overdue", "headerName": "Topics overdue", **NUMBER_FILTER},
     {"field": "score", "headerName": "Score", **NUMBER_FILTER,
      "valueFormatter": {"function": "params.value == null ? '-' : params.value"}},
-    {"field": "last_contacted", "headerName": "Last contacted", "filter": False,
+    {"field": "last_contacted", "headerName": "Last contacted", "filter": False, "minWidth": 150,
      "valueFormatter": {"function": "params.data && params.data.last_contacted_text || '-'"}},
 ]
 
@@ -122,7 +121,10 @@ def layout(session: str | None = None, reason: str | None = None, **_query):
             ], className="g-2")),
             dbc.CardBody([
                 server_grid(ID.GRID, COLUMNS, "520px", row_id="row_id",
-                            grid_options={"rowSelection": "multiple", "suppressRowClickSelection": True,
+                            grid_options={"rowSelection": {"mode": "multiRow", "checkboxes": True,
+                                                           "headerCheckbox": False, "enableClickSelection": False},
+                                          "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44,
+                                                                 "minWidth": 44, "suppressHeaderMenuButton": True},
                                           "localeText": {"noRowsToShow": "Nobody at risk here"}}),
                 html.Div("Tick learners to act on them below. A learner at risk in two cohorts is listed twice.",
                          className="lp-hint mt-1"),

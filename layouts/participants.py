@@ -35,7 +35,7 @@ COLUMNS = [
     {"field": "days_since", "headerName": "Days since last login", **NUMBER_FILTER},
     {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
     {"field": "reasons", "headerName": "Reasons", "cellRenderer": "ReasonBadges", "sortable": False,
-     "filter": False, "minWidth": 160, "headerTooltip": "Why the learner is at risk (running cohorts; see At risk)"},
+     "filter": False, "minWidth": 230, "headerTooltip": "Why the learner is at risk (running cohorts; see At risk)"},
     PROFILE_COLUMN,
 ]
 

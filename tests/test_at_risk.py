@@ -286,3 +286,74 @@ def test_download_serves_the_cli_bytes(sqlite_risk, tmp_path):
     assert coach.get("/download/at-risk.csv?session=r3").status_code == 404
     missing = _cli(url, "at-risk", "--session", "zz", out=tmp_path / "x.csv")
     assert missing.returncode == 2 and "no program session 'zz'" in missing.stderr
+
+
+# --- callbacks: malformed input gives a message or an empty answer, never a 500 -----------------------------
+def _call(client, app, output, inputs, state=None):
+    from bench.dashcalls import payload
+
+    return client.post("/_dash-update-component", json=payload(app, output, inputs, state))
+
+
+@pytest.mark.parametrize("overdue,score", [("abc", 50), (None, 50), (2, None), (float("nan"), 50), ([2], 50),
+                                           ({"a": 1}, 50), (2.5, 50), (0, 50), (2, 101), (1e300, 50)])
+def test_malformed_limits_give_a_message(sqlite_risk, overdue, score):
+    from dashboard.ids import Participants as P
+
+    _url, app = sqlite_risk
+    r = _call(signed_in_client(app), app, P.RISK_LIMITS, {f"{P.OVERDUE}.value": overdue, f"{P.SCORE}.value": score},
+              {f"{P.COHORT}.value": "r1", f"{P.RISK_LIMITS}.data": None})
+    assert r.status_code == 200 and "text-danger" in r.get_data(as_text=True)
+    with app.server.extensions["learnpulse"].engine.connect() as conn:
+        assert q.risk_limits(conn, OWNER, NOW, "r1") == {"overdue": 2, "score": 50}
+
+
+def test_limits_saved_from_participants(sqlite_risk):
+    from dashboard.ids import Participants as P
+
+    _url, app = sqlite_risk
+    client = signed_in_client(app)
+    r = _call(client, app, P.RISK_LIMITS, {f"{P.OVERDUE}.value": 3, f"{P.SCORE}.value": 60},
+              {f"{P.COHORT}.value": "r1", f"{P.RISK_LIMITS}.data": {"overdue": 2, "score": 50}})
+    assert "Saved" in r.get_data(as_text=True)
+    loaded = _call(client, app, P.RISK_LIMITS, {f"{P.COHORT}.value": "r1"}).get_json()["response"]
+    assert loaded[P.OVERDUE]["value"] == 3 and loaded[P.SCORE]["value"] == 60
+    # the list follows at once: Dan (overdue 2) is no longer behind, Eve (50) now has a low score
+    page = _call(client, app, "at-risk-grid", {"at-risk-grid.getRowsRequest": {"startRow": 0, "endRow": 100}},
+                 {"at-risk-selected.data": [], "at-risk-cohort.value": "r1"}).get_json()
+    ids = [row["user_id"] for row in page["response"]["at-risk-grid"]["getRowsResponse"]["rowData"]]
+    assert "a4" not in ids and "a5" in ids
+
+
+@pytest.mark.parametrize("inputs,state", [
+    ({"at-risk-grid.getRowsRequest": {"startRow": "x", "endRow": 100}}, {}),
+    ({"at-risk-grid.getRowsRequest": {"filterModel": ["x"], "sortModel": "y"}}, {}),
+    ({"at-risk-grid.getRowsRequest": {"sortModel": [{"colId": "nope", "sort": "up"}]}},
+     {"at-risk-selected.data": "behind", "at-risk-cohort.value": ["r1"]}),
+    ({"at-risk-grid.getRowsRequest": "everything"}, {"at-risk-cohort.value": {"a": 1}}),
+])
+def test_malformed_grid_requests_answer_empty(sqlite_risk, inputs, state):
+    _url, app = sqlite_risk
+    r = _call(signed_in_client(app), app, "at-risk-grid", inputs, state)
+    assert r.status_code == 200
+    assert r.get_json()["response"]["at-risk-grid"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
+
+
+@pytest.mark.parametrize("rows,channel,note", [
+    ("a4", "email", None), ([{"user_id": 5, "session_id": "r1"}], "email", None), ({"x": 1}, "email", None),
+    ([{"user_id": "a4", "session_id": "r1"}], ["email"], None), ([{"user_id": "a4", "session_id": "r1"}], "fax", None),
+    ([{"user_id": "a4", "session_id": "r1"}], "email", {"x": 1}), ([{"user_id": "a4", "session_id": "r1"}], "call",
+                                                                  "x" * 501), (None, "email", None),
+])
+def test_malformed_contacts_give_a_message(sqlite_risk, rows, channel, note):
+    from dashboard.ids import AtRisk as A
+
+    _url, app = sqlite_risk
+    r = _call(signed_in_client(app), app, A.RECORD_STATUS, {f"{A.RECORD}.n_clicks": 1},
+              {f"{A.GRID}.selectedRows": rows, f"{A.CHANNEL}.value": channel, f"{A.NOTE}.value": note})
+    assert r.status_code == 200 and "text-danger" in r.get_data(as_text=True)
+    with app.server.extensions["learnpulse"].engine.connect() as conn:
+        assert conn.execute(select(schema.contacts.c.id)).all() == []
+    info = _call(signed_in_client(app), app, A.SELECTION_INFO, {f"{A.GRID}.selectedRows": rows,
+                                                                f"{A.SUBJECT}.value": 5, f"{A.BODY}.value": None})
+    assert info.status_code == 200

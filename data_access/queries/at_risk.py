@@ -14,7 +14,22 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import Integer, Numeric, and_, case, cast, exists, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.sql import ColumnElement
 
 from data_access import grid_filters, recency, schema, session_state
@@ -117,7 +132,7 @@ def _candidates(scope: Scope, now: datetime, sessions: list[str] | None = None, 
                           r.c.start_at < now_s - r.c.y * DAY_S), 1), else_=0)
     behind = case((overdue >= r.c.overdue_limit, 1), else_=0)
     low = case((and_(f.c.score_pct.is_not(None), f.c.score_pct < r.c.score_limit), 1), else_=0)
-    conditions = [session_users_condition(scope, f.c.session_id, f.c.user_id)]
+    conditions = [_seen_in_session(scope, f.c.session_id, f.c.user_id)]
     if pairs is not None:
         conditions.append(tuple_(f.c.session_id, f.c.user_id).in_([(s, u) for u, s in pairs]))
     return (select(f.c.session_id, r.c.name.label("cohort"), f.c.user_id, f.c.first_name, f.c.last_name, f.c.email,
@@ -127,22 +142,37 @@ def _candidates(scope: Scope, now: datetime, sessions: list[str] | None = None, 
             .where(*conditions))
 
 
-def _reason_filter(q, reasons: list[str] | None) -> list[ColumnElement[bool]]:
+def _seen_in_session(scope: Scope, session_col, user_col) -> ColumnElement[bool]:
+    """scope.session_users_condition as a correlated EXISTS over the memberships key: the running sessions drive
+    the query (a few hundred) and each candidate is checked in the index, instead of every fact row of the
+    viewer's (tens of thousands of) users being looked up first."""
+    if scope.is_owner:
+        return true()
+    m, gc = schema.memberships, schema.group_closure
+    member = (select(literal(1)).select_from(m).join(gc, gc.c.descendant_id == m.c.group_id)
+              .where(m.c.user_id == user_col, gc.c.ancestor_id.in_(scope.managed_groups)).exists())
+    if scope.instructor_sessions:
+        return or_(member, session_col.in_(scope.instructor_sessions))
+    return member
+
+
+def _reason_filter(columns, reasons: list[str] | None) -> list[ColumnElement[bool]]:
     if not reasons:
         return []
-    return [or_(*(q.c[_FLAG[r]] == 1 for r in reasons))]
+    return [or_(*(columns[_FLAG[r]] == 1 for r in reasons))]
 
 
 def _at_risk(scope, now, sessions=None, reasons=None, pairs=None):
-    """The at-risk rows (a fenced subquery) with the number of reasons and when they were last contacted."""
-    c = grid_filters.fenced(_candidates(scope, now, sessions, pairs))
-    n = (c.c.inactive + c.c.behind + c.c.low_score)
+    """The at-risk rows (a subquery) with the number of reasons and when they were last contacted. Not fenced:
+    SQLite would write every candidate to a temporary table before sorting them."""
+    cand = _candidates(scope, now, sessions, pairs)
+    c = cand.selected_columns
+    n = c.inactive + c.behind + c.low_score
     ct = schema.contacts
     last_contacted = (select(func.max(ct.c.recorded_at))
-                      .where(ct.c.user_id == c.c.user_id, ct.c.session_id == c.c.session_id).scalar_subquery())
-    stmt = (select(c, n.label("n_reasons"), last_contacted.label("last_contacted_at"))
-            .where(n > 0, *_reason_filter(c, reasons)))
-    return grid_filters.fenced(stmt)
+                      .where(ct.c.user_id == c.user_id, ct.c.session_id == c.session_id).scalar_subquery())
+    return (cand.add_columns(n.label("n_reasons"), last_contacted.label("last_contacted_at"))
+            .where(n > 0, *_reason_filter(c, reasons)).subquery())
 
 
 def _default_order(q) -> list:
@@ -205,9 +235,17 @@ def at_risk_page(conn, scope: Scope, now: datetime, sessions: list[str] | None =
                  start: int = 0, end: int = 100) -> dict:
     """One block of the at-risk table (AG Grid infinite row model), sorted and filtered in SQL."""
     q = _at_risk(scope, now, _sessions(sessions), _reasons(reasons))
-    rows, total = grid_filters.fetch_page(conn, q, _grid_columns(q), sort_model, filter_model, start, end,
-                                          _default_order(q), GRID_SORT_NULLS_LOW)
-    return {"rows": [_row(r) for r in rows], "total": total}
+    columns = _grid_columns(q)
+    conditions = grid_filters.where(columns, filter_model)
+    start, end = max(0, int(start)), max(int(start), int(end))
+    # no COUNT(*) OVER (): it makes the database sort every row; ORDER BY + LIMIT keeps only the page's rows
+    order = grid_filters.order_by(columns, sort_model, GRID_SORT_NULLS_LOW) + _default_order(q)
+    rows = conn.execute(select(q).where(*conditions).order_by(*order).limit(end - start).offset(start)).mappings()
+    rows = [_row(r) for r in rows]
+    if start == 0 and len(rows) < end - start:
+        return {"rows": rows, "total": len(rows)}
+    total = conn.execute(select(func.count()).select_from(q).where(*conditions)).scalar_one()
+    return {"rows": rows, "total": int(total)}
 
 
 def _pairs(pairs) -> list[tuple[str, str]]:

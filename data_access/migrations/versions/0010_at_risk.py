@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("score_pct", sa.Float(), nullable=True),
         sa.Column("due_flags", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("session_id", "user_id"),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_at_risk_facts_user", "at_risk_facts", ["user_id"], unique=False)
     bind = op.get_bind()
