@@ -8,8 +8,8 @@ instructors, then demo learners made coaches of teams, round-robin over the team
 forgets earlier digests. The SMTP server (aiosmtpd, counting then discarding each message) runs in its own process
 on loopback. Prints the run's time, per recipient, the messages the server received, and this process's resident
 memory sampled during the run (start, quartiles, peak, end: flat means it does not grow with recipients). Then a
-second run at the same now (nothing is due), and with --check K, K recipients' parts of the run's at-risk list
-compared with the at-risk list computed in their own scope.
+second run at the same now (nothing is due), a run a week later (each digest compared with the first), and with
+--check K, K recipients' parts of the run's at-risk list compared with the at-risk list computed in their scope.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -93,7 +94,7 @@ def make_staff(engine, wanted: int) -> list[str]:
                     new.append({"user_id": user, "group_id": team, "role": "coach"})
         if new:
             conn.execute(insert(m), new)
-    return sorted(staff | {r["user_id"] for r in new})
+    return sorted(staff | {r["user_id"] for r in new})[:wanted]
 
 
 def subscribe_all(engine, users: list[str], now_s: int) -> None:
@@ -140,6 +141,9 @@ def main() -> None:
     t = time.perf_counter()
     again = send_due(engine, run_settings, now)
     second_s = time.perf_counter() - t
+    t = time.perf_counter()
+    week = send_due(engine, run_settings, now + timedelta(days=7))
+    week_s = time.perf_counter() - t
     server.stdin.close()
     received, size = (int(x) for x in server.stdout.readline().split())
     server.wait(30)
@@ -148,10 +152,13 @@ def main() -> None:
     q = [s[min(len(s) - 1, int(len(s) * f))] for f in (0.25, 0.5, 0.75)]
     print(report.summary())
     print(f"first run: {seconds:.1f} s for {report.due:,} recipients ({1000 * seconds / max(report.due, 1):.1f} ms "
-          f"each); the SMTP server received {received:,} messages, {size / 1e6:.1f} MB")
+          "each)")
     print(f"memory (RSS, MB): before {before:.0f}, at 25/50/75% of the run {q[0]:.0f} / {q[1]:.0f} / {q[2]:.0f}, "
           f"peak {max(s):.0f}, after {after:.0f}")
     print(f"second run at the same now: {again.due:,} due, {again.sent:,} sent, {second_s:.2f} s")
+    print(f"a week later (compared with the first digests): {week.summary()}; {week_s:.1f} s")
+    print(f"the SMTP server received {received:,} messages in all ({report.sent + week.sent:,} sent), "
+          f"{size / 1e6:.1f} MB")
     with engine.connect() as conn:
         kept = conn.execute(select(func.count()).select_from(schema.digest_at_risk)).scalar()
     print(f"kept for the next digests: {kept:,} (recipient, learner, cohort) rows")

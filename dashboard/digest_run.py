@@ -1,13 +1,13 @@
 """Sending the weekly digests that are due (`learnpulse digest send`, or the app's background thread with
 LEARNPULSE_DIGEST=on).
 
-For each subscription whose period is due (data_access.digest_store.due), one recipient at a time: claim it
+For each subscription whose period is due (data_access.digest_store.due), SENDERS recipients at a time: claim it
 (exactly once across processes), compute the digest in the recipient's own scope at `now`
 (data_access.queries.digest), then either record "empty" (nothing changed: no e-mail) or send it and record
 "sent", keeping what it counted at risk for the next one. A recipient the server refuses (a bad address) is
 recorded as failed and tried again at the next run, at most digest_store.MAX_ATTEMPTS times a period; the others
 go on. A server that cannot be used stops the run: the recipients not reached yet stay due for the next run.
-Memory stays flat: one recipient's digest at a time.
+Memory stays flat: each sender holds one recipient's digest at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,15 +77,17 @@ class Composer:
 
 
 class Pool:
-    """The run's at-risk list (digest_query.RiskPool), computed at the first recipient who needs it."""
+    """The run's at-risk list (digest_query.RiskPool), computed once, by the first sender that needs it."""
 
     def __init__(self, engine, now: datetime):
         self.engine, self.now, self._pool = engine, now, None
+        self._lock = threading.Lock()
 
     def get(self, conn) -> digest_query.RiskPool:
-        if self._pool is None:
-            self._pool = digest_query.RiskPool(conn, self.now)
-        return self._pool
+        with self._lock:
+            if self._pool is None:
+                self._pool = digest_query.RiskPool(conn, self.now)
+            return self._pool
 
 
 def compute(engine, user_id: str, now: datetime, pool: Pool | None = None):
@@ -99,10 +102,14 @@ def compute(engine, user_id: str, now: datetime, pool: Pool | None = None):
                                               pool.get(conn) if pool is not None else None)
 
 
+SENDERS = 4  # recipients handled at once, each sender with its own mail and database connection
+
+
 def send_due(engine, settings: Settings, now: datetime, mailer_factory: Callable[[], Mailer] | None = None,
-             dry_run: bool = False, out: TextIO | None = None) -> RunReport:
-    """Send every digest that is due at now (see the module). dry_run: print them to `out` instead, and change
-    nothing."""
+             dry_run: bool = False, out: TextIO | None = None, senders: int = SENDERS) -> RunReport:
+    """Send every digest that is due at now (see the module), `senders` recipients at a time (most of a digest's
+    time is spent waiting for the database and the mail server; the claims keep each digest to one sender).
+    dry_run: print them to `out` instead, one after the other, and change nothing."""
     clock_s = int(time.time())
     with engine.connect() as conn:
         todo = digest_store.due(conn, now, settings.timezone, clock_s)
@@ -115,63 +122,81 @@ def send_due(engine, settings: Settings, now: datetime, mailer_factory: Callable
         for item in todo:
             _print(out, engine, composer, item, now, pool)
         return report
-    mailer = (mailer_factory or (lambda: Mailer(parse_smtp_url(settings.smtp_url))))()
-    try:
-        for i, item in enumerate(todo):
-            if not _one(engine, composer, mailer, item, now, report, pool):
-                report.left = len(todo) - i - 1
-                break
-    finally:
-        mailer.close()
+    factory = mailer_factory or (lambda: Mailer(parse_smtp_url(settings.smtp_url)))
+    queue, lock, stop = deque(todo), threading.Lock(), threading.Event()
+
+    def work() -> None:
+        mailer = factory()
+        try:
+            while not stop.is_set():
+                with lock:
+                    if not queue:
+                        return
+                    item = queue.popleft()
+                outcome, error = _one(engine, composer, mailer, item, now, pool)
+                with lock:
+                    if outcome != "released":
+                        setattr(report, outcome, getattr(report, outcome) + 1)
+                    if error:
+                        report.errors.append(f"{item.email}: {error}")
+                if error and outcome == "failed" and error.startswith(SERVER_DOWN):
+                    stop.set()
+        finally:
+            mailer.close()
+
+    workers = [threading.Thread(target=work, name=f"learnpulse-digest-{i}", daemon=True)
+               for i in range(max(1, min(senders, len(todo))))]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    report.left = len(queue)
     return report
 
 
+SERVER_DOWN = "mail server: "
+
+
 def _one(engine, composer: Composer, mailer: Mailer, item: digest_store.Due, now: datetime,
-         report: RunReport, pool: Pool) -> bool:
-    """One recipient's digest; False when the mail server cannot be used (the run stops)."""
+         pool: Pool) -> tuple[str, str | None]:
+    """One recipient's digest: (what happened: a RunReport field or "released", the error if it failed). An error
+    starting with SERVER_DOWN means the mail server cannot be used (the run stops)."""
     token = digest_store.claim(engine, item.user_id, item.period_at, int(time.time()))
     if token is None:
-        report.skipped += 1
-        return True
+        return "skipped", None
 
-    def failed(reason: str, refused: bool) -> None:
+    def failed(reason: str, refused: bool) -> tuple[str, str]:
         digest_store.fail(engine, item.user_id, item.period_at, token, reason, counts_attempt=refused)
-        report.failed += 1
-        report.errors.append(f"{item.email}: {reason}")
+        return "failed", reason
 
     try:
         computed = compute(engine, item.user_id, now, pool)
         if computed is None:
             digest_store.release(engine, item.user_id, item.period_at, token)
-            return True
+            return "released", None
         acct, sub, d = computed
         counts = digest_query.counts(d)
         if not d["changed"]:
             digest_store.finish(engine, item.user_id, item.period_at, token, digest_store.EMPTY, d["now"],
                                 int(time.time()), counts, d["at_risk_now"])
-            report.empty += 1
             log.info("digest for %s: nothing changed, no e-mail", item.email)
-            return True
+            return "empty", None
         msg = composer.message(d, acct, sub)
     except Exception as exc:  # noqa: BLE001 - one recipient's problem must not stop the others
         log.exception("digest for %s could not be computed", item.email)
-        failed(f"not computed: {type(exc).__name__}: {exc}", refused=False)
-        return True
+        return failed(f"not computed: {type(exc).__name__}: {exc}", refused=False)
     try:
         mailer.send(msg)
     except RecipientFailed as exc:
         log.warning("digest for %s refused by the mail server: %s", item.email, exc)
-        failed(str(exc), refused=True)
-        return True
+        return failed(str(exc), refused=True)
     except ServerFailed as exc:
         log.error("digest for %s not sent: %s", item.email, exc)
-        failed(str(exc), refused=False)
-        return False
+        return failed(SERVER_DOWN + str(exc), refused=False)
     digest_store.finish(engine, item.user_id, item.period_at, token, digest_store.SENT, d["now"], int(time.time()),
                         counts, d["at_risk_now"])
-    report.sent += 1
     log.info("digest sent to %s: %s", item.email, msg["Subject"])
-    return True
+    return "sent", None
 
 
 def _print(out: TextIO | None, engine, composer: Composer, item: digest_store.Due, now: datetime,

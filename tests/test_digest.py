@@ -232,14 +232,18 @@ def test_two_processes_at_once_send_once(digest_db, smtp):
 
 # --- failures -----------------------------------------------------------------------------------------------------
 def test_server_down_then_up(digest_db):
-    down = run(digest_db, db_.FIRST, url=f"smtp://127.0.0.1:{free_port()}")
-    assert (down.sent, down.failed, down.left) == (0, 1, 2)
+    closed = f"smtp://127.0.0.1:{free_port()}"
+    down = run(digest_db, db_.FIRST, url=closed, senders=1)
+    assert (down.sent, down.failed, down.left) == (0, 1, 2)  # the run stops at the first
     assert "connection refused" in down.errors[0]
     assert [s[:2] for s in sends(digest_db)] == [("coach", "failed")]
+    several = run(digest_db, db_.FIRST, url=closed)  # four senders: each stops after its first failure
+    assert several.sent == 0 and several.failed >= 1 and several.failed + several.left + several.empty == 3
     with Server() as server:
         up = run(digest_db, db_.FIRST, server)
-        assert (up.due, up.sent, up.empty, up.failed) == (3, 2, 1, 0)
-        assert len(server.inbox.to("coach@ex.com")) == 1
+        assert (up.due, up.sent, up.failed) == (2, 2, 0)  # ins's (nothing changed) was recorded meanwhile
+        assert len(server.inbox.to("coach@ex.com")) == 1 and len(server.inbox.to("coach2@ex.com")) == 1
+    assert [s[:2] for s in sends(digest_db)] == [("coach", "sent"), ("coach2", "sent"), ("ins", "empty")]
 
 
 def test_refused_address_is_retried_and_does_not_block_others(digest_db):

@@ -14,6 +14,7 @@ no contact: nothing changed (no e-mail).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from datetime import datetime
 
@@ -45,14 +46,16 @@ class RiskPool:
             self._by_user.setdefault(r["user_id"], []).append(i)
         self._parts: OrderedDict = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # a run's senders share the pool
 
     def part(self, conn, scope: Scope) -> list[dict]:
         if scope.is_owner:
             return self.rows
         key = (scope.managed_groups, scope.instructor_sessions)
-        if key in self._parts:
-            self._parts.move_to_end(key)
-            return self._parts[key]
+        with self._lock:
+            if key in self._parts:
+                self._parts.move_to_end(key)
+                return self._parts[key]
         s = schema.sessions
         now_s = int(self.now.timestamp())
         sessions = set(conn.execute(select(s.c.session_id).where(session_state.running(s, now_s),
@@ -69,9 +72,10 @@ class RiskPool:
         else:
             part = [r for r in rows
                     if r["session_id"] in sessions and (r["session_id"] in everyone_in or r["user_id"] in people)]
-        self._parts[key] = part
-        if len(self._parts) > self._cache_size:
-            self._parts.popitem(last=False)
+        with self._lock:
+            self._parts[key] = part
+            if len(self._parts) > self._cache_size:
+                self._parts.popitem(last=False)
         return part
 
 
