@@ -425,3 +425,35 @@ def test_cli(digest_db, smtp):
     gone = _cli(digest_db, "unsubscribe", "coach2@ex.com")
     assert gone.returncode == 0 and "coach2@ex.com no longer receives the weekly digest" in gone.stderr
     assert "was not subscribed" in _cli(digest_db, "unsubscribe", "coach2@ex.com").stderr
+
+
+# --- LEARNPULSE_DIGEST=on: the app's own background thread ----------------------------------------------------------
+def test_two_app_processes_with_the_background_thread_send_each_digest_once(digest_db, smtp, tmp_path, caplog):
+    import time
+
+    from dashboard.factory import create_app
+
+    assert Settings.from_env(env={"LEARNPULSE_DIGEST": "on"}).digest_thread
+    assert not Settings.from_env(env={}).digest_thread
+    url = _database_url(digest_db)
+
+    def app(smtp_url):
+        return create_app(Settings.from_env(
+            env={"LEARNPULSE_DIGEST": "on"}, database_url=url, seed_demo_on_empty=False, secret_key=SECRET,
+            data_dir=tmp_path, now_override=db_.FIRST, public_url=PUBLIC, smtp_url=smtp_url))
+
+    workers = [app(smtp.url()), app(smtp.url())]
+    threads = [w.server.extensions["learnpulse-digest"] for w in workers]
+    try:
+        deadline = time.monotonic() + 60
+        while len(smtp.inbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for t in threads:  # one more round each: nothing is due any more
+            assert t.run_once().due == 0
+    finally:
+        for t in threads:
+            t.stop()
+    assert sorted(len(smtp.inbox.to(e)) for e in ("coach@ex.com", "coach2@ex.com", "ins@ex.com")) == [0, 1, 1]
+    no_mail = app(None)  # switched on without a mail server: said in the log, no thread
+    assert "learnpulse-digest" not in no_mail.server.extensions
+    assert "LEARNPULSE_SMTP_URL is not set" in caplog.text
