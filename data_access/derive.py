@@ -235,7 +235,9 @@ def refresh_risk_facts(conn, rows: str | None = None, users: str | None = None) 
             WHERE b.due_at IS NOT NULL""" + where("p.session_id", "p.user_id", "AND") + """
           ) x GROUP BY session_id, user_id
         ) f ON f.session_id = su.session_id AND f.user_id = su.user_id
-        WHERE su.registered = 1 AND u.deleted_at IS NULL""" + where("su.session_id", "su.user_id", "AND")))
+        WHERE su.registered = 1 AND u.deleted_at IS NULL""" + where("su.session_id", "su.user_id", "AND")
+        # in key order: PostgreSQL then reads a session's rows from a few pages (its planner sees the correlation)
+        + " ORDER BY su.session_id, su.user_id"))
     if conn.dialect.name == "postgresql" and not narrow:
         conn.execute(text("ANALYZE at_risk_facts"))
 

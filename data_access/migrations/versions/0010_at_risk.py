@@ -34,6 +34,7 @@ FILL = """
       ) x GROUP BY session_id, user_id
     ) f ON f.session_id = su.session_id AND f.user_id = su.user_id
     WHERE su.registered = 1 AND u.deleted_at IS NULL
+    ORDER BY su.session_id, su.user_id
 """
 
 
