@@ -62,7 +62,7 @@ def parse_hour(value) -> int:
         number = float(value)
     except ValueError:
         raise ValueError("the hour is a whole number from 0 to 23") from None
-    if number != number or int(number) != number or not 0 <= number <= 23:
+    if not 0 <= number <= 23 or int(number) != number:  # NaN and infinities fail the range first
         raise ValueError("the hour is a whole number from 0 to 23")
     return int(number)
 
