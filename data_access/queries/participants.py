@@ -171,6 +171,12 @@ def participant_emails(conn, scope: Scope, now: datetime, session_id: str, bucke
 def cohort_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The cohort's green and yellow limits in days (defaults 7 and 14 until someone changes them)."""
     require_session(conn, scope, session_id)
+    return stored_limits(conn, scope, now, session_id)
+
+
+def stored_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """cohort_limits without the viewer check (one primary-key read): for a caller that has just checked the
+    session through a cached query, so no scoped query runs uncached on every call."""
     cs = schema.cohort_settings
     row = conn.execute(select(cs.c.green_limit, cs.c.yellow_limit).where(cs.c.session_id == session_id)).first()
     if row is None:
