@@ -18,6 +18,7 @@ from data_access.scope import (
     require_program,
     require_session,
     session_users_condition,
+    visible_session,
     visible_sessions,
 )
 
@@ -299,7 +300,7 @@ def program_overview(conn, scope: Scope, now: datetime, program_id: str) -> dict
     row = conn.execute(select(p.c.program_id, p.c.name, p.c.kind, p.c.description)
                        .where(p.c.program_id == program_id)).mappings().one()
     sessions = [r for r in sessions_table(conn, scope, now) if r["program_id"] == program_id]
-    ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_sessions(scope, s))
+    ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_session(scope, s))
     complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
     t = conn.execute(select(func.sum(su.c.registered), func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
                             func.avg(case((su.c.started == 1, su.c.score_pct))))
