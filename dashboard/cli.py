@@ -1,4 +1,4 @@
-"""The `learnpulse` command (shared/spec/cli.md): serve, demo, import, export."""
+"""The `learnpulse` command (docs/cli.md): serve, demo, import, export."""
 
 from __future__ import annotations
 

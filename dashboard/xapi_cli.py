@@ -1,4 +1,4 @@
-"""`learnpulse xapi import | pull | credentials create | replay` (shared/spec/cli.md)."""
+"""`learnpulse xapi import | pull | credentials create | replay` (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Read and validate a bundle folder: every rule of shared/spec/bundle-format.md, vectorised.
+"""Read and validate a bundle folder: every rule of docs/bundle-format.md, vectorised.
 
 The result is either a set of typed DataFrames ready to write, or an ImportFailed carrying every
 problem found (file, line, column, reason). Line numbers count the header as line 1.

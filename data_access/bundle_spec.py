@@ -1,4 +1,4 @@
-"""The bundle format of shared/spec/bundle-format.md as data: files, columns, types, keys.
+"""The bundle format of docs/bundle-format.md as data: files, columns, types, keys.
 
 One source of truth for the importer (validation, conversion, upsert keys) and the demo writer
 (column order).

@@ -57,10 +57,11 @@ def messages(window: Window | None = None, users=None) -> Select:
 
 
 def programs(users=None, sessions=None) -> Select:
-    """Per user: sessions of kind program / path they are registered in (assigned) and, of those, the ones
-    at progress 100 (completed); with `sessions`, only those sessions count."""
+    """Per user: sessions of kind program / path they are currently registered in (assigned) and the ones where
+    their progress is 100 (completed), whether or not they are still registered: a completion is history, so
+    unassigning a learner afterwards does not undo it. With `sessions`, only those sessions count."""
     su, s, p = schema.session_users, schema.sessions, schema.programs
-    complete = and_(su.c.registered == 1, su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
+    complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
 
     def count(cond, kind):
         return func.sum(case((and_(cond, p.c.kind == kind), 1), else_=0))

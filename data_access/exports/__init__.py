@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from data_access.exports import collaboration, groups, participants, session_csv, sessions, users
 
-# REPORT name (shared/spec/cli.md) -> writer(conn, scope, now, settings, options) yielding text chunks.
+# REPORT name (docs/cli.md) -> writer(conn, scope, now, settings, options) yielding text chunks.
 # `options` has the export options of the command line as attributes (session and bucket are lists).
 REPORTS: dict[str, object] = {**participants.REPORTS, **sessions.REPORTS, **session_csv.REPORTS,
                                **groups.REPORTS, **users.REPORTS}
 REPORTS.update(collaboration.REPORTS)
 
-# the order of shared/spec/cli.md (the command's help), then the reports LearnPulse adds
+# the order of docs/cli.md (the command's help), then the reports LearnPulse adds
 ALL_REPORT_NAMES = [
     "cohort-progress", "participant-activity", "session", "sessions", "program", "group-sessions",
     "session-collab", "users", "general-stats", "user-stats", "registrations", "collab-users",
