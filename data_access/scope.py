@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from data_access import schema
@@ -85,6 +85,19 @@ def visible_users(scope: Scope, user_col) -> ColumnElement[bool]:
                .join(gc, gc.c.descendant_id == m.c.group_id)
                .where(gc.c.ancestor_id.in_(scope.managed_groups)))
     return user_col.in_(members)
+
+
+def visible_users_probe(scope: Scope, user_col) -> ColumnElement[bool]:
+    """visible_users written as a probe per row (EXISTS over that user's memberships): for rows already narrowed
+    by something else (the registrations of running sessions), where listing every member of the viewer's
+    groups first made SQLite probe every (session, member) pair."""
+    if scope.is_owner:
+        return true()
+    if not scope.managed_groups:
+        return false()
+    m, gc = schema.memberships, schema.group_closure
+    return (select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
+            .where(m.c.user_id == user_col, gc.c.ancestor_id.in_(scope.managed_groups)).exists())
 
 
 def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
