@@ -119,10 +119,11 @@ def write_plan(env: dict, users: int, path: Path) -> dict:
                             "calls": calls_for(app, scope, targets(conn, scope))})
         owner = clients[0]
         clock = datetime.now(UTC)
-        for name, chosen in (("owner", [owner]), ("mixed", clients)):
+        for network, (name, chosen) in enumerate((("owner", [owner]), ("mixed", clients)), start=1):
             per = -(-users // len(chosen))
-            plan[name] = {"clients": [{**c, "tokens": [accounts.issue_sign_in(conn, clock, c["email"])
-                                                        for _ in range(per)]} for c in chosen]}
+            plan[name] = {"network": network, "clients": [
+                {**c, "tokens": [accounts.issue_sign_in(conn, clock, c["email"]) for _ in range(per)]}
+                for c in chosen]}
     engine.dispose()
     for name in plan:
         (path.parent / f"{path.stem}-{name}.json").write_text(json.dumps(plan[name]), encoding="utf-8")
@@ -179,7 +180,10 @@ def run_locust(plan: Path, port: int, users: int, seconds: int, out: Path) -> di
     total = sum(int(r["Request Count"]) for r in calls)
     failures = sum(int(r["Failure Count"]) for r in calls)
     agg = next(r for r in rows if r["Name"] == "Aggregated")
-    return {"requests": total, "failures": failures, "rps": sum(float(r["Requests/s"]) for r in calls),
+    errors = [f"{r['Name']}: {r['Error']} x{r['Occurrences']}"
+              for r in csv.DictReader(open(f"{out}_failures.csv", encoding="utf-8"))]
+    return {"requests": total, "failures": failures, "errors": errors,
+            "rps": sum(float(r["Requests/s"]) for r in calls),
             "p50": float(agg["50%"]), "p95": float(agg["95%"]), "per_name": {
                 n: (int(r["Request Count"]), float(r["50%"]), float(r["95%"])) for n, r in per_name.items()}}
 
@@ -234,6 +238,9 @@ def main() -> None:
     print(f"\n{'run':<12}{'requests':>10}{'failures':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for name, r in results.items():
         print(f"{name:<12}{r['requests']:>10,}{r['failures']:>10,}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p95']:>9.0f}")
+    for name, r in results.items():
+        for error in r["errors"][:10]:
+            print(f"  {name} failure: {error}")
     share = results["mixed"]["rps"] / results["owner"]["rps"] if results["owner"]["rps"] else 0
     print(f"mixed roles: {share:.0%} of the owner-only throughput\n\nmixed run per callback (count, p50, p95 ms):")
     for n, (count, p50, p95) in sorted(results["mixed"]["per_name"].items()):

@@ -35,8 +35,11 @@ class Viewer(FastHttpUser):
         self.viewer = me["viewer"]
         self.calls = me["calls"]
         token = me["tokens"][n // len(clients)]
+        # each client signs in from an address of its own, as a local proxy would pass it (the app trusts
+        # X-Forwarded-For from 127.0.0.1): sign-in links are limited per address
+        address = f"10.{_PLAN.get('network', 1)}.{n // 250}.{n % 250 + 1}"
         with self.client.get(f"/login/token/{token}", name="sign in", allow_redirects=False,
-                             catch_response=True) as response:
+                             headers={"X-Forwarded-For": address}, catch_response=True) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in answered {response.status_code}")
         random.Random(n).shuffle(self.calls)
