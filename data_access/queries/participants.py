@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
 
 from data_access import grid_filters, recency, schema, session_state
-from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
+from data_access.scope import Scope, require_session, session_users_probe, visible_sessions
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
 MAX_LIMIT = 3650
@@ -77,7 +77,7 @@ def _participants(scope: Scope, now: datetime, session_id: str, due: int):
             .join(u, u.c.user_id == su.c.user_id)
             .outerjoin(done, done.c.user_id == su.c.user_id)
             .where(su.c.session_id == session_id, su.c.registered == 1, u.c.deleted_at.is_(None),
-                   session_users_condition(scope, su.c.session_id, su.c.user_id)))
+                   session_users_probe(scope, su.c.session_id, su.c.user_id)))
 
 
 def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:

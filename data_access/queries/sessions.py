@@ -18,6 +18,7 @@ from data_access.scope import (
     require_program,
     require_session,
     session_users_condition,
+    session_users_probe,
     visible_session,
     visible_sessions,
 )
@@ -97,13 +98,13 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The General section: KPIs, progress by course, score by block, distribution of levels."""
     require_session(conn, scope, session_id)
     e, su, br, b = schema.enrollments, schema.session_users, schema.block_results, schema.blocks
-    in_scope = session_users_condition(scope, su.c.session_id, su.c.user_id)
+    in_scope = session_users_probe(scope, su.c.session_id, su.c.user_id)
     enr = conn.execute(select(
         func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None)), 1), else_=0)),
         func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None), e.c.source == "catalog"), 1),
                       else_=0)),
         func.sum(case((and_(e.c.status == "waiting_list", e.c.unassigned_at.is_(None)), 1), else_=0)),
-    ).where(e.c.session_id == session_id, session_users_condition(scope, e.c.session_id, e.c.user_id))).one()
+    ).where(e.c.session_id == session_id, session_users_probe(scope, e.c.session_id, e.c.user_id))).one()
     # the session's users in scope, read once (one scope check instead of three): attendees, completions, the
     # completers' times and the attendees' scores are counted from these rows
     people = conn.execute(select(su.c.started, su.c.blocks_total, su.c.blocks_completed, su.c.time_spent_s,
@@ -113,16 +114,17 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     scored = [float(p.score_pct) for p in people if p.started == 1 and p.score_pct is not None]
     certificates = conn.execute(select(func.count()).select_from(schema.certificates)
                                 .where(schema.certificates.c.session_id == session_id,
-                                       session_users_condition(scope, schema.certificates.c.session_id,
+                                       session_users_probe(scope, schema.certificates.c.session_id,
                                                                schema.certificates.c.user_id))).scalar_one()
     # per block: completions among registered users, mean block score over users who have one
     registered = int(enr[0] or 0)
-    reg_users = select(su.c.user_id).where(su.c.session_id == session_id, su.c.registered == 1, in_scope)
+    registered_user = and_(su.c.session_id == br.c.session_id, su.c.user_id == br.c.user_id)
     per_block = {r.block_id: r for r in conn.execute(
         select(br.c.block_id,
-               func.sum(case((and_(br.c.completed == 1, br.c.user_id.in_(reg_users)), 1), else_=0)).label("done"),
+               func.sum(case((and_(br.c.completed == 1, su.c.registered == 1), 1), else_=0)).label("done"),
                func.avg(br.c.score_pct).label("score"), func.count(br.c.score_pct).label("scored"))
-        .where(br.c.session_id == session_id, session_users_condition(scope, br.c.session_id, br.c.user_id))
+        .select_from(br.outerjoin(su, registered_user))
+        .where(br.c.session_id == session_id, session_users_probe(scope, br.c.session_id, br.c.user_id))
         .group_by(br.c.block_id))}
     blocks = []
     for blk in conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
@@ -164,7 +166,7 @@ def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list
                func.avg(case((started, su.c.score_pct))).label("score"))
         .select_from(su).join(m, m.c.user_id == su.c.user_id).join(g, g.c.group_id == m.c.group_id)
         .where(su.c.session_id == session_id, su.c.registered == 1,
-               session_users_condition(scope, su.c.session_id, su.c.user_id))
+               session_users_probe(scope, su.c.session_id, su.c.user_id))
         .group_by(g.c.group_id, g.c.name, g.c.level)
         .order_by(g.c.level, g.c.name, g.c.group_id)).all()
     return [{"group_id": r.group_id, "group": r.name, "level": int(r.level or 0), "users": int(r.users),
@@ -184,7 +186,7 @@ def individual_select(scope: Scope, session_id: str, group_id: str | None = None
                    su.c.last_activity_at, su.c.started)
             .join(u, u.c.user_id == su.c.user_id)
             .join(e, and_(e.c.session_id == su.c.session_id, e.c.user_id == su.c.user_id))
-            .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
+            .where(su.c.session_id == session_id, session_users_probe(scope, su.c.session_id, su.c.user_id)))
     if group_id:
         m = schema.memberships
         stmt = stmt.where(su.c.registered == 1, su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
@@ -241,7 +243,7 @@ def blocks_of_learner(conn, scope: Scope, session_id: str, user_id: str) -> dict
     su, u, b, br = schema.session_users, schema.users, schema.blocks, schema.block_results
     person = conn.execute(select(u.c.first_name, u.c.last_name).join(su, su.c.user_id == u.c.user_id).where(
         su.c.session_id == session_id, su.c.user_id == user_id,
-        session_users_condition(scope, su.c.session_id, su.c.user_id))).first()
+        session_users_probe(scope, su.c.session_id, su.c.user_id))).first()
     if person is None:
         raise LookupError(f"no learner {user_id!r} in session {session_id!r}")
     rows = conn.execute(
@@ -277,7 +279,7 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
                 br.c.score_pct, br.c.time_spent_s, func.coalesce(br.c.attempts, 0).label("attempts"))
          .select_from(su).join(u, u.c.user_id == su.c.user_id)
          .outerjoin(br, and_(br.c.block_id == block_id, br.c.user_id == su.c.user_id))
-         .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
+         .where(su.c.session_id == session_id, session_users_probe(scope, su.c.session_id, su.c.user_id)))
     q = grid_filters.fenced(q)
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "status": q.c.status,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "attempts": q.c.attempts}
@@ -302,7 +304,7 @@ def program_overview(conn, scope: Scope, now: datetime, program_id: str) -> dict
     complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
     t = conn.execute(select(func.sum(su.c.registered), func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
                             func.avg(case((su.c.started == 1, su.c.score_pct))))
-                     .where(su.c.session_id.in_(ids), session_users_condition(scope, su.c.session_id, su.c.user_id))
+                     .where(su.c.session_id.in_(ids), session_users_probe(scope, su.c.session_id, su.c.user_id))
                      ).one()
     return {**dict(row), "sessions": sessions, "registrations": int(t[0] or 0), "attendees": int(t[1] or 0),
             "completed": int(t[2] or 0), "average_score": None if t[3] is None else float(t[3])}
