@@ -218,9 +218,7 @@ def visible_user(scope: Scope, user_col) -> ColumnElement[bool]:
     # enrollments (EXISTS) instead of listing every member or learner first (PostgreSQL hashed them all)
     cond = user_col == scope.user_id
     if scope.managed_groups:
-        m, gc = schema.memberships, schema.group_closure
-        cond = cond | (select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
-                       .where(m.c.user_id == user_col, gc.c.ancestor_id.in_(scope.managed_groups)).exists())
+        cond = cond | visible_users_probe(scope, user_col)
     if scope.instructor_sessions:
         e = schema.enrollments
         cond = cond | (select(e.c.user_id).where(e.c.user_id == user_col,
