@@ -105,13 +105,18 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
                       else_=0)),
         func.sum(case((and_(e.c.status == "waiting_list", e.c.unassigned_at.is_(None)), 1), else_=0)),
     ).where(e.c.session_id == session_id, session_users_probe(scope, e.c.session_id, e.c.user_id))).one()
-    # the session's users in scope, read once (one scope check instead of three): attendees, completions, the
-    # completers' times and the attendees' scores are counted from these rows
-    people = conn.execute(select(su.c.started, su.c.blocks_total, su.c.blocks_completed, su.c.time_spent_s,
-                                 su.c.score_pct).where(su.c.session_id == session_id, in_scope)).all()
-    completers = [p for p in people if p.blocks_total and p.blocks_total > 0 and p.blocks_completed == p.blocks_total]
-    times = [int(p.time_spent_s) for p in completers]
-    scored = [float(p.score_pct) for p in people if p.started == 1 and p.score_pct is not None]
+    complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
+    scored = and_(su.c.started == 1, su.c.score_pct.is_not(None))
+    # the attendees' level bands counted with the other figures (one statement, one scope check): level_band in SQL
+    band = case(*[(su.c.score_pct < 20 * (i + 1), i) for i in range(len(LEVEL_BANDS) - 1)],
+                else_=len(LEVEL_BANDS) - 1)
+    att = conn.execute(select(
+        func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
+        func.avg(case((su.c.started == 1, su.c.score_pct))),
+        *[func.sum(case((and_(scored, band == i), 1), else_=0)) for i in range(len(LEVEL_BANDS))],
+    ).where(su.c.session_id == session_id, in_scope)).one()
+    times = conn.execute(select(su.c.time_spent_s).where(su.c.session_id == session_id, complete, in_scope)).scalars()
+    times = [int(t) for t in times]
     certificates = conn.execute(select(func.count()).select_from(schema.certificates)
                                 .where(schema.certificates.c.session_id == session_id,
                                        session_users_probe(scope, schema.certificates.c.session_id,
@@ -135,14 +140,12 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
                        "completed_pct": (100.0 * int(r.done) / registered) if r and registered else (
                            0.0 if registered else None),
                        "score": None if not r or r.score is None else float(r.score)})
-    levels = [0] * len(LEVEL_BANDS)
-    for score in scored:
-        levels[level_band(score)] += 1
+    levels = [int(n or 0) for n in att[3:]]
     return {
         "registrations": registered, "open_registrations": int(enr[1] or 0), "waiting_list": int(enr[2] or 0),
-        "attendees": sum(int(p.started or 0) for p in people), "completed": len(completers),
+        "attendees": int(att[0] or 0), "completed": int(att[1] or 0),
         "median_time_s": statistics.median(times) if times else None,
-        "average_score": sum(scored) / len(scored) if scored else None,
+        "average_score": None if att[2] is None else float(att[2]),
         "certificates": int(certificates), "blocks": blocks,
         "levels": [{"band": band, "learners": n} for band, n in zip(LEVEL_BANDS, levels, strict=True)],
     }
