@@ -1,12 +1,13 @@
 # LearnPulse task runner. The two commands of the README:
 #   make run    install what is needed, then start the dashboard on http://127.0.0.1:8050
 #   make test   install what is needed (Chromium included), then ruff + the whole pytest suite
+#   (make test-fast: without the browser tests; make coverage: the suite with line coverage)
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null && echo sudo)
 
-.PHONY: run test setup chromium ralph lint bench load clean
+.PHONY: run test test-fast coverage setup chromium ralph lint bench load clean
 
 run: setup
 	$(BIN)/learnpulse serve
@@ -14,6 +15,15 @@ run: setup
 test: setup chromium ralph
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# the inner loop: everything but the Chromium tests
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not browser"
+
+# line coverage of the whole suite (coverage.py)
+coverage: setup chromium ralph
+	$(BIN)/pytest --cov=dashboard --cov=layouts --cov=callbacks --cov=data_access --cov-report=term
 
 setup: $(VENV)/.installed
 

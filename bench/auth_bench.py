@@ -4,8 +4,10 @@
 
 Two routes that do nothing are added to the app: one behind the sign-in guard, one under a public prefix.
 The difference between their times through Flask's test client is the per-request cost of sign-in (cookie,
-the viewer loaded from the cache keyed by data version, view-as), as the owner and as a coach; "cold" empties
-the cache first (the viewer's account and scope are read from the database: once per minute per viewer).
+the sign-in session looked up by primary key, the viewer loaded from the cache keyed by data version, view-as),
+as the owner and as a coach; "cold" empties the cache first (the viewer's account and scope are read from the
+database: once per minute per viewer); "session unremembered" looks the sign-in session up on every request
+(the process may otherwise reuse a lookup for CHECK_TTL_S).
 Also timed: a real callback (Participants: choose a cohort) signed in, to put the figure beside a page's work.
 """
 
@@ -22,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashcalls import signed_in_client  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from dashboard import signin_sessions  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
@@ -59,8 +62,13 @@ def main() -> None:
         public = per_request_us(client, "/xapi/bench-noop")
         guarded = per_request_us(client, "/bench/noop")
         cold = per_request_us(client, "/bench/noop", runs=200, before=svc.queries.clear)
+        store = server.extensions[signin_sessions.EXTENSION]
+        store.ttl_s = 0.0
+        uncached = per_request_us(client, "/bench/noop")
+        store.ttl_s = signin_sessions.CHECK_TTL_S
         print(f"{label:<6} public route {public:7.0f} us   signed-in route {guarded:7.0f} us   "
-              f"sign-in adds {guarded - public:6.0f} us warm, {cold - public:6.0f} us cold (viewer not cached)")
+              f"sign-in adds {guarded - public:6.0f} us warm, {cold - public:6.0f} us cold (viewer not cached), "
+              f"{uncached - public:6.0f} us with the sign-in session looked up every time")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
@@ -105,6 +106,7 @@ def register(app) -> None:
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
         try:
+            group = inputs.optional_id(group)
             count = svc.queries.run(q.users_count, scope, now, group_id=group)
             top = svc.queries.run(q.top_users, scope, now, group_id=group)
         except LookupError:
@@ -125,6 +127,10 @@ def register(app) -> None:
     @app.callback(Output(ID.USERS_GRID, "getRowsResponse"), Input(ID.USERS_GRID, "getRowsRequest"),
                   State(ID.GROUP, "value"), prevent_initial_call=True)
     def users_rows(request, group):
+        try:
+            group = inputs.optional_id(group)
+        except LookupError:
+            return EMPTY_ROWS
         return paged_rows(request, q.users_page, list, group_id=group)
 
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.USERS_REFRESH, "data"),

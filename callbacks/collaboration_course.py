@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.collaboration import KIND_SERIES, paged_rows
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
@@ -50,16 +51,26 @@ def people_title(selected: dict, rows: list[dict]) -> str:
     """'Liked “Intro doc”: 3' from the selection and the activity's line in the table."""
     column = next(col for col, (action, _label) in NUMBERS.items() if action == selected["action"])
     label = NUMBERS[column][1]
-    line = next(r for r in rows if r["activity_id"] == selected["activity"])
-    n = line[column]
+    line = next(r for r in rows if r.get("activity_id") == selected["activity"])
+    n = inputs.whole(line.get(column)) or 0
     one, many = UNITS.get(column, ("reaction", "reactions"))
-    return f"{label} “{line['title']}”: {n:,} {one if n == 1 else many}"
+    return f"{label} “{inputs.text(line.get('title'))}”: {n:,} {one if n == 1 else many}"
+
+
+def selection(value) -> dict | None:
+    """The selected number as the selection store holds it ({activity, action}), or None."""
+    value = inputs.mapping(value)
+    activity, action = inputs.an_id(value.get("activity")), value.get("action")
+    if activity is None or not any(action == a for a, _label in NUMBERS.values()):
+        return None
+    return {"activity": activity, "action": action}
 
 
 def register(app) -> None:
     @app.callback(Output(ID.REACTIONS_CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.MESSAGE, "children"),
                   Input(ID.ID, "data"))
     def load(course_id):
+        course_id = inputs.an_id(course_id)
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
         try:
@@ -77,16 +88,17 @@ def register(app) -> None:
     def select(click, _close):
         if ctx.triggered_id == ID.PEOPLE_CLOSE:
             return {}
-        column = (click or {}).get("colId")
-        if column not in NUMBERS or not click.get("rowId"):
+        column, activity = inputs.clicked_column(click), inputs.clicked_row(click)
+        if column not in NUMBERS or not activity:
             return no_update
-        return {"activity": click["rowId"], "action": NUMBERS[column][0]}
+        return {"activity": activity, "action": NUMBERS[column][0]}
 
     @app.callback(Output(ID.PEOPLE_CARD, "style"), Output(ID.PEOPLE_TITLE, "children"),
                   Output(ID.PEOPLE_DOWNLOAD, "href"), Output(ID.PEOPLE_GRID, "columnDefs"),
                   Input(ID.SELECTED, "data"), Input(ID.GRID, "rowData"))
     def show_people(selected, rows):
-        if not selected or not any(r["activity_id"] == selected["activity"] for r in rows or []):
+        selected, rows = selection(selected), inputs.rows(rows)
+        if not selected or not any(r.get("activity_id") == selected["activity"] for r in rows):
             return {"display": "none"}, None, "#", PEOPLE_COLUMNS  # nothing chosen, or not this course's activity
         columns = PEOPLE_COLUMNS + (COMMENT_COLUMNS if selected["action"] == "comments" else [])
         href = downloads.url("activity-users", activity=selected["activity"], action=selected["action"])
@@ -95,11 +107,13 @@ def register(app) -> None:
     @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
                   State(ID.SELECTED, "data"), State(ID.ID, "data"), prevent_initial_call=True)
     def people(request, selected, course_id):
+        selected = selection(selected)
         if not selected:
             return EMPTY_ROWS
         tz = services.current().settings.timezone
         return paged_rows(request, q.activity_people_page, lambda rows: people_rows(rows, tz),
-                          activity_id=selected["activity"], action=selected["action"], course_id=course_id)
+                          activity_id=selected["activity"], action=selected["action"],
+                          course_id=inputs.an_id(course_id))
 
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.PEOPLE_REFRESH, "data"),
                             Input(ID.SELECTED, "data"), State(ID.PEOPLE_GRID, "id"), prevent_initial_call=True)

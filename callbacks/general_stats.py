@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from dashboard import auth, downloads, services
 from dashboard.ids import GeneralStats as ID
 from data_access.exports.csv_format import pct
@@ -37,11 +38,15 @@ def summary(p: dict):
 
 
 def _search(fn, search, chosen):
+    try:
+        search, chosen = inputs.text(search), inputs.ids(chosen)
+    except LookupError:
+        return no_update
     if not search and not chosen:
         return no_update
     svc = services.current()
     try:
-        return svc.queries.run(fn, auth.viewer_scope(), svc.now(), search=search or "", keep=tuple(chosen or ()))
+        return svc.queries.run(fn, auth.viewer_scope(), svc.now(), search=search, keep=tuple(chosen))
     except SQLAlchemyError:
         log.exception("general stats: options")
         return no_update
@@ -71,10 +76,10 @@ def register(app) -> None:
                   Input(ID.DATES, "start_date"), Input(ID.DATES, "end_date"))
     def preview(groups, users, sessions, since, until):
         svc = services.current()
-        filters = {"groups": list(groups or []), "users": list(users or []), "sessions": list(sessions or []),
-                   "since": since or None, "until": until or None}
         off = "btn btn-primary disabled"
         try:
+            filters = {"groups": inputs.ids(groups), "users": inputs.ids(users), "sessions": inputs.ids(sessions),
+                       "since": inputs.text(since, 40) or None, "until": inputs.text(until, 40) or None}
             p = svc.queries.run(q.general_preview, auth.viewer_scope(), svc.now(), lines=PREVIEW_LINES, **filters)
         except (ValueError, LookupError) as exc:
             text = str(exc).replace("--since ", "The start date ").replace("--until ", "the end date ")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from data_access.grid_filters import MAX_ROWS, read_request
+
 EMPTY_ROWS = {"rowData": [], "rowCount": 0}
 
+__all__ = ["EMPTY_ROWS", "MAX_ROWS", "grid_request"]
 
-def grid_request(request: dict | None) -> dict:
-    """The grid's getRowsRequest as keyword arguments of a *_page query (sort, filters, row range)."""
-    request = request or {}
-    return {"sort_model": request.get("sortModel") or [], "filter_model": request.get("filterModel") or {},
-            "start": request.get("startRow", 0), "end": request.get("endRow", 100)}
+
+def grid_request(request) -> dict:
+    """The grid's getRowsRequest as keyword arguments of a *_page query (sort, filters, row range of at most
+    MAX_ROWS rows); ValueError when it is not what a grid sends (data_access.grid_filters.read_request)."""
+    return read_request(request)

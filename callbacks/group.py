@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
@@ -95,6 +96,7 @@ def register(app) -> None:
     @app.callback(Output(ID.KPIS, "children"), Output(ID.ONGOING_CHART, "figure"), Output(ID.BLENDED_CHART, "figure"),
                   Output(ID.CHARTS, "style"), Output(ID.MESSAGE, "children"), Input(ID.ID, "data"))
     def load(group_id):
+        group_id = inputs.an_id(group_id)
         svc = services.current()
         try:
             st = svc.queries.run(q.group_statistics, auth.viewer_scope(), svc.now(), group_id=group_id,
@@ -114,7 +116,7 @@ def register(app) -> None:
             return no_update
         svc = services.current()
         try:
-            page = svc.queries.run(q.sessions_page, auth.viewer_scope(), svc.now(), group_id=group_id,
+            page = svc.queries.run(q.sessions_page, auth.viewer_scope(), svc.now(), group_id=inputs.an_id(group_id),
                                    **grid_request(request))
         except (ValueError, LookupError, SQLAlchemyError):
             log.exception("group: sessions table")
@@ -125,12 +127,13 @@ def register(app) -> None:
                   Output(ID.PEOPLE_DOWNLOAD, "href"), Input(ID.SESSIONS_GRID, "cellClicked"), State(ID.ID, "data"),
                   prevent_initial_call=True)
     def choose_session(click, group_id):
-        if not click or not click.get("rowId"):
+        session_id = inputs.clicked_row(click)
+        if not session_id:
             return no_update, no_update, no_update, no_update
         svc = services.current()
         try:
-            s = svc.queries.run(q.group_session, auth.viewer_scope(), svc.now(), group_id=group_id,
-                                session_id=click["rowId"])
+            s = svc.queries.run(q.group_session, auth.viewer_scope(), svc.now(), group_id=inputs.an_id(group_id),
+                                session_id=session_id)
         except (LookupError, SQLAlchemyError):
             log.exception("group: session line")
             return None, "Not available", SHOWN, None
@@ -141,12 +144,13 @@ def register(app) -> None:
     @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
                   State(ID.ID, "data"), State(ID.SESSION, "data"), prevent_initial_call=True)
     def people(request, group_id, session_id):
+        session_id = inputs.an_id(session_id)
         if not request or not session_id:
             return EMPTY_ROWS
         svc = services.current()
         try:
-            page = svc.queries.run(q.session_learners_page, auth.viewer_scope(), svc.now(), group_id=group_id,
-                                   session_id=session_id, **grid_request(request))
+            page = svc.queries.run(q.session_learners_page, auth.viewer_scope(), svc.now(),
+                                   group_id=inputs.an_id(group_id), session_id=session_id, **grid_request(request))
         except (ValueError, LookupError, SQLAlchemyError):
             log.exception("group: learners of a session")
             return EMPTY_ROWS
@@ -156,9 +160,11 @@ def register(app) -> None:
                   Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
                   State(ID.ID, "data"), State(ID.SESSION, "data"), prevent_initial_call=True)
     def open_learner(click, group_id, session_id):
-        if not click or not click.get("rowId") or not session_id:
+        user_id, session_id = inputs.clicked_row(click), inputs.an_id(session_id)
+        if not user_id or not session_id:
             return no_update, no_update, no_update
-        return learner_dialog(q.learner_blocks, group_id=group_id, session_id=session_id, user_id=click["rowId"])
+        return learner_dialog(q.learner_blocks, group_id=inputs.an_id(group_id), session_id=session_id,
+                              user_id=user_id)
 
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.PEOPLE_REFRESH, "data"),
                             Input(ID.SESSION, "data"), State(ID.PEOPLE_GRID, "id"), prevent_initial_call=True)

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.figures import TONES, empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
@@ -105,6 +106,23 @@ def list_title(selected: list[str], count: int) -> str:
     return f"{which}{days}: {_n(count, 'learner')}"
 
 
+def _activity(value) -> dict | None:
+    """The cohort's bar counts as the activity store holds them (load_cohort wrote it), or None."""
+    value = inputs.mapping(value)
+    buckets = inputs.rows(value.get("buckets"))
+    if not buckets or not all(isinstance(b.get("bucket"), str) and inputs.whole(b.get("learners")) is not None
+                              for b in buckets) or inputs.whole(value.get("participants")) is None:
+        return None
+    return {**value, "buckets": buckets}
+
+
+def _limits(value) -> dict | None:
+    """The limits in force as the limits store holds them, or None when they are not usable."""
+    value = inputs.mapping(value)
+    green, yellow = value.get("green"), value.get("yellow")
+    return None if q.validate_limits(green, yellow) else {"green": int(green), "yellow": int(yellow)}
+
+
 def register(app) -> None:
     @app.callback(
         Output(ID.ACTIVITY, "data"), Output(ID.SUMMARY, "children"), Output(ID.LIMITS, "data"),
@@ -113,6 +131,7 @@ def register(app) -> None:
         Input(ID.COHORT, "value"), prevent_initial_call="initial_duplicate",
     )
     def load_cohort(session_id):
+        session_id = inputs.an_id(session_id)
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
         try:
@@ -142,8 +161,8 @@ def register(app) -> None:
             return no_update, html.Span(problem, className="text-danger"), True, True
         svc = services.current()
         try:
-            saved = svc.queries.write(q.save_cohort_limits, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                      green=green, yellow=yellow)
+            saved = svc.queries.write(q.save_cohort_limits, auth.viewer_scope(), svc.now(),
+                                      session_id=inputs.an_id(session_id), green=green, yellow=yellow)
         except (LookupError, ValueError) as exc:
             return no_update, html.Span(str(exc), className="text-danger"), True, True
         except SQLAlchemyError:
@@ -157,9 +176,10 @@ def register(app) -> None:
         Input(ID.ACTIVITY, "data"), Input(ID.LIMITS, "data"), Input(ID.SELECTED, "data"),
     )
     def draw(activity, limits, selected):
+        activity, limits = _activity(activity), _limits(limits)
         if not activity or not limits:
             return empty_figure("Not available"), None
-        return activity_figure(activity, limits, selected or []), legend(limits)
+        return activity_figure(activity, limits, inputs.labels(selected, recency.LABELS)), legend(limits)
 
     @app.callback(
         Output(ID.SELECTED, "data"),
@@ -169,7 +189,7 @@ def register(app) -> None:
     def select(selected_data, _clear, _session):
         if ctx.triggered_id != ID.CHART or not selected_data:
             return []
-        picked = {p.get("x") for p in selected_data.get("points", [])}
+        picked = {inputs.point_value(p, "x") for p in inputs.points(selected_data)}
         return [label for label in recency.LABELS if label in picked]
 
     @app.callback(
@@ -182,6 +202,8 @@ def register(app) -> None:
         """Title, buttons and visibility of the list; its count comes from the chart's own numbers."""
         grid_style, hidden = {"height": "520px"}, {"display": "none"}
         button = "btn btn-outline-primary btn-sm me-2"
+        selected, activity, session_id = inputs.labels(selected, recency.LABELS), _activity(activity), \
+            inputs.an_id(session_id)
         if not selected or not activity or not session_id:
             return "Learners", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
         counts = {b["bucket"]: b["learners"] for b in activity["buckets"]}
@@ -197,6 +219,7 @@ def register(app) -> None:
     )
     def grid_rows(request, selected, session_id):
         """One block of rows for the grid: sorted, filtered and paged in SQL."""
+        selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
         if not request or not selected or not session_id:
             return EMPTY_ROWS
         svc = services.current()
@@ -215,11 +238,13 @@ def register(app) -> None:
     )
     def emails_to_copy(clicks, request, selected, session_id):
         """Every email the table lists (all pages, with its filters and order), for the clipboard."""
+        clicks = inputs.clicks(clicks)
+        selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
         if not selected or not session_id:
             return {"emails": [], "click": clicks}
-        order = grid_request(request)
         svc = services.current()
         try:
+            order = grid_request(request)
             emails = svc.queries.run(q.participant_emails, auth.viewer_scope(), svc.now(), session_id=session_id,
                                      buckets=selected, sort_model=order["sort_model"],
                                      filter_model=order["filter_model"])
@@ -238,7 +263,7 @@ def register(app) -> None:
             cohorts = svc.queries.run(q.cohorts, auth.viewer_scope(), svc.now())
         except SQLAlchemyError:
             return no_update
-        return cohort_options(cohorts, search=search, keep=chosen)
+        return cohort_options(cohorts, search=inputs.text(search), keep=inputs.an_id(chosen))
 
     app.clientside_callback(ClientsideFunction("learnpulse", "syncParticipantsUrl"),
                             Output(ID.URL_SYNC, "data"), Input(ID.COHORT, "value"), Input(ID.SELECTED, "data"))

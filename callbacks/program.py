@@ -7,6 +7,7 @@ import logging
 from dash import Input, Output
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.program_sessions import grid_rows
 from dashboard import auth, services
 from dashboard.ids import Program as ID
@@ -26,7 +27,8 @@ def register(app) -> None:
     def load(program_id):
         svc = services.current()
         try:
-            p = svc.queries.run(q.program_overview, auth.viewer_scope(), svc.now(), program_id=program_id)
+            p = svc.queries.run(q.program_overview, auth.viewer_scope(), svc.now(),
+                                program_id=inputs.an_id(program_id))
         except (LookupError, SQLAlchemyError):  # the layout already said why
             logging.getLogger(__name__).exception("program: could not load %r", program_id)
             return data_unavailable(), []

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from dashboard import auth, downloads, services
 from dashboard.ids import Sessions as ID
 from data_access.exports.csv_format import date
@@ -48,6 +49,9 @@ def register(app) -> None:
                   Output(ID.MESSAGE, "children"), Input(ID.STATUS, "value"))
     def load(status):
         svc = services.current()
+        if status not in (q.IN_PROGRESS, q.FINISHED, q.ALL):
+            return [], None, None, dbc.Alert("Choose which sessions to list: in progress, finished or all.",
+                                             color="warning")
         try:
             rows = svc.queries.run(q.sessions_table, auth.viewer_scope(), svc.now(), status=status)
         except SQLAlchemyError:
@@ -63,5 +67,5 @@ def register(app) -> None:
     @app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)
     def search(text):
         patch = Patch()
-        patch["quickFilterText"] = text or ""
+        patch["quickFilterText"] = inputs.text(text)
         return patch

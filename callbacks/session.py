@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
@@ -121,6 +122,12 @@ def learner_dialog(query, **kwargs) -> tuple:
     return True, f"{learner['first_name']} {learner['last_name']}: results per block", learner_table(learner["blocks"])
 
 
+def _band(value) -> int | None:
+    """A score band's index (the levels chart's customdata), or None."""
+    value = inputs.whole(value)
+    return value if value is not None and 0 <= value < len(q.LEVEL_BANDS) else None
+
+
 def register(app) -> None:
     @app.callback(
         Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
@@ -129,6 +136,7 @@ def register(app) -> None:
         Input(ID.ID, "data"),
     )
     def load(session_id):
+        session_id = inputs.an_id(session_id)
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
         try:
@@ -153,30 +161,39 @@ def register(app) -> None:
     )
     def narrow_people(level_click, group_click, _clear, group_data):
         if ctx.triggered_id == ID.LEVELS_CHART and level_click:
-            band = int(level_click["points"][0]["customdata"])
+            band = _band(next(iter(inputs.points(level_click)), {}).get("customdata"))
+            if band is None:
+                return no_update, no_update
             return {"band": band}, f"Only attendees scoring {q.LEVEL_BANDS[band]}"
         if ctx.triggered_id == ID.GROUPS_GRID and group_click:
-            group_id = group_click.get("rowId")
-            name = next((r["group"] for r in group_data or [] if r["group_id"] == group_id), group_id)
-            return {"group": group_id}, f"Only {name}"
+            group_id = inputs.clicked_row(group_click)
+            if group_id is None:
+                return no_update, no_update
+            name = next((r.get("group") for r in inputs.rows(group_data) if r.get("group_id") == group_id), None)
+            return {"group": group_id}, f"Only {inputs.text(name) or group_id}"
         return {}, None
 
     @app.callback(Output(ID.BLOCK, "value"), Input(ID.SCORE_CHART, "clickData"),
                   Input(ID.PROGRESS_CHART, "clickData"), prevent_initial_call=True)
     def open_block(score_click, progress_click):
         click = score_click if ctx.triggered_id == ID.SCORE_CHART else progress_click
-        return click["points"][0]["customdata"] if click else no_update
+        block_id = inputs.an_id(next(iter(inputs.points(click)), {}).get("customdata"))
+        return block_id if block_id else no_update
 
     @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
                   State(ID.ID, "data"), State(ID.PEOPLE_FILTER, "data"), prevent_initial_call=True)
     def people(request, session_id, narrow):
         if not request:
             return no_update
-        narrow = narrow or {}
+        narrow = inputs.mapping(narrow)
+        group_id, band = inputs.an_id(narrow.get("group")), _band(narrow.get("band"))
+        if ("group" in narrow and group_id is None) or ("band" in narrow and band is None):
+            return EMPTY_ROWS
         svc = services.current()
         try:
-            page = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   group_id=narrow.get("group"), band=narrow.get("band"), **grid_request(request))
+            page = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(),
+                                   session_id=inputs.an_id(session_id), group_id=group_id, band=band,
+                                   **grid_request(request))
         except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
             log.exception("session: individual results")
             return EMPTY_ROWS
@@ -185,12 +202,13 @@ def register(app) -> None:
     @app.callback(Output(ID.BLOCK_GRID, "getRowsResponse"), Input(ID.BLOCK_GRID, "getRowsRequest"),
                   State(ID.ID, "data"), State(ID.BLOCK, "value"), prevent_initial_call=True)
     def block_results(request, session_id, block_id):
+        block_id = inputs.an_id(block_id)
         if not request or not block_id:
             return EMPTY_ROWS
         svc = services.current()
         try:
-            page = svc.queries.run(q.block_detail_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   block_id=block_id, **grid_request(request))
+            page = svc.queries.run(q.block_detail_page, auth.viewer_scope(), svc.now(),
+                                   session_id=inputs.an_id(session_id), block_id=block_id, **grid_request(request))
         except (ValueError, LookupError, SQLAlchemyError):
             log.exception("session: detailed results")
             return EMPTY_ROWS
@@ -200,9 +218,10 @@ def register(app) -> None:
                   Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
                   State(ID.ID, "data"), prevent_initial_call=True)
     def open_learner(click, session_id):
-        if not click or not click.get("rowId") or click.get("colId") == "profile":
+        user_id = inputs.clicked_row(click)
+        if not user_id or inputs.clicked_column(click) == "profile":
             return no_update, no_update, no_update
-        return learner_dialog(q.learner_blocks, session_id=session_id, user_id=click["rowId"])
+        return learner_dialog(q.learner_blocks, session_id=inputs.an_id(session_id), user_id=user_id)
 
     for grid, source, prop, store in ((ID.PEOPLE_GRID, ID.PEOPLE_FILTER, "data", ID.PEOPLE_REFRESH),
                                       (ID.BLOCK_GRID, ID.BLOCK, "value", ID.BLOCK_REFRESH)):

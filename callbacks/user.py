@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import inputs
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
 from dashboard import auth, services
@@ -152,6 +153,12 @@ def _attempts_body(rows: list[dict], tz: str, ident: str):
     return grid
 
 
+def _name(rows, id_column: str, key: str, name_column: str) -> str:
+    """The name a client-side table shows for the row `key` (its rows come back as State), else the key."""
+    name = next((r.get(name_column) for r in inputs.rows(rows) if r.get(id_column) == key), None)
+    return inputs.text(name) or key
+
+
 def register(app) -> None:
     @app.callback(
         Output(ID.PUBLIC, "children"), Output(ID.GENERAL, "children"), Output(ID.CERTIFICATES, "rowData"),
@@ -161,6 +168,7 @@ def register(app) -> None:
         Input(ID.ID, "data"),
     )
     def load(user_id):
+        user_id = inputs.an_id(user_id)
         svc = services.current()
         scope, now, tz = auth.viewer_scope(), svc.now(), svc.settings.timezone
 
@@ -189,14 +197,15 @@ def register(app) -> None:
     def open_detail(session_click, course_click, question_click, user_id, sessions, courses, questions):
         click = {ID.SESSIONS: session_click, ID.COURSES: course_click, ID.QUESTIONS: question_click}.get(
             ctx.triggered_id)
-        if not click or not click.get("rowId") or click.get("colId") == "view":
+        key = inputs.clicked_row(click)
+        if not key or inputs.clicked_column(click) == "view":
             return no_update, no_update, no_update, no_update
-        key = click["rowId"]
+        user_id = inputs.an_id(user_id)
         svc = services.current()
         scope, now, tz = auth.viewer_scope(), svc.now(), svc.settings.timezone
         try:
             if ctx.triggered_id == ID.SESSIONS:
-                name = next((r["name"] for r in sessions or [] if r["session_id"] == key), key)
+                name = _name(sessions, "session_id", key, "name")
                 blocks = svc.queries.run(q.session_blocks, scope, now, user_id=user_id, session_id=key)
                 grid = table(ID.BLOCKS, BLOCK_COLUMNS, "block_id", "This session has no block")
                 grid.rowData = progress_rows(blocks, tz)
@@ -204,10 +213,10 @@ def register(app) -> None:
                         html.Div(id=ID.BLOCK_ATTEMPTS, className="mt-3")]
                 return True, f"{name}: blocks", body, key
             if ctx.triggered_id == ID.COURSES:
-                name = next((r["name"] for r in courses or [] if r["course_id"] == key), key)
+                name = _name(courses, "course_id", key, "name")
                 rows = svc.queries.run(q.course_attempts, scope, now, user_id=user_id, course_id=key)
                 return True, f"{name}: every attempt", _attempts_body(rows, tz, ID.COURSE_ATTEMPTS), None
-            name = next((r["question"] for r in questions or [] if r["activity_id"] == key), key)
+            name = _name(questions, "activity_id", key, "question")
             answers = svc.queries.run(q.question_answers, scope, now, user_id=user_id, activity_id=key)
             grid = table(ID.ANSWERS, ANSWER_COLUMNS, "n", "No answer")
             grid.rowData = [{"n": i, "score": _score(a["score"]), "date": date(a["answered_at"], tz)}
@@ -220,16 +229,19 @@ def register(app) -> None:
     @app.callback(Output(ID.BLOCK_ATTEMPTS, "children"), Input(ID.BLOCKS, "cellClicked"), State(ID.ID, "data"),
                   State(ID.OPEN_SESSION, "data"), State(ID.BLOCKS, "rowData"), prevent_initial_call=True)
     def block_attempts(click, user_id, session_id, blocks):
-        block = next((b for b in blocks or [] if click and b["block_id"] == click.get("rowId")), None)
+        row_id = inputs.clicked_row(click)
+        block = next((b for b in inputs.rows(blocks) if row_id and b.get("block_id") == row_id), None)
         if block is None:
             return no_update
-        if block["kind"] != "course":
-            return html.Div(f"{block['title']} is a{'n' if block['kind'] == 'assessment' else ''} {block['kind']}: "
+        kind, title = inputs.text(block.get("kind")), inputs.text(block.get("title"))
+        if kind != "course":
+            return html.Div(f"{title} is a{'n' if kind == 'assessment' else ''} {kind}: "
                             "it has no course attempts.", className="lp-hint")
         svc = services.current()
         try:
-            rows = svc.queries.run(q.course_attempts, auth.viewer_scope(), svc.now(), user_id=user_id,
-                                   course_id=block["course_id"], session_id=session_id)
+            rows = svc.queries.run(q.course_attempts, auth.viewer_scope(), svc.now(), user_id=inputs.an_id(user_id),
+                                   course_id=inputs.an_id(block.get("course_id")),
+                                   session_id=inputs.an_id(session_id))
         except (LookupError, SQLAlchemyError):
             log.exception("user: block attempts")
             return data_unavailable()

@@ -8,7 +8,7 @@ import logging
 from dash import ClientsideFunction, Input, Output, State, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks import general_stats
+from callbacks import general_stats, inputs
 from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, downloads, services
 from dashboard.ids import Users as ID
@@ -55,13 +55,15 @@ def register(app) -> None:
             return no_update, no_update
         svc = services.current()
         deleted = tab == DELETED
+        if manager is not None and inputs.an_id(manager) is None:  # answered like a manager who does not exist
+            return EMPTY_ROWS, "The users could not be loaded; try again in a moment."
         try:
             page = svc.queries.run(q.users_page, auth.viewer_scope(), svc.now(), deleted=deleted, manager_id=manager,
                                    **grid_request(request))
         except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
             log.exception("users: list")
             return EMPTY_ROWS, "The users could not be loaded; try again in a moment."
-        text = count_text(page["total"], deleted, manager is not None, bool(request.get("filterModel")))
+        text = count_text(page["total"], deleted, manager is not None, bool(grid_request(request)["filter_model"]))
         return {"rowData": list_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}, text
 
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.GRID_REFRESH, "data"),

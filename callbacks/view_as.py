@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, no_update
 
+from callbacks import inputs
 from dashboard import auth, services
 from dashboard.ids import Shell, UserPage
 from dashboard.ids import ViewAs as ID
@@ -27,21 +28,22 @@ def register(app) -> None:
     def search(text, chosen):
         svc = services.current()
         people = svc.queries.fresh(accounts.search_people, auth.current_viewer().account.scope, svc.now(),
-                                   text=text or "")
+                                   text=inputs.text(text))
         options = _options(people)
-        if chosen and chosen not in {o["value"] for o in options}:
+        if inputs.an_id(chosen) and chosen not in {o["value"] for o in options}:
             return no_update  # keep the chosen person's label while typing elsewhere
         return options
 
     @app.callback(Output(ID.GO, "disabled"), Input(ID.PICK, "value"))
     def ready(chosen):
-        return not chosen
+        return not inputs.an_id(chosen)
 
     @app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Output(ID.STATUS, "children"),
                   Input(ID.GO, "n_clicks"), State(ID.PICK, "value"), prevent_initial_call=True)
     def go(clicks, chosen):
-        if not clicks:
+        if not inputs.clicks(clicks):
             return no_update, no_update
+        chosen = inputs.an_id(chosen)
         if not chosen or auth.start_view_as(chosen) is None:
             return no_update, "Pick someone who can sign in (a current user)."
         return "/", "Opening LearnPulse as them…"
@@ -50,7 +52,8 @@ def register(app) -> None:
                   State(UserPage.ID, "data"), prevent_initial_call=True)
     def from_a_users_page(clicks, user_id):
         """The View as button of a user's page (owners)."""
-        if not clicks or auth.start_view_as(user_id) is None:
+        user_id = inputs.an_id(user_id)
+        if not inputs.clicks(clicks) or not user_id or auth.start_view_as(user_id) is None:
             return no_update
         return "/"
 

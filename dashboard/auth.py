@@ -1,6 +1,7 @@
-"""Who is viewing. Every request except a few public routes needs a signed-in user (Flask-Login session);
-an owner may view the app as someone else. The viewer is resolved once per request (flask.g) and every
-page, callback and download computes with `viewer_scope()`.
+"""Who is viewing. Every request except a few public routes needs a signed-in user: a Flask-Login session
+whose sign-in session (dashboard.signin_sessions) is still current on the server; an owner may view the app
+as someone else. The viewer is resolved once per request (flask.g) and every page, callback and download
+computes with `viewer_scope()`.
 
 Unauthenticated: pages redirect to /login?next=…; Dash callbacks, layout requests and downloads answer
 401. With LEARNPULSE_TRUSTED_HEADER set, a request from a trusted proxy address carrying that header
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import flask
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from dashboard import services
+from dashboard import services, signin_sessions
 from data_access import accounts
 from data_access.accounts import Account
 from data_access.scope import Scope
@@ -144,16 +146,37 @@ def audit(event: str, **fields) -> None:
 
 
 def sign_in(acct: Account, remember: bool = False, how: str = "password") -> None:
+    """Start a sign-in session for `acct` in this browser (ending the one it had, if any)."""
+    store = signin_sessions.store()
+    store.end(signin_sessions.current_id())
     flask.session.pop(VIEW_AS, None)
-    login_user(SignedIn(acct), remember=remember)
+    session_id, token = store.start(acct.user_id, services.current().clock(), remember)
+    flask.session[signin_sessions.SESSION_KEY] = session_id
+    login_user(SignedIn(acct), remember=False)
+    if token:
+        signin_sessions.set_remember_cookie(session_id, token)
+    else:
+        signin_sessions.clear_remember_cookie()
     audit("sign_in", user_id=acct.user_id, email=acct.email, detail=how)
 
 
-def sign_out() -> None:
+def sign_out(everywhere: bool = False) -> None:
+    """End this browser's sign-in session (with its "keep me signed in" cookie), or every one of the person."""
+    store = signin_sessions.store()
     if current_user.is_authenticated:
-        audit("sign_out", user_id=current_user.account.user_id)
+        user_id = current_user.account.user_id
+        if everywhere:
+            store.end_all(user_id)
+        audit("sign_out", user_id=user_id, detail="everywhere" if everywhere else None)
+    store.end(signin_sessions.current_id())
     logout_user()
     flask.session.clear()
+    signin_sessions.clear_remember_cookie()
+
+
+def end_every_session(user_id: str) -> None:
+    """Sign someone out everywhere (their password changed)."""
+    signin_sessions.store().end_all(user_id)
 
 
 def start_view_as(target_id: str) -> Account | None:
@@ -173,11 +196,37 @@ def stop_view_as() -> None:
         audit("view_as_stop", user_id=viewer.account.user_id, subject_id=viewer.acting.user_id)
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path of this site only (never //host or a scheme)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+# what `next` loses before it is judged: control and format characters (tab, CR, LF, NUL, zero-width…) and
+# whitespace, which browsers drop or that hide a second slash
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")
+_DECODE_ROUNDS = 4  # percent-decoded this many times at most; still changing after that: refused
+_LOCATION_SAFE = "/?#[]@!$&'()*+,;=:%~-._"  # kept as is in the Location header; anything else is percent-encoded
+
+
+def _site_path(value: str) -> bool:
+    """A path of this site: one leading slash, no backslash, no scheme and no host once parsed."""
+    if not value.startswith("/") or value[1:2] in ("/", "\\") or "\\" in value:
+        return False
+    parts = urlsplit(value)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target) -> str:
+    """Where to go after signing in: `target` when it is a path of this site, else "/". Control characters and
+    whitespace are removed, then every percent-decoded form must be a path of this site too (`/%09/x`,
+    `/%252F/x` and the like are refused). The answer is safe to write in a Location header."""
+    if not isinstance(target, str) or not target or len(target) > 2000:
         return "/"
-    return target
+    cleaned = _INVISIBLE.sub("", target)
+    value = cleaned
+    for _ in range(_DECODE_ROUNDS + 1):
+        if not _site_path(value):
+            return "/"
+        decoded = _INVISIBLE.sub("", unquote(value))
+        if decoded == value:
+            return quote(cleaned, safe=_LOCATION_SAFE)
+        value = decoded
+    return "/"
 
 
 def _is_public(path: str) -> bool:
@@ -218,7 +267,9 @@ def _refuse():
     path = flask.request.path
     if path.startswith(API_PREFIXES) or flask.request.method != "GET":
         return flask.Response("Sign in first: this needs a signed-in user.", 401, mimetype="text/plain")
-    return flask.redirect(f"{LOGIN_PATH}?{urlencode({'next': flask.request.full_path.rstrip('?')})}")
+    query = flask.request.query_string.decode("utf-8", "replace")
+    here = quote(flask.request.path, safe=_LOCATION_SAFE) + (f"?{query}" if query else "")
+    return flask.redirect(f"{LOGIN_PATH}?{urlencode({'next': here})}")
 
 
 def _guard(settings, networks):
@@ -247,11 +298,33 @@ def register(server: flask.Flask, settings) -> LoginManager:
     manager = LoginManager()
     manager.session_protection = "basic"
     manager.init_app(server)
+    signin_sessions.register(server, server.extensions[services.EXTENSION].engine)
 
     @manager.user_loader
     def _load(user_id: str):
+        # the session cookie names a person only together with a current sign-in session of theirs
+        found = signin_sessions.store().lookup(signin_sessions.current_id())
+        if found is None or found.user_id != user_id:
+            return None
         acct = load_account(user_id)
         return SignedIn(acct) if acct is not None else None
+
+    @manager.request_loader
+    def _load_remembered(_request):
+        """No signed-in session in the cookie: "keep me signed in" resumes the sign-in session it belongs to."""
+        if signin_sessions.REMEMBER_COOKIE not in flask.request.cookies:
+            return None
+        pair = signin_sessions.remember_cookie()
+        found = signin_sessions.store().lookup(pair[0]) if pair else None
+        acct = load_account(found.user_id) if accounts.remember_token_ok(found, pair and pair[1]) else None
+        if acct is None:
+            signin_sessions.clear_remember_cookie()
+            return None
+        flask.session.pop(VIEW_AS, None)
+        flask.session[signin_sessions.SESSION_KEY] = pair[0]
+        user = SignedIn(acct)
+        login_user(user, remember=False, fresh=False)
+        return user
 
     networks = [ipaddress.ip_network(n.strip(), strict=False) for n in settings.trusted_proxies if n.strip()]
     server.config[PROXY_NETWORKS] = networks

@@ -300,8 +300,10 @@ def cmd_user(args) -> int:
         hashed = passwords.hash_password(_read_password(row.email))
         with engine.begin() as conn:
             accounts.set_password_hash(conn, row.user_id, hashed, clock)
+            ended = accounts.end_signin_sessions(conn, row.user_id)  # a new password signs them out everywhere
             accounts.record(conn, clock, "password_set", user_id=row.user_id, detail="learnpulse user set-password")
-        print(f"password set for {row.email}", file=sys.stderr)
+        print(f"password set for {row.email}" + (f"; signed out of {ended} sign-in session(s)" if ended else ""),
+              file=sys.stderr)
         return 0
     with engine.begin() as conn:
         token = accounts.issue_token(conn, row.user_id, accounts.INVITE, clock, accounts.INVITE_DAYS * 86_400)

@@ -52,6 +52,9 @@ def register(server: flask.Flask) -> None:
             writer = get_writer(report)
         except KeyError:
             flask.abort(404, f"no report named {report!r}")
+        if any("\x00" in value for _, values in flask.request.args.lists() for value in values):
+            # PostgreSQL refuses NUL in text: the report would fail as if the database were down
+            flask.abort(400, "A query value holds a NUL character.")
         svc = services.current()
         conn = svc.engine.connect()
         try:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
+from dash._pages import _parse_path_variables  # the router's own matching of path templates
+from dash.exceptions import MissingCallbackContextException
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import auth, downloads, ids, security, signin, xapi_routes
+from dashboard import auth, downloads, ids, request_guard, security, signin, xapi_routes
 from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
@@ -59,7 +62,7 @@ def prepare_database(settings: Settings, out=sys.stderr):
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     engine = prepare_database(settings)
-    app = Dash(
+    app = security.QuietDash(
         __name__,
         use_pages=True,
         pages_folder="",
@@ -79,7 +82,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     if xapi_ingest.has_pending(engine):  # posted batches a stopped process had not folded yet
         refresher.request(set(), fold=True)
     auth.register(app.server, settings)
+    security.refuse_unknown_paths(app)  # after the sign-in guard
     signin.register(app.server, settings)
+    request_guard.register(app.server)  # after the sign-in check: a stranger gets 401, not a parse
     downloads.register(app.server)
     xapi_routes.register(app.server)  # /xapi/: HTTP Basic of its own, no browser sign-in
 
@@ -105,27 +110,49 @@ def _nav_links(viewer: auth.Viewer | None):
 
 def guard_pages() -> None:
     """Every page shows only to viewers whose sections include it (navigation hides the others, and an
-    address typed by hand gets the same answer as a page that does not exist)."""
+    address typed by hand gets the same answer as a page that does not exist). The section, and the ids in a
+    page's path, come from the route alone: a query parameter of the same name never replaces them."""
     for page in dash.page_registry.values():
         layout = page["layout"]
         if getattr(layout, "guarded", False):
             continue
-        section = auth.section_of(page.get("path_template") or page["path"])
-        page["layout"] = _guarded(section, layout)
+        page["layout"] = _guarded(page.get("path_template"), auth.section_of(page.get("path_template") or page["path"]),
+                                  layout)
 
 
-def _guarded(section: str | None, layout):
+ROUTER_PATHNAME = "_pages_location.pathname"  # the input of Dash's page router: the address being shown
+
+
+def route_values(path_template: str | None) -> dict:
+    """The variables of `path_template` in the address Dash's router is showing ({} outside the router or when the
+    address does not match the template)."""
+    try:
+        pathname = dash.callback_context.inputs.get(ROUTER_PATHNAME)
+    except MissingCallbackContextException:
+        return {}
+    if not isinstance(pathname, str):
+        return {}
+    values = _parse_path_variables(pathname.strip("/"), path_template.strip("/"))
+    return values or {}
+
+
+def _guarded(path_template: str | None, section: str | None, layout):
+    names = set(re.findall(r"<(\w+)>", path_template or ""))
+
     def guarded(**query):
+        route = route_values(path_template) if names else {}
+        values = {**{k: v for k, v in query.items() if k not in names}, **route}
         viewer = auth.current_viewer()
         if section is None or (viewer is not None and section in viewer.sections):
-            return layout(**query) if callable(layout) else layout
-        if viewer is not None and section == auth.USERS and query.get("user_id") == viewer.acting.user_id:
-            return layout(**query)  # everyone sees their own statistics page
+            return layout(**values) if callable(layout) else layout
+        if viewer is not None and "user_id" in names and route.get("user_id") == viewer.acting.user_id:
+            return layout(**values)  # everyone sees their own statistics page (/users/<their id>)
         if viewer is not None and section == auth.OVERVIEW:
             return own_page(viewer.acting.user_id)  # a learner's home is their own page
         return page_not_found()
 
     guarded.guarded = True
+    guarded.unguarded = layout
     return guarded
 
 
@@ -134,7 +161,7 @@ def own_page(user_id: str):
     page = next((p for p in dash.page_registry.values() if p.get("path_template") == "/users/<user_id>"), None)
     if page is None:
         return nothing_to_show()
-    layout = page["layout"]
+    layout = getattr(page["layout"], "unguarded", page["layout"])
     return layout(user_id=user_id)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard import security
+
 WAITRESS = "waitress"
 DEVELOPMENT = "flask-development"
 DEFAULT_THREADS = 8
-# the Server header: the product, never a version (no free hint for anyone matching exploits to versions)
-SERVER_IDENT = "LearnPulse"
+SERVER_IDENT = security.SERVER  # the Server header: the product, never a version
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def waitress_options(host: str, port: int, threads: int) -> dict:
 def run(dash_app, chosen: Plan, host: str, port: int) -> None:
     """Serve the Dash app until interrupted."""
     if chosen.server == DEVELOPMENT:
-        dash_app.run(host=host, port=port, debug=True)
+        dash_app.run(host=host, port=port, debug=True, request_handler=security.QuietRequestHandler)
         return
     import waitress
 

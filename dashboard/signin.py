@@ -1,4 +1,5 @@
-"""The sign-in pages: /login (email + password, CSRF token, "keep me signed in"), /logout, one-time sign-in
+"""The sign-in pages: /login (email + password, CSRF token, "keep me signed in"), /logout (a button: signing
+out, of this browser or everywhere, is a POST with the CSRF token), one-time sign-in
 links (/login/token/<token>: the first-start link) and invitations (/invite/<token>: choose a password).
 
 Plain HTML forms rendered by Flask (dashboard/templates): they work without JavaScript and load no Dash
@@ -20,6 +21,8 @@ from data_access import accounts, db
 PER_ACCOUNT = "5 per 15 minutes"
 PER_ADDRESS = "30 per 15 minutes"
 FAILED = 401
+LOGOUT_PATH = "/logout"
+LINK_FAILED = 403  # a one-time sign-in link or invitation that is unknown, used or expired
 
 
 def _account_key() -> str:
@@ -88,6 +91,8 @@ def register(server: flask.Flask, settings) -> Limiter:
                       in_memory_fallback_enabled=True, headers_enabled=False)
     failed = {"deduct_when": lambda response: response.status_code == FAILED, "methods": ["POST"],
               "on_breach": _throttled}
+    # links count against the address only when they fail: a class behind one address opens 40 invitations
+    failed_link = {"deduct_when": lambda response: response.status_code == LINK_FAILED}
 
     @server.route(auth.LOGIN_PATH, methods=["GET", "POST"])
     @limiter.limit(PER_ACCOUNT, key_func=_account_key, **failed)
@@ -99,13 +104,26 @@ def register(server: flask.Flask, settings) -> Limiter:
             return flask.redirect(auth.safe_next(flask.request.args.get("next")))
         return _login_page()
 
-    @server.route("/logout", methods=["GET", "POST"])
+    @server.route(LOGOUT_PATH, methods=["GET", "POST"])
     def logout():
-        auth.sign_out()
-        return _login_page(message="You are signed out.", tone="success")
+        """GET asks (a button); only a POST with the form's CSRF token signs out, so another site cannot sign
+        people out with an image or a link. `everywhere=1`: every sign-in session of the person."""
+        everywhere = flask.request.values.get("everywhere") == "1"
+        if not current_user.is_authenticated:
+            if flask.request.method == "POST":
+                return _login_page(message="You are signed out.", tone="success")
+            return flask.redirect(auth.LOGIN_PATH)
+        if flask.request.method == "GET":
+            return _page("logout.html", everywhere=everywhere, email=current_user.account.email)
+        if not _csrf_ok():
+            return _page("logout.html", 400, everywhere=everywhere, email=current_user.account.email,
+                         message="The form expired. Try again.")
+        auth.sign_out(everywhere=everywhere)
+        message = "You are signed out everywhere." if everywhere else "You are signed out."
+        return _login_page(message=message, tone="success")
 
     @server.route(auth.LOGIN_PATH + "/token/<token>")
-    @limiter.limit(PER_ADDRESS)
+    @limiter.limit(PER_ADDRESS, **failed_link)
     def login_with_token(token: str):
         svc = services.current()
         with svc.engine.begin() as conn:
@@ -113,19 +131,19 @@ def register(server: flask.Flask, settings) -> Limiter:
         acct = auth.load_account(user_id)
         if acct is None:
             auth.audit("sign_in_failed", detail="sign-in link used, expired or unknown")
-            return _login_page(403, "This sign-in link was already used or has expired. Sign in with your "
+            return _login_page(LINK_FAILED, "This sign-in link was already used or has expired. Sign in with your "
                                     "password, or ask for a new link.")
         auth.sign_in(acct, remember=True, how="one-time link")
         return flask.redirect("/")
 
     @server.route("/invite/<token>", methods=["GET", "POST"])
-    @limiter.limit(PER_ADDRESS)
+    @limiter.limit(PER_ADDRESS, **failed_link)
     def invite(token: str):
         svc = services.current()
         with svc.engine.connect() as conn:
             acct = auth.load_account(accounts.token_user(conn, token, accounts.INVITE, svc.clock()))
         if acct is None:
-            return _page("invite.html", 403, show_form=False,
+            return _page("invite.html", LINK_FAILED, show_form=False,
                          message="This invitation was already used or has expired. Ask for a new one.")
         if flask.request.method == "GET":
             return _page("invite.html", email=acct.email, show_form=True)
@@ -138,8 +156,9 @@ def register(server: flask.Flask, settings) -> Limiter:
         hashed = passwords.hash_password(password)
         with svc.engine.begin() as conn:
             if accounts.use_token(conn, token, accounts.INVITE, svc.clock()) != acct.user_id:
-                return _page("invite.html", 403, show_form=False, message="This invitation was already used.")
+                return _page("invite.html", LINK_FAILED, show_form=False, message="This invitation was already used.")
             accounts.set_password_hash(conn, acct.user_id, hashed, svc.clock())
+        auth.end_every_session(acct.user_id)  # a new password signs the person out everywhere else
         auth.audit("password_set", user_id=acct.user_id, detail="invitation")
         auth.sign_in(acct, how="invitation")
         return flask.redirect("/")

@@ -8,12 +8,13 @@ happens in dashboard.passwords, so this module stores and compares only what it 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -130,6 +131,61 @@ def use_token(conn, token: str, purpose: str, now: datetime) -> str | None:
 def forget_expired_tokens(conn, now: datetime) -> None:
     t = schema.login_tokens
     conn.execute(delete(t).where(or_(t.c.expires_at <= _epoch(now), t.c.used_at.is_not(None))))
+
+
+@dataclass(frozen=True)
+class SignInSession:
+    """A sign-in session's row: whose it is, the hash of its "keep me signed in" token, when it ends (epoch s)."""
+    user_id: str
+    remember_hash: str | None
+    expires_at: int
+
+
+def start_signin_session(conn, user_id: str, now: datetime, valid_s: int, remember: bool) -> tuple[str, str | None]:
+    """A new sign-in session: (its id, its "keep me signed in" token or None), each returned once; only their
+    hashes are stored. Sessions that have expired (anyone's) are forgotten on the way."""
+    s = schema.signin_sessions
+    conn.execute(delete(s).where(s.c.expires_at <= _epoch(now)))
+    session_id = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32) if remember else None
+    conn.execute(insert(s).values(session_hash=_digest(session_id), user_id=user_id,
+                                  remember_hash=_digest(token) if token else None,
+                                  created_at=_epoch(now), expires_at=_epoch(now) + valid_s))
+    return session_id, token
+
+
+def signin_session(conn, session_id: str) -> SignInSession | None:
+    """The sign-in session with this id (by its primary key), expired or not; None when it was ended."""
+    s = schema.signin_sessions
+    row = conn.execute(select(s.c.user_id, s.c.remember_hash, s.c.expires_at)
+                       .where(s.c.session_hash == _digest(session_id or ""))).first()
+    return None if row is None else SignInSession(row.user_id, row.remember_hash, row.expires_at)
+
+
+def remember_token_ok(found: SignInSession | None, token: str | None) -> bool:
+    """Whether `token` is the "keep me signed in" token of this sign-in session."""
+    return (found is not None and found.remember_hash is not None and bool(token)
+            and hmac.compare_digest(found.remember_hash, _digest(token)))
+
+
+def end_signin_session(conn, session_id: str) -> None:
+    s = schema.signin_sessions
+    conn.execute(delete(s).where(s.c.session_hash == _digest(session_id or "")))
+
+
+def end_signin_sessions(conn, user_id: str) -> int:
+    """End every sign-in session of a person (sign out everywhere, a new password): how many there were."""
+    s = schema.signin_sessions
+    return conn.execute(delete(s).where(s.c.user_id == user_id)).rowcount
+
+
+def end_signin_sessions_of_deleted(conn) -> int:
+    """End every sign-in session of people who are deleted (after an import)."""
+    s, u = schema.signin_sessions, schema.users
+    if not inspect(conn).has_table(s.name):  # a database migrated only up to an older revision
+        return 0
+    return conn.execute(delete(s).where(s.c.user_id.in_(select(u.c.user_id).where(u.c.deleted_at.is_not(None)))
+                                        )).rowcount
 
 
 def record(conn, now: datetime, event: str, user_id: str | None = None, subject_id: str | None = None,

@@ -6,8 +6,8 @@ problem found (file, line, column, reason). Line numbers count the header as lin
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,12 @@ import pandas as pd
 from data_access.bundle_spec import BY_NAME, FILES, FileSpec
 
 MAX_REPORTED = 100
+# limits of a bundle file, checked while its lines are read (README "Data format"): a line (a record, with the
+# lines a quoted cell joins) has at most MAX_LINE characters, a cell at most MAX_CELL, a header at most MAX_FIELDS
+# fields; so reading a file holds at most about MAX_LINE characters of it at once, whatever it holds
+MAX_FIELDS = 200
+MAX_CELL = 64 * 1024
+MAX_LINE = 1024 * 1024
 EPOCH = pd.Timestamp(0, tz="UTC")
 
 
@@ -129,20 +135,95 @@ def read_raw(folder: Path, problems: Problems, complete: bool = False) -> dict[s
     return frames
 
 
-def _read_one(path: Path, spec: FileSpec, problems: Problems) -> pd.DataFrame | None:
+class _LineTooLong(Exception):
+    pass
+
+
+@dataclass
+class _Record:
+    """What the lines of the record being read hold: how many characters, and whether a NUL."""
+
+    chars: int = 0
+    nul: bool = False
+
+
+def _bounded_lines(fh, record: _Record):
+    """The file's lines, each read with at most MAX_LINE + 1 characters in memory: _LineTooLong for a longer
+    line, or for a record (lines joined by a quoted cell) longer than MAX_LINE in all. The caller resets
+    `record` after each record."""
+    while True:
+        line = fh.readline(MAX_LINE + 1)
+        if not line:
+            return
+        record.chars += len(line)
+        if record.chars > MAX_LINE:
+            raise _LineTooLong
+        if "\x00" in line:
+            record.nul = True
+        yield line
+
+
+def _scan(path: Path, spec: FileSpec, problems: Problems) -> list[str] | None:
+    """Read the file once as RFC 4180 records with memory bounded by the limits (not by the file's lines):
+    every line has as many fields as the header, no line is longer than MAX_LINE characters, no cell longer
+    than MAX_CELL, no cell holds a NUL. Returns the header, or None when the file cannot be read as a table
+    (its problems added). pandas reads the file afterwards, only when this found nothing wrong."""
+    before = problems.total
+    name = spec.filename
+    record = _Record()
+    header: list[str] | None = None
+    start = 1
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            header_line = fh.readline()
+            reader = csv.reader(_bounded_lines(fh, record))
+            for row in reader:
+                if header is None:
+                    header = row
+                    if not any(h.strip() for h in header):
+                        break
+                    if len(header) > MAX_FIELDS:
+                        problems.add(name, 1, None, f"{len(header):,} fields in the header (at most {MAX_FIELDS})")
+                        return None
+                elif row and len(row) != len(header):
+                    problems.add(name, start, None, f"{len(row):,} fields, the header has {len(header)}")
+                if record.chars > MAX_CELL and any(len(cell) > MAX_CELL for cell in row):
+                    col = next(i for i, cell in enumerate(row) if len(cell) > MAX_CELL)
+                    problems.add(name, start, _column(header, col), f"a cell is at most {MAX_CELL:,} characters")
+                    return None
+                if record.nul:
+                    col = next(i for i, cell in enumerate(row) if "\x00" in cell)
+                    problems.add(name, start, _column(header, col), "NUL character (byte 0x00) in a cell")
+                if problems.total - before >= MAX_REPORTED:
+                    return None
+                record.chars, record.nul = 0, False
+                start = reader.line_num + 1
+    except _LineTooLong:
+        problems.add(name, start, None, f"line longer than {MAX_LINE:,} characters (the limit; a line has at most "
+                                        f"{MAX_FIELDS} fields, a cell at most {MAX_CELL:,} characters)")
+        return None
+    except csv.Error as exc:  # a cell past the csv module's own limit (larger than MAX_CELL)
+        problems.add(name, start, None, f"a cell is at most {MAX_CELL:,} characters ({exc})")
+        return None
     except UnicodeDecodeError:
         _utf8_problem(path, spec, problems)
         return None
     except OSError as exc:
-        problems.add(spec.filename, None, None, f"cannot read file: {exc.strerror or exc}")
+        problems.add(name, None, None, f"cannot read file: {exc.strerror or exc}")
         return None
-    if not header_line.strip():
-        problems.add(spec.filename, 1, None, "empty file: a header row is required")
+    if not header or not any(h.strip() for h in header):
+        problems.add(name, 1, None, "empty file: a header row is required")
         return None
-    header = next(csv.reader(io.StringIO(header_line)))
+    return header if problems.total == before else None
+
+
+def _column(header: list[str] | None, index: int) -> str:
+    return header[index] if header and index < len(header) else f"#{index + 1}"
+
+
+def _read_one(path: Path, spec: FileSpec, problems: Problems) -> pd.DataFrame | None:
+    header = _scan(path, spec, problems)
+    if header is None:
+        return None
     ok = True
     seen: set[str] = set()
     for name in header:
@@ -161,8 +242,9 @@ def _read_one(path: Path, spec: FileSpec, problems: Problems) -> pd.DataFrame | 
     if not ok:
         return None
     try:
+        # index_col=False: a line with more fields than the header never becomes an index (_scan refuses it)
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
-                         engine="c")
+                         engine="c", index_col=False)
     except UnicodeDecodeError:
         _utf8_problem(path, spec, problems)
         return None
@@ -173,12 +255,23 @@ def _read_one(path: Path, spec: FileSpec, problems: Problems) -> pd.DataFrame | 
 
 
 def _utf8_problem(path: Path, spec: FileSpec, problems: Problems) -> None:
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        problems.add(spec.filename, line, None, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+    """Where the file stops being UTF-8 (line and byte offset), read a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 1
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # the decoder may hold up to 3 bytes of the previous block; exc.start counts from them
+                held = len(exc.object) - len(block)
+                bad = offset - held + exc.start
+                lines += block[:max(0, exc.start - held)].count(b"\n")
+                problems.add(spec.filename, lines, None,
+                             f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {bad})")
+                return
+            offset += len(block)
+            lines += block.count(b"\n")
 
 
 # --- validation and conversion ------------------------------------------------------------------

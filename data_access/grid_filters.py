@@ -2,10 +2,13 @@
 and page in the database instead of shipping every row to the browser.
 
 Only the filter types the grids offer are translated (TEXT_OPTIONS, NUMBER_OPTIONS); anything else raises
-ValueError, so a filter is never silently ignored.
+ValueError, so a filter is never silently ignored. A request from the browser is checked whole by
+read_request before any of it reaches SQL: its shape, its sizes and its row range (at most MAX_ROWS rows).
 """
 
 from __future__ import annotations
+
+import math
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
@@ -13,6 +16,79 @@ from sqlalchemy.sql import ColumnElement
 TEXT_OPTIONS = ["contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank"]
 NUMBER_OPTIONS = ["equals", "notEqual", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
                   "inRange", "blank", "notBlank"]
+
+
+# what one getRowsRequest may ask: the grids ask for 100 rows a block (layouts.grids.PAGE_SIZE), sort on a few
+# columns and filter with at most 2 conditions a column (maxNumConditions)
+MAX_ROWS = 1000
+MAX_OFFSET = 10**9
+MAX_SORT_TERMS = 20
+MAX_FILTERED_COLUMNS = 50
+MAX_CONDITIONS = 2
+MAX_FILTER_TEXT = 1000
+DEFAULT_BLOCK = 100
+
+
+def _whole(value, name: str) -> int:
+    """A row number the grid sent: a whole number between 0 and MAX_OFFSET (JSON may hold 1.0 for 1)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or value != int(value) or not 0 <= value <= MAX_OFFSET:
+        raise ValueError(f"{name} must be a whole number between 0 and {MAX_OFFSET:,}")
+    return int(value)
+
+
+def _condition(cond, depth: int = 0) -> None:
+    if not isinstance(cond, dict):
+        raise ValueError("a filter condition must be an object")
+    for key in ("filterType", "type", "operator"):
+        if cond.get(key) is not None and not isinstance(cond[key], str):
+            raise ValueError(f"filter {key} must be text")
+    for key in ("filter", "filterTo"):
+        value = cond.get(key)
+        if isinstance(value, bool) or not (value is None or isinstance(value, str | int | float)):
+            raise ValueError("a filter value must be text or a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("a filter value must be a finite number")
+        if isinstance(value, str) and (len(value) > MAX_FILTER_TEXT or "\x00" in value):
+            raise ValueError(f"a filter value is text of at most {MAX_FILTER_TEXT:,} characters, without NUL")
+    if "conditions" in cond:
+        parts = cond["conditions"]
+        if depth or not isinstance(parts, list) or not 0 < len(parts) <= MAX_CONDITIONS:
+            raise ValueError(f"a filter joins 1 to {MAX_CONDITIONS} plain conditions")
+        for part in parts:
+            if "conditions" in (part if isinstance(part, dict) else {}):
+                raise ValueError(f"a filter joins 1 to {MAX_CONDITIONS} plain conditions")
+            _condition(part, depth + 1)
+
+
+def read_request(request) -> dict:
+    """An AG Grid getRowsRequest as keyword arguments of a *_page query (sort_model, filter_model, start, end),
+    checked whole: ValueError for anything the grid does not send (wrong types, nested or too many conditions,
+    non-finite numbers, a row range outside 0..MAX_OFFSET). At most MAX_ROWS rows are asked for, whatever
+    endRow says. None (no request yet) asks for the first block."""
+    if request is None:
+        request = {}
+    if not isinstance(request, dict):
+        raise ValueError("a grid request must be an object")
+    start = _whole(request.get("startRow", 0) if request.get("startRow") is not None else 0, "startRow")
+    end = request.get("endRow")
+    end = start + DEFAULT_BLOCK if end is None else _whole(end, "endRow")
+    if end < start:
+        raise ValueError("endRow must not be below startRow")
+    sort_model = request.get("sortModel") or []
+    if not isinstance(sort_model, list) or len(sort_model) > MAX_SORT_TERMS:
+        raise ValueError(f"sortModel must be a list of at most {MAX_SORT_TERMS} columns")
+    for item in sort_model:
+        if not isinstance(item, dict) or not isinstance(item.get("colId"), str) \
+                or item.get("sort") not in ("asc", "desc"):
+            raise ValueError("each sortModel item names a column (colId) and asc or desc (sort)")
+    filter_model = request.get("filterModel") or {}
+    if not isinstance(filter_model, dict) or len(filter_model) > MAX_FILTERED_COLUMNS:
+        raise ValueError(f"filterModel must be an object of at most {MAX_FILTERED_COLUMNS} columns")
+    for model in filter_model.values():
+        _condition(model)
+    return {"sort_model": sort_model, "filter_model": filter_model, "start": start,
+            "end": min(end, start + MAX_ROWS)}
 
 
 def _like_escape(text: str) -> str:
@@ -46,6 +122,8 @@ def _number(col, cond: dict) -> ColumnElement[bool]:
         high = float(cond["filterTo"]) if kind == "inRange" else None
     except (TypeError, ValueError, KeyError) as exc:
         raise ValueError(f"number filter {kind!r} needs a number") from exc
+    if not math.isfinite(value) or (high is not None and not math.isfinite(high)):
+        raise ValueError(f"number filter {kind!r} needs a finite number")
     ops = {"equals": col == value, "notEqual": col != value, "lessThan": col < value, "lessThanOrEqual": col <= value,
            "greaterThan": col > value, "greaterThanOrEqual": col >= value}
     if kind == "inRange":
@@ -69,12 +147,21 @@ def _one(col, model: dict) -> ColumnElement[bool]:
 
 def where(columns: dict, filter_model: dict | None) -> list[ColumnElement[bool]]:
     """SQL conditions for a filter model {colId: {...}}; columns maps colId -> SQL expression."""
+    if not isinstance(filter_model or {}, dict):
+        raise ValueError("a filter model is an object of columns")
     out = []
     for col_id, model in (filter_model or {}).items():
+        _condition(model)
         if col_id not in columns:
             raise ValueError(f"no column {col_id!r} to filter on")
         out.append(_one(columns[col_id], model))
     return out
+
+
+def _sort_items(sort_model) -> list[dict]:
+    if not isinstance(sort_model or [], list) or not all(isinstance(i, dict) for i in sort_model or []):
+        raise ValueError("a sort model is a list of {colId, sort}")
+    return sort_model or []
 
 
 def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = frozenset(),
@@ -83,7 +170,7 @@ def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = froze
     lowest for the colIds in nulls_low, the same way on SQLite and PostgreSQL. Columns in not_null get no NULLS
     clause, so an index on them can serve the order on both databases."""
     out = []
-    for item in sort_model or []:
+    for item in _sort_items(sort_model):
         col_id, direction = item.get("colId"), item.get("sort")
         if col_id not in columns or direction not in ("asc", "desc"):
             raise ValueError(f"cannot sort on {col_id!r} {direction!r}")
@@ -148,7 +235,7 @@ def fetch_page_indexed(conn, stmt, columns: dict, sort_model: list | None, filte
     conditions = where(columns, filter_model)
     start, end = max(0, int(start)), max(int(start), int(end))
     terms = []
-    for item in sort_model or []:
+    for item in _sort_items(sort_model):
         col_id, direction = item.get("colId"), item.get("sort")
         if col_id not in columns or direction not in ("asc", "desc"):
             raise ValueError(f"cannot sort on {col_id!r} {direction!r}")

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
-from data_access import db, derive, schema
+from data_access import accounts, db, derive, schema
 from data_access.bundle_reader import Problems, Stored, convert, read_raw
 from data_access.bundle_spec import FILES, FileSpec
 
@@ -90,6 +90,8 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
         t2 = time.perf_counter()
         derive.refresh(conn, set(typed))
         report.derive_seconds = time.perf_counter() - t2
+        if "users" in typed:  # people the bundle deletes are signed out everywhere
+            accounts.end_signin_sessions_of_deleted(conn)
         bump_data_version(conn)
     report.seconds = time.perf_counter() - t0
     return report

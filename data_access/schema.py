@@ -533,6 +533,19 @@ login_tokens = Table(
     _ts("used_at"),
 )
 
+# Sign-in sessions (not program sessions): one row per signed-in browser. The session cookie carries a random id
+# whose sha256 is the key, checked on every request; "keep me signed in" adds a random token kept only as its
+# sha256. Signing out deletes the row; a password change, a deletion, "sign out everywhere" delete every row of
+# the person. A cookie whose row is gone or expired signs nobody in.
+signin_sessions = Table(
+    "signin_sessions", metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("user_id", ID, nullable=False, index=True),
+    Column("remember_hash", String(64)),  # empty: the browser was not kept signed in
+    _ts("created_at", nullable=False),
+    _ts("expires_at", nullable=False),
+)
+
 # Who signed in, failed to, signed out, viewed the app as someone else (also written to the log).
 audit_log = Table(
     "audit_log", metadata,
@@ -629,7 +642,7 @@ BUNDLE_TABLES = [
     downloads,
 ]
 DERIVED_TABLES = [group_closure, block_results, session_users]
-ACCOUNT_TABLES = [credentials, login_tokens, audit_log]
+ACCOUNT_TABLES = [credentials, login_tokens, signin_sessions, audit_log]
 # derived too, added by migration 0003_groups (so not in the baseline's stored_counts)
 GROUP_FACT_TABLES = [group_sessions, group_counts]
 

@@ -9,6 +9,7 @@ from dashboard.auth import Viewer
 from dashboard.ids import Shell as ID
 
 VIEW_AS_PATH = "/view-as"
+LOGOUT_PATH = "/logout"  # a page with the button that signs out (dashboard.signin)
 
 
 def roles_text(scope) -> str:
@@ -22,7 +23,7 @@ def roles_text(scope) -> str:
 
 
 def viewer_menu(viewer: Viewer | None):
-    """The signed-in person, with View as (owners) and Sign out."""
+    """The signed-in person, with View as (owners), Sign out and Sign out everywhere (every browser of theirs)."""
     if viewer is None:
         return None
     acct = viewer.account
@@ -33,7 +34,8 @@ def viewer_menu(viewer: Viewer | None):
     if acct.scope.is_owner:
         items.append(dbc.DropdownMenuItem("View as…", href=VIEW_AS_PATH))
     items += [dbc.DropdownMenuItem(divider=True),
-              dbc.DropdownMenuItem("Sign out", href="/logout", external_link=True)]
+              dbc.DropdownMenuItem("Sign out", href=LOGOUT_PATH, external_link=True),
+              dbc.DropdownMenuItem("Sign out everywhere", href=f"{LOGOUT_PATH}?everywhere=1", external_link=True)]
     return dbc.Nav(dbc.DropdownMenu(items, label=acct.name, nav=True, align_end=True, className="lp-viewer"),
                    navbar=True)
 

@@ -78,6 +78,26 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+def _pg_emptied(eng) -> bool:
+    """Empty every table and restart every sequence when the database already holds exactly the newest schema
+    (DELETE on these small tables: ~50 ms; TRUNCATE ~1 s) instead of dropping it and running every migration
+    again (~3 s a test); False when it does not hold that schema."""
+    from data_access import migrate
+
+    with eng.begin() as conn:
+        names = set(conn.execute(text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).scalars())
+        if names != set(schema.metadata.tables) | {"alembic_version"}:
+            return False
+        if conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() != [migrate.head()]:
+            return False
+        for table in schema.metadata.sorted_tables:
+            conn.execute(table.delete())
+        for (sequence,) in conn.execute(text("SELECT relname FROM pg_class WHERE relkind = 'S'")):
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+    return True
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request, tmp_path, sqlite_template):
     """An empty database with the schema (built by the migrations), on each backend."""
@@ -89,8 +109,9 @@ def engine(request, tmp_path, sqlite_template):
         if reason:
             pytest.skip(reason)
         eng = db.make_engine(pg_url())
-        schema.drop_schema(eng)
-        db.ensure_schema(eng)
+        if not _pg_emptied(eng):
+            schema.drop_schema(eng)
+            db.ensure_schema(eng)
     yield eng
     eng.dispose()
 

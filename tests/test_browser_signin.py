@@ -1,6 +1,7 @@
 """Sign-in in a real browser (headless Chromium): a coach signs in with the form, sees only their groups'
-sessions in the Participants picker and only their sections, signs out; the owner views the app as that
-coach and stops; the navbar collapses on a narrow screen; no page breaks the Content-Security-Policy."""
+sessions in the Participants picker and only their sections, signs out (a button on /logout); the owner views
+the app as that coach and stops; the navbar collapses on a narrow screen; no page breaks the
+Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -74,7 +75,10 @@ def test_a_coach_signs_in_sees_only_their_sessions_and_signs_out(server, browser
     assert nav == ["Overview", "Participants", "Program sessions", "Groups", "Users", "Collaborative activity"]
     page.locator(".lp-viewer .dropdown-toggle").click()
     assert page.locator(".lp-viewer").inner_text().count(email) == 1
-    page.get_by_text("Sign out").click()
+    page.get_by_text("Sign out", exact=True).click()
+    page.wait_for_url(server + "/logout")  # signing out is a POST: a page with the button
+    page.screenshot(path=str(tmp_path / "logout.png"))
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_selector(".alert-success")
     assert "You are signed out." in page.inner_text(".alert-success")
     page.goto(server + "/sessions", wait_until="networkidle")

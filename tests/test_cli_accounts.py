@@ -24,7 +24,7 @@ from sqlalchemy import text
 from dashboard import passwords
 from data_access import accounts, db, migrate, schema
 from tests import fixture_bundle
-from tests.test_cli import run
+from tests.cli import run_on as run
 
 PASSWORD = "correct horse battery"
 

@@ -3,14 +3,12 @@ download route streaming exactly the bytes of `learnpulse export` (SQLite and Po
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.exports import collaboration as x
 from data_access.importer import import_bundle
 from data_access.scope import Scope, scope_for_email
+from tests import cli
 from tests import collab_bundle as cb
 from tests.signing import signed_in_client
 
@@ -114,7 +112,7 @@ def test_download_route_streams_the_cli_bytes(tmp_path):
         assert response.status_code == 200, response.data
         assert response.is_streamed
         out = tmp_path / f"{report}.csv"
-        done = subprocess.run([sys.executable, "-m", "dashboard", "export", report, *args, "--now", NOW.isoformat(),
+        done = cli.run(["export", report, *args, "--now", NOW.isoformat(),
                                "-o", str(out)], env={"DATABASE_URL": url, "PATH": ""}, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert out.read_bytes() == response.data, report
@@ -128,7 +126,7 @@ def test_download_route_streams_the_cli_bytes(tmp_path):
     assert client.get("/download/course-activities.csv").status_code == 400
     assert client.get("/download/activity-users.csv?activity=a1&action=shares").status_code == 400
     # a viewer who may not see a course gets the missing-course answer on the command line too
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "course-activities", "--course", "c1",
+    done = cli.run(["export", "course-activities", "--course", "c1",
                            "--as", "aut2@ex.com"], env={"DATABASE_URL": url, "PATH": ""}, capture_output=True,
                           text=True)
     assert done.returncode == 2 and "no course 'c1' visible to this user" in done.stderr

@@ -12,6 +12,7 @@ import pytest
 from data_access.importer import import_bundle
 from data_access.queries import groups as q
 from data_access.scope import Scope, scope_for_email
+from tests import cli
 from tests import groups_bundle as gb
 from tests.signing import page_content, signed_in_client
 
@@ -209,23 +210,20 @@ def app(tmp_path):
 
 
 def test_download_is_the_cli_file(app, tmp_path):
-    import subprocess
-    import sys
-
     url = app.db_url
     client = signed_in_client(app)
     response = client.get("/download/group-sessions.csv?group=ge")
     assert response.status_code == 200 and response.is_streamed
     assert response.data.decode("utf-8") == GE_CSV
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "group-sessions", "--group", "ge", "--now",
+    done = cli.run(["export", "group-sessions", "--group", "ge", "--now",
                            NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": url, "PATH": ""},
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == response.data
     assert client.get("/download/group-sessions.csv?group=nope").status_code == 404
     assert client.get("/download/group-sessions.csv").status_code == 400
-    as_coach = subprocess.run([sys.executable, "-m", "dashboard", "export", "group-sessions", "--group", "gs",
+    as_coach = cli.run(["export", "group-sessions", "--group", "gs",
                                "--as", "ce@ex.com", "--now", NOW.isoformat()], env={"DATABASE_URL": url, "PATH": ""},
                               capture_output=True, text=True)
     assert as_coach.returncode == 2 and "no group 'gs' visible to this user" in as_coach.stderr

@@ -68,6 +68,30 @@ CASES = [
      "assessment_results.csv:2: column passed: 'yes' is not true or false"),
     ("unknown file", {"learners.csv": "a\n1\n"},
      "learners.csv: unknown file (expected one of: "),
+    # every line has exactly the header's fields (pandas took extra leading fields of the first line as an
+    # index and dropped them, and filled missing trailing fields with empty cells)
+    ("extra leading fields on the first line", replace_line("users.csv", "u1,Ada", "junk1,junk2,u1,Ada"),
+     "users.csv:2: 12 fields, the header has 10"),
+    ("extra fields", replace_line("users.csv", "u6,Del", "junk1,junk2,u6,Del"),
+     "users.csv:7: 12 fields, the header has 10"),
+    ("a field missing", replace_line("users.csv", "2026-05-10T00:00:00Z,\n", "2026-05-10T00:00:00Z\n"),
+     "users.csv:7: 9 fields, the header has 10"),
+    ("NUL in a text cell", replace_line("users.csv", "u3,Lea,Learner", "u3,Le\x00a,Learner"),
+     "users.csv:4: column first_name: NUL character (byte 0x00) in a cell"),
+    ("NUL in a quoted cell of two lines", replace_line("users.csv", "u3,Lea,Learner", 'u3,"Le\na\x00",Learner'),
+     "users.csv:4: column first_name: NUL character (byte 0x00) in a cell"),
+    ("a cell longer than 64 KiB", replace_line("users.csv", "Part-time", "p" * (64 * 1024 + 1)),
+     "users.csv:4: column additional_info: a cell is at most 65,536 characters"),
+    ("a cell past the csv module's limit", replace_line("users.csv", "Part-time", "p" * 200_000),
+     "users.csv:4: a cell is at most 65,536 characters"),
+    ("a line longer than 1 MiB", replace_line("users.csv", "Part-time", ",".join(["p" * 60_000] * 20)),
+     "users.csv:4: line longer than 1,048,576 characters (the limit; a line has at most 200 fields, a cell at "
+     "most 65,536 characters)"),
+    ("quoted cells joining lines past 1 MiB", replace_line("users.csv", "Part-time",
+                                                          ",".join(['"' + "p\n" * 30_000 + '"'] * 20)),
+     "users.csv:4: line longer than 1,048,576 characters"),
+    ("a header of 250 fields", {"logins.csv": ",".join(f"c{i}" for i in range(250)) + "\nu3,x\n"},
+     "logins.csv:1: 250 fields in the header (at most 200)"),
 ]
 
 
@@ -76,6 +100,42 @@ def test_bad_bundle(engine, tmp_path, label, overrides, expected):
     folder = fixture_bundle.write(tmp_path / "bad", overrides)
     exc = _fails(engine, folder)
     assert any(m.startswith(expected) for m in _messages(exc)), _messages(exc)
+
+
+def test_a_line_of_a_million_columns_is_refused_reading_at_most_the_limit(engine, tmp_path):
+    """10^6 columns (2 MB on one line; pandas ran for minutes on it): refused after reading MAX_LINE characters
+    of it, so the memory the reader holds is bounded by the limit, not by the line (bench/import_limits_bench.py
+    prints the times)."""
+    import tracemalloc
+
+    from data_access.bundle_reader import MAX_LINE, Problems, read_raw
+
+    wide = fixture_bundle.FILES["users.csv"] + "junk," * 1_000_000 + "\n"
+    folder = fixture_bundle.write(tmp_path / "wide", {"users.csv": wide})
+    problems = Problems()
+    tracemalloc.start()
+    read_raw(folder, problems)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [str(i) for i in problems.issues] == [
+        "users.csv:9: line longer than 1,048,576 characters (the limit; a line has at most 200 fields, a cell at "
+        "most 65,536 characters)"]
+    assert peak < 6 * MAX_LINE
+    assert _messages(_fails(engine, folder))[0] == str(problems.issues[0])
+
+
+def test_lines_of_the_right_width_read_as_before(engine, tmp_path):
+    """Quoted cells with commas and line breaks, blank lines and a BOM still read as one record each."""
+    from data_access.bundle_reader import Problems, read_raw
+
+    users = "\ufeff" + fixture_bundle.FILES["users.csv"].replace(
+        "u3,Lea,Learner,lea@example.com,,Part-time", 'u3,Lea,Learner,lea@example.com,,"Part-time,\nevenings"') + "\n"
+    folder = fixture_bundle.write(tmp_path / "ok", {"users.csv": users})
+    problems = Problems()
+    frames = read_raw(folder, problems)
+    assert problems.total == 0
+    assert list(frames["users"]["additional_info"])[2] == "Part-time,\nevenings"
+    assert len(frames["users"]) == 7
 
 
 def test_unreadable_folder(engine, tmp_path):

@@ -3,9 +3,6 @@ hand in tests/participants_bundle.py's table."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +14,7 @@ from data_access.exports import participants as export
 from data_access.importer import import_bundle
 from data_access.queries import participants as q
 from data_access.scope import Scope, scope_for_email
+from tests import cli
 from tests import participants_bundle as pb
 from tests.signing import signed_in_client
 
@@ -213,8 +211,8 @@ def sqlite_cohort(tmp_path):
     return url, signed_in_client(app)
 
 
-def _cli(url: str, *args: str, out) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
+def _cli(url: str, *args: str, out):
+    return cli.run(["export", *args, "--now", NOW.isoformat(), "-o",
                            str(out)], capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": ""},
                           timeout=120)
 

@@ -60,7 +60,8 @@ def test_serve_starts_waitress_and_answers(tmp_path):
                 time.sleep(0.3)
         assert response is not None, "serve did not answer"
         assert response.status == 200
-        assert response.headers["Server"] == "LearnPulse"
+        assert response.headers.get_all("Server") == ["LearnPulse"]
+        assert "Via" not in response.headers
         assert b"password" in response.read()
     finally:
         proc.terminate()

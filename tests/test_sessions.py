@@ -15,6 +15,7 @@ import pytest
 from data_access.queries import collaboration
 from data_access.queries import sessions as q
 from data_access.scope import Scope, scope_for_email
+from tests import cli
 from tests.signing import signed_in_client
 
 OWNER = Scope.owner()
@@ -175,9 +176,6 @@ def test_failed_assessment_and_partial_attendance(engine, tmp_path):
 
 
 def test_downloads_stream_the_cli_bytes(tmp_path, now):
-    import subprocess
-    import sys
-
     from dashboard.factory import create_app
     from dashboard.settings import Settings
     from data_access.importer import import_bundle
@@ -197,7 +195,7 @@ def test_downloads_stream_the_cli_bytes(tmp_path, now):
         assert response.status_code == 200, response.data
         assert response.is_streamed
         out = tmp_path / f"{report}.csv"
-        done = subprocess.run([sys.executable, "-m", "dashboard", "export", report, *args, "--now", now.isoformat(),
+        done = cli.run(["export", report, *args, "--now", now.isoformat(),
                                "-o", str(out)], env={"DATABASE_URL": url, "PATH": ""}, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert out.read_bytes() == response.data, report

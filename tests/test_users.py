@@ -3,9 +3,6 @@ out), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from dashboard.factory import create_app
@@ -16,6 +13,7 @@ from data_access.importer import import_bundle
 from data_access.queries import users as q
 from data_access.queries import users_export as qx
 from data_access.scope import Scope, scope_for_email
+from tests import cli
 from tests import users_bundle as ub
 from tests.signing import signed_in_client
 
@@ -335,8 +333,8 @@ def test_derived_facts_follow_a_delta_import(users_db, tmp_path):
     assert derive.split_tags(" a| b |a||") == ["a", "b"]
 
 
-def _cli(url: str, *args: str, out) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
+def _cli(url: str, *args: str, out):
+    return cli.run(["export", *args, "--now", NOW.isoformat(), "-o",
                            str(out)], capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": ""},
                           timeout=120)
 

@@ -147,8 +147,8 @@ def test_bad_statements_are_all_reported_and_nothing_changes(xloaded, tmp_path):
     problems = [f"{w.split('/bad/')[-1]}: {r}" for w, r in err.value.issues]
     assert problems == [
         "a.json[1]: missing actor",
-        "a.json[2]: bad timestamp: 'next tuesday' is not an ISO 8601 timestamp",
-        "a.json[3]: bad score: scaled must be between -1 and 1, got 1.5",
+        "a.json[2].timestamp: 'next tuesday' is not an ISO 8601 timestamp",
+        "a.json[3].result.score.scaled: must be between -1 and 1, got 1.5",
         f"a.json[4]: statement id {xb.sid(1)} is already used by a statement with other content (stored)",
         "b.ndjson:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
     assert err.value.conflict

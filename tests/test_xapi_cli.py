@@ -9,7 +9,7 @@ from sqlalchemy import text
 from data_access import db
 from data_access.xapi import credentials
 from tests import xapi_bundle as xb
-from tests.test_cli import run
+from tests.cli import run_on as run
 
 
 def test_import_twice_then_a_bad_file(tmp_path):

@@ -8,6 +8,7 @@ viewer's scope and now; a session the viewer may not see raises LookupError.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
@@ -188,8 +189,11 @@ def validate_limits(green, yellow) -> str | None:
     """None when the pair is usable, else the reason shown next to the inputs."""
     if green is None or yellow is None:
         return "Enter both limits in whole days."
-    if int(green) != green or int(yellow) != yellow:
-        return "Limits are whole days."
+    for value in (green, yellow):
+        # only numbers (not True, "3", [1]); NaN, Infinity and 1e400 (read as Infinity) are not whole days
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or int(value) != value:
+            return "Limits are whole days."
     if not 0 <= green <= MAX_LIMIT or not 0 <= yellow <= MAX_LIMIT:
         return f"Limits are between 0 and {MAX_LIMIT} days."
     if yellow < green:

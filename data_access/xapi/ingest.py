@@ -23,7 +23,7 @@ from data_access.importer import bump_data_version
 from data_access.xapi import project
 from data_access.xapi.mapping import Mapper
 from data_access.xapi.sources import Item
-from data_access.xapi.statement import VOIDED, Prepared, prepare, problems
+from data_access.xapi.statement import VOIDED, Prepared, located, prepare
 
 BATCH = 5000
 WAL_PAGES = 16384  # 64 MB of 4 kB pages
@@ -99,8 +99,8 @@ class _Run:
             if item.error:
                 pending.append((index, item.where, item.error))
                 continue
-            reasons = problems(item.statement)
-            pending += [(index, item.where, r) for r in reasons]
+            reasons = located(item.statement)
+            pending += [(index, f"{item.where}.{path}" if path else item.where, r) for path, r in reasons]
             if not reasons:
                 prepared.append((index, item.where, prepare(item.statement, self.stored_at)))
         new = self._new_statements(prepared, pending)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from data_access.xapi.statement import loads
+from data_access.xapi.statement import TooDeep, loads
 
 SUFFIXES = (".json", ".ndjson", ".jsonl")
 CHUNK = 1 << 20
@@ -64,6 +64,8 @@ def _read_lines(path: Path) -> Iterator[Item]:
             where = f"{path}:{number}"
             try:
                 yield Item(where, loads(line))
+            except TooDeep as exc:
+                yield Item(where, error=f"invalid JSON: {exc.msg}")
             except json.JSONDecodeError as exc:
                 yield Item(where, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
 
@@ -148,6 +150,9 @@ def _decode_next(decoder, text: _Text):
     while True:
         try:
             value, end = decoder.raw_decode(text.buf, text.pos)
+        except RecursionError:
+            line, col = text.where(text.pos)
+            return None, (line, col, TooDeep().msg)
         except json.JSONDecodeError as exc:
             if len(text.buf) - text.pos < MAX_STATEMENT and text.more():
                 continue  # perhaps the value only runs past the window: read on and try again
