@@ -6,17 +6,19 @@ import logging
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output
+from dash import Input, Output, dcc
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_figure, style
 from dashboard import auth, services
 from dashboard.ids import Overview as ID
+from data_access.queries import at_risk
 from data_access.queries import overview as q
-from layouts.common import data_unavailable, kpi_card, no_data_yet
+from layouts.common import NAV, data_unavailable, kpi_card, no_data_yet
 
 log = logging.getLogger(__name__)
 
+AT_RISK_PATH = NAV["at_risk"][0]
 RECENCY_COLOURS = [GREEN, GREEN, GREEN, YELLOW, RED, RED, GREY]
 
 
@@ -58,7 +60,28 @@ def recency_figure(rows: list[dict]) -> go.Figure:
     return style(fig)
 
 
+def at_risk_card(s: dict):
+    """The at-risk count in the viewer's scope, opening the At risk page."""
+    n, by = s["at_risk"], s["by_reason"]
+    hint = " · ".join(f"{by[r]:,} {r}" for r in at_risk.REASONS) if n else "nobody in a running cohort you follow"
+    card = kpi_card("At risk", f"{n:,}", f"{hint} — open the list", "tone-bad" if n else "tone-good")
+    return dbc.Row(dbc.Col(dcc.Link(card, href=AT_RISK_PATH, className="lp-risk-card",
+                                    title="Whom to help now, and why"), xs=12, md=6, lg=4))
+
+
 def register(app) -> None:
+    @app.callback(Output(ID.AT_RISK, "children"), Input(ID.LOAD, "data"))
+    def load_at_risk(_):
+        viewer = auth.current_viewer()
+        if viewer is None or auth.AT_RISK not in viewer.sections:
+            return None
+        svc = services.current()
+        try:
+            return at_risk_card(svc.queries.run(at_risk.summary, auth.viewer_scope(), svc.now()))
+        except SQLAlchemyError:
+            log.exception("overview: could not count learners at risk")
+            return None
+
     @app.callback(Output(ID.KPIS, "children"), Output(ID.LOGINS_CHART, "figure"),
                   Output(ID.RECENCY_CHART, "figure"), Input(ID.LOAD, "data"))
     def load(_):

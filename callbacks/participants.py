@@ -17,6 +17,7 @@ from dashboard import auth, downloads, services
 from dashboard.ids import Participants as ID
 from data_access import recency
 from data_access.exports.csv_format import date, pct
+from data_access.queries import at_risk
 from data_access.queries import participants as q
 from layouts.common import data_unavailable
 from layouts.participants import cohort_options
@@ -95,7 +96,18 @@ def table_rows(rows: list[dict], tz: str) -> list[dict]:
     return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
              "email": r["email"], "last_login": date(r["last_login_at"], tz), "days_since": r["days_since"],
              "progress": None if r["progress_pct"] is None else float(pct(r["progress_pct"])),
-             "profile_link": profile_link(r["user_id"])} for r in rows]
+             "reasons": r.get("reasons", []), "profile_link": profile_link(r["user_id"])} for r in rows]
+
+
+def contacts_line(c: dict) -> str:
+    """Contacts in the last 30 days, N% followed by activity within 7 days."""
+    if not c["contacts"]:
+        return "No contact recorded in the last 30 days (record them from At risk)."
+    text = f"{_n(c['contacts'], 'contact')} in the last 30 days"
+    if c["followed_pct"] is None:
+        return text + ", none older than 7 days yet to tell whether activity followed."
+    return text + f", {c['followed_pct']:.0f}% followed by activity within 7 days ({c['followed']:,} of " \
+        f"{c['judged']:,} older than 7 days)."
 
 
 def list_title(selected: list[str], count: int) -> str:
@@ -170,6 +182,51 @@ def register(app) -> None:
             return no_update, html.Span("Not saved: the database did not answer.", className="text-danger"), \
                 False, False
         return saved, html.Span("✓ Saved for this cohort", className="text-success"), False, False
+
+    @app.callback(
+        Output(ID.RISK_LIMITS, "data"), Output(ID.OVERDUE, "value"), Output(ID.SCORE, "value"),
+        Output(ID.CONTACTS, "children"), Input(ID.COHORT, "value"),
+    )
+    def load_risk(session_id):
+        """The cohort's at-risk limits and its contacts of the last 30 days."""
+        svc = services.current()
+        scope, now = auth.viewer_scope(), svc.now()
+        session_id = inputs.an_id(session_id)
+        if session_id is None:
+            return None, None, None, None
+        try:
+            limits = svc.queries.fresh(at_risk.risk_limits, scope, now, session_id=session_id)
+            contacts = svc.queries.run(at_risk.cohort_contacts, scope, now, session_id=session_id)
+        except (LookupError, ValueError):
+            return None, None, None, None
+        except SQLAlchemyError:
+            log.exception("participants: could not read the at-risk limits")
+            return None, None, None, None
+        return limits, limits["overdue"], limits["score"], contacts_line(contacts)
+
+    @app.callback(
+        Output(ID.RISK_LIMITS, "data", allow_duplicate=True), Output(ID.RISK_STATUS, "children"),
+        Output(ID.OVERDUE, "invalid"), Output(ID.SCORE, "invalid"),
+        Input(ID.OVERDUE, "value"), Input(ID.SCORE, "value"), State(ID.COHORT, "value"),
+        State(ID.RISK_LIMITS, "data"), prevent_initial_call=True,
+    )
+    def save_risk_limits(overdue, score, session_id, current):
+        if isinstance(current, dict) and current == {"overdue": overdue, "score": score}:
+            return no_update, no_update, False, False
+        problem = at_risk.validate_risk_limits(overdue, score)
+        if problem:
+            return no_update, html.Span(problem, className="text-danger"), True, True
+        svc = services.current()
+        try:
+            saved = svc.queries.write(at_risk.save_risk_limits, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                      overdue=overdue, score=score)
+        except (LookupError, ValueError, TypeError) as exc:
+            return no_update, html.Span(str(exc), className="text-danger"), True, True
+        except SQLAlchemyError:
+            log.exception("participants: could not save the at-risk limits")
+            return no_update, html.Span("Not saved: the database did not answer.", className="text-danger"), \
+                False, False
+        return saved, html.Span("✓ Saved", className="text-success"), False, False
 
     @app.callback(
         Output(ID.CHART, "figure"), Output(ID.LEGEND, "children"),

@@ -15,6 +15,7 @@ from callbacks.figures import layout as figure_layout
 from dashboard import auth, services
 from dashboard.ids import UserPage as ID
 from data_access.exports.csv_format import date, pct
+from data_access.queries import at_risk
 from data_access.queries import users as q
 from layouts.common import NAV, data_unavailable, kpi_card
 from layouts.formats import duration, score_text
@@ -159,7 +160,25 @@ def _name(rows, id_column: str, key: str, name_column: str) -> str:
     return inputs.text(name) or key
 
 
+def contact_rows(rows: list[dict], tz: str) -> list[dict]:
+    return [{"key": f"{i}", "when": date(r["recorded_at"], tz), "by": r["by"], "channel": r["channel"],
+             "cohort": r["cohort"], "note": r["note"] or ""} for i, r in enumerate(rows)]
+
+
 def register(app) -> None:
+    @app.callback(Output(ID.CONTACTS, "rowData"), Input(ID.ID, "data"))
+    def contacts(user_id):
+        """The learner's contacts in the cohorts where the viewer sees them."""
+        user_id = inputs.an_id(user_id)
+        if user_id is None:
+            return []
+        svc = services.current()
+        try:
+            rows = svc.queries.run(at_risk.user_contacts, auth.viewer_scope(), svc.now(), user_id=user_id)
+        except (LookupError, SQLAlchemyError):
+            return []
+        return contact_rows(rows, svc.settings.timezone)
+
     @app.callback(
         Output(ID.PUBLIC, "children"), Output(ID.GENERAL, "children"), Output(ID.CERTIFICATES, "rowData"),
         Output(ID.SESSIONS, "rowData"), Output(ID.COURSES, "rowData"), Output(ID.QUESTIONS, "rowData"),

@@ -34,13 +34,14 @@ API_PREFIXES = ("/_dash-", "/_reload-hash", "/download/")
 VIEW_AS = "view_as"  # session key: the user an owner is viewing the app as
 
 # sections of the app (layouts register their pages with section=…)
-OVERVIEW, PARTICIPANTS, SESSIONS, GROUPS, USERS, COLLABORATION = (
-    "overview", "participants", "program_sessions", "groups", "users", "collaboration")
-ALL_SECTIONS = (OVERVIEW, PARTICIPANTS, SESSIONS, GROUPS, USERS, COLLABORATION)
+OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS, GROUPS, USERS, COLLABORATION = (
+    "overview", "participants", "at_risk", "program_sessions", "groups", "users", "collaboration")
+ALL_SECTIONS = (OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS, GROUPS, USERS, COLLABORATION)
 
 
 # the pages under each path belong to a section ("/" alone is the overview)
-SECTION_PATHS = (("/participants", PARTICIPANTS), ("/sessions", SESSIONS), ("/groups", GROUPS), ("/users", USERS),
+SECTION_PATHS = (("/participants", PARTICIPANTS), ("/at-risk", AT_RISK),
+                 ("/sessions", SESSIONS), ("/groups", GROUPS), ("/users", USERS),
                  ("/collaboration", COLLABORATION))
 
 
@@ -64,7 +65,7 @@ def sections(scope: Scope) -> frozenset[str]:
     if scope.managed_groups:
         allowed |= set(ALL_SECTIONS)
     if scope.instructor_sessions:
-        allowed |= {OVERVIEW, PARTICIPANTS, SESSIONS}
+        allowed |= {OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS}
     if scope.author_courses:
         allowed |= {COLLABORATION}
     return frozenset(allowed)

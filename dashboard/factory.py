@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 # built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
-PAGES = ["overview", "participants", "program_sessions", "session", "program", "groups", "group",
+PAGES = ["overview", "participants", "at_risk", "program_sessions", "session", "program", "groups", "group",
          "users", "user", "collaboration", "collaboration_course", "view_as"]
 
 

@@ -28,6 +28,7 @@ class ViewAs:
 
 class Overview:
     PAGE = "overview"
+    AT_RISK = cid(PAGE, "at-risk")
     KPIS = cid(PAGE, "kpis")
     LOGINS_CHART = cid(PAGE, "logins-chart")
     RECENCY_CHART = cid(PAGE, "recency-chart")
@@ -60,6 +61,41 @@ class Participants:
     COPY = cid(PAGE, "copy")
     COPY_STATUS = cid(PAGE, "copy-status")
     CLEAR = cid(PAGE, "clear")
+    OVERDUE = cid(PAGE, "overdue-limit")
+    SCORE = cid(PAGE, "score-limit")
+    RISK_LIMITS = cid(PAGE, "risk-limits")  # store: the at-risk limits in force
+    RISK_STATUS = cid(PAGE, "risk-status")
+    CONTACTS = cid(PAGE, "contacts")  # contacts in the last 30 days, followed by activity
+
+
+class AtRisk:
+    PAGE = "at-risk"
+    COHORT = cid(PAGE, "cohort")
+    MESSAGE = cid(PAGE, "message")
+    SUMMARY = cid(PAGE, "summary")  # store: the counts (candidates, at risk, per reason)
+    COUNT = cid(PAGE, "count")
+    CHART = cid(PAGE, "chart")
+    SELECTED = cid(PAGE, "selected")  # store: the selected reasons
+    CLEAR = cid(PAGE, "clear")
+    URL_SYNC = cid(PAGE, "url-sync")
+    LIST_TITLE = cid(PAGE, "list-title")
+    GRID = cid(PAGE, "grid")
+    GRID_REFRESH = cid(PAGE, "grid-refresh")
+    DOWNLOAD = cid(PAGE, "download")
+    SELECTION_INFO = cid(PAGE, "selection-info")
+    COPY = cid(PAGE, "copy")
+    COPY_STATUS = cid(PAGE, "copy-status")
+    EMAILS = cid(PAGE, "emails")  # store: the selection's emails to copy
+    SUBJECT = cid(PAGE, "subject")
+    BODY = cid(PAGE, "body")
+    MAILTO = cid(PAGE, "mailto")
+    SELECTION_CSV = cid(PAGE, "selection-csv")
+    SELECTION_FILE = cid(PAGE, "selection-file")
+    CHANNEL = cid(PAGE, "channel")
+    NOTE = cid(PAGE, "note")
+    RECORD = cid(PAGE, "record")
+    RECORD_STATUS = cid(PAGE, "record-status")
+    RECORDED = cid(PAGE, "recorded")  # store: written after contacts were recorded (the grid reloads)
 
 
 class Sessions:
@@ -239,3 +275,4 @@ class UserPage:
     ANSWERS = cid(PAGE, "answers")
     DOWNLOAD = cid(PAGE, "download")
     VIEW_AS = cid(PAGE, "view-as")
+    CONTACTS = cid(PAGE, "contacts")

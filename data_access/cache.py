@@ -83,9 +83,13 @@ class CachedQueries:
             return fn(conn, scope, now, **kwargs)
 
     def write(self, fn, scope: Scope, now: datetime, **kwargs):
-        """Run a writing function in one transaction (committed when it returns, rolled back if it raises)."""
-        with self.engine.begin() as conn:
-            return fn(conn, scope, now, **kwargs)
+        """Run a writing function in one transaction (committed when it returns, rolled back if it raises). The
+        data version is read afresh afterwards: a write that moves it on (recorded contacts) shows at once here."""
+        try:
+            with self.engine.begin() as conn:
+                return fn(conn, scope, now, **kwargs)
+        finally:
+            self._version = None
 
     def clear(self) -> None:
         if self.cache is not None:

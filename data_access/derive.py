@@ -12,6 +12,8 @@ from data_access import derive_collab, schema, user_metrics
 
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
                   "enrollments", "sessions"}
+# at_risk_facts read session_users, block_results, blocks and users (names, deleted, last login)
+CHANGES_RISK = CHANGES_BLOCKS | {"users", "logins"}
 # group_sessions / group_counts read the closure, memberships, users (deleted_at) and session_users
 CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 
@@ -26,6 +28,8 @@ def refresh(conn, changed: set[str]) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("ANALYZE block_results"))
         refresh_session_users(conn)
+    if changed & CHANGES_RISK:
+        refresh_risk_facts(conn)
     refresh_dependent(conn, changed)
     if conn.dialect.name == "postgresql":
         for table in ("users", "groups", "group_closure", "session_users"):
@@ -188,6 +192,54 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)
+    if changed & CHANGES_RISK:
+        refresh_risk_facts(conn, rows if changed & CHANGES_BLOCKS else None, users)
+
+
+def refresh_risk_facts(conn, rows: str | None = None, users: str | None = None) -> None:
+    """schema.at_risk_facts: one row per participant (registered, not deleted) with names, last login, Session
+    score and the completion flags of the session's blocks that have a due date, in due order. After
+    session_users. rows (see _narrow) and users (an SQL subquery of user ids) narrow it to those rows and those
+    users' rows; neither: every row. Skipped on a database at a revision without the table (0010_at_risk fills
+    it)."""
+    if not inspect(conn).has_table("at_risk_facts"):
+        return
+    parts = []
+    if rows:
+        parts.append("(" + rows.format(s="{s}", u="{u}") + ")")
+    if users:
+        parts.append("{u} IN (" + users + ")")
+    narrow = " OR ".join(parts)
+
+    def where(s: str, u: str, word: str = "WHERE") -> str:
+        return f" {word} (" + narrow.format(s=s, u=u) + ")" if narrow else ""
+
+    conn.execute(text("DELETE FROM at_risk_facts" + where("session_id", "user_id")))
+    concat = "string_agg" if conn.dialect.name == "postgresql" else "group_concat"
+    conn.execute(text(f"""
+        INSERT INTO at_risk_facts (session_id, user_id, first_name, last_name, email, last_login_at, score_pct,
+                                   due_flags)
+        SELECT su.session_id, su.user_id, u.first_name, u.last_name, u.email, u.last_login_at, su.score_pct,
+               COALESCE(f.flags, '')
+        FROM session_users su
+        JOIN users u ON u.user_id = su.user_id
+        LEFT JOIN (
+          SELECT session_id, user_id, MAX(flags) AS flags FROM (
+            SELECT b.session_id, p.user_id,
+                   {concat}(CASE WHEN br.completed = 1 THEN '1' ELSE '0' END, '')
+                     OVER (PARTITION BY b.session_id, p.user_id ORDER BY b.due_at, b.block_id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS flags
+            FROM blocks b
+            JOIN session_users p ON p.session_id = b.session_id AND p.registered = 1
+            LEFT JOIN block_results br ON br.block_id = b.block_id AND br.user_id = p.user_id
+            WHERE b.due_at IS NOT NULL""" + where("p.session_id", "p.user_id", "AND") + """
+          ) x GROUP BY session_id, user_id
+        ) f ON f.session_id = su.session_id AND f.user_id = su.user_id
+        WHERE su.registered = 1 AND u.deleted_at IS NULL""" + where("su.session_id", "su.user_id", "AND")
+        # in key order: PostgreSQL then reads a session's rows from a few pages (its planner sees the correlation)
+        + " ORDER BY su.session_id, su.user_id"))
+    if conn.dialect.name == "postgresql" and not narrow:
+        conn.execute(text("ANALYZE at_risk_facts"))
 
 
 def refresh_group_facts(conn) -> None:

@@ -8,6 +8,7 @@ from dash import html
 NAV = {  # module -> (path, nav label, nav order)
     "overview": ("/", "Overview", 0),
     "participants": ("/participants", "Participants", 1),
+    "at_risk": ("/at-risk", "At risk", 1.5),
     "program_sessions": ("/sessions", "Program sessions", 2),
     "groups": ("/groups", "Groups", 3),
     "users": ("/users", "Users", 4),

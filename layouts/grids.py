@@ -16,15 +16,15 @@ NUMBER_FILTER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
 
 
 def server_grid(ident: str, columns: list[dict], height: str = "480px", row_id: str = "user_id",
-                **props) -> dag.AgGrid:
+                grid_options: dict | None = None, **props) -> dag.AgGrid:
     """A table whose rows the server sends 100 at a time (getRowsRequest -> getRowsResponse); rows are known
-    by their row_id field."""
+    by their row_id field. grid_options: more AG Grid options (row selection, texts)."""
     return dag.AgGrid(id=ident, columnDefs=columns, rowModelType="infinite",
                       defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "flex": 1,
                                      "minWidth": 110},
                       dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
                                        "paginationPageSizeSelector": False, "cacheBlockSize": PAGE_SIZE,
-                                       "maxBlocksInCache": 20, "rowBuffer": 0},
+                                       "maxBlocksInCache": 20, "rowBuffer": 0, **(grid_options or {})},
                       getRowId=f"params.data.{row_id}", style={"height": height, **props.pop("style", {})}, **props)
 
 

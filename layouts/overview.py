@@ -22,7 +22,8 @@ def layout(**_query):
     return html.Div([
         page_header("Overview", "Your learning platform at a glance."),
         dcc.Store(id=ID.LOAD, data=True),
-        dcc.Loading(html.Div(id=ID.KPIS, className="mb-4"), type="dot"),
+        dcc.Loading(html.Div(id=ID.KPIS, className="mb-3"), type="dot"),
+        html.Div(id=ID.AT_RISK, className="mb-4"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H5("Logins per week", className="card-title"),

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import auth, services
 from dashboard.ids import Participants as ID
 from data_access import recency
+from data_access.queries import at_risk
 from data_access.queries import participants as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header
 from layouts.formats import day
@@ -33,6 +34,8 @@ COLUMNS = [
     {"field": "last_login", "headerName": "Last login", "filter": False},
     {"field": "days_since", "headerName": "Days since last login", **NUMBER_FILTER},
     {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
+    {"field": "reasons", "headerName": "Reasons", "cellRenderer": "ReasonBadges", "sortable": False,
+     "filter": False, "minWidth": 230, "headerTooltip": "Why the learner is at risk (running cohorts; see At risk)"},
     PROFILE_COLUMN,
 ]
 
@@ -95,6 +98,7 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
         dcc.Store(id=ID.SELECTED, data=selected),
         dcc.Store(id=ID.ACTIVITY),
         dcc.Store(id=ID.LIMITS),
+        dcc.Store(id=ID.RISK_LIMITS),
         dcc.Store(id=ID.URL_SYNC),
         dbc.Row([
             dbc.Col(page_header(NAME, "Who is engaging, who has not logged in for a while, and who is behind "
@@ -111,7 +115,8 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
             ], lg=7),
         ], className="mb-3"),
         html.Div(message, id=ID.MESSAGE),
-        html.Div(id=ID.SUMMARY, className="lp-summary mb-3"),
+        html.Div(id=ID.SUMMARY, className="lp-summary mb-1"),
+        html.Div(id=ID.CONTACTS, className="lp-hint mb-3"),
         dbc.Card([
             dbc.CardHeader(dbc.Row([
                 dbc.Col(html.H5("Participant activity", className="mb-0"), md=True, className="align-self-center"),
@@ -159,8 +164,21 @@ def _limit_inputs():
             dbc.InputGroupText("days"),
         ], size="sm", className="me-2 lp-limit")
 
+    def risk_box(label, ident, unit, bounds, title):
+        return html.Div(dbc.InputGroup([
+            dbc.InputGroupText(label, className="lp-limit-label"),
+            dbc.Input(id=ident, type="number", min=bounds[0], max=bounds[1], step=1, debounce=True,
+                      style={"width": "5rem"}, inputMode="numeric"),
+            dbc.InputGroupText(unit),
+        ], size="sm", className="lp-limit"), title=title, className="me-2")
+
     return html.Div([
         box("Green up to", ID.GREEN, "tone-green"),
         box("Yellow up to", ID.YELLOW, "tone-yellow"),
         html.Span(id=ID.LIMITS_STATUS, className="lp-limits-status", role="status"),
+        risk_box("At risk: overdue ≥", ID.OVERDUE, "topics", at_risk.OVERDUE_RANGE,
+                 "Behind: topics overdue (due by now, not completed) at or above this limit (1–1000)"),
+        risk_box("score <", ID.SCORE, "%", at_risk.SCORE_RANGE,
+                 "Low score: a Session score below this limit (1–100)"),
+        html.Span(id=ID.RISK_STATUS, className="lp-limits-status", role="status"),
     ], className="d-flex flex-wrap align-items-center")

@@ -84,6 +84,15 @@ TAG_COLUMNS = [
 ]
 
 
+CONTACT_COLUMNS = [
+    {"field": "when", "headerName": "When", "maxWidth": 170},
+    {"field": "by", "headerName": "Recorded by"},
+    {"field": "channel", "headerName": "Channel", "maxWidth": 130},
+    {"field": "cohort", "headerName": "Cohort"},
+    {"field": "note", "headerName": "Note", "flex": 2, "wrapText": True, "autoHeight": True},
+]
+
+
 def register(app) -> None:
     dash.register_page(__name__, path_template=f"{USERS_PATH}/<user_id>", name="User statistics",
                        title="LearnPulse — User statistics", layout=layout)
@@ -141,6 +150,8 @@ def layout(user_id: str | None = None, **_query):
         html.Div(id=ID.MESSAGE),
         dcc.Loading(html.Div(id=ID.PUBLIC, className="mb-3"), type="dot", delay_show=300),
         card("General", html.Div(id=ID.GENERAL, className="lp-kpi-row")),
+        card("Contacts", table(ID.CONTACTS, CONTACT_COLUMNS, "key", "No contact recorded"),
+             "Contacts recorded from At risk, in the cohorts where you see this learner; most recent first."),
         card("Certificates", table(ID.CERTIFICATES, CERTIFICATE_COLUMNS, "certificate_id", "No certificate yet"),
              "Valid, expiring within 30 days, or expired; most recently delivered first."),
         card("Paths and programs", table(ID.SESSIONS, SESSION_COLUMNS, "session_id",

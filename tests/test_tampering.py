@@ -13,6 +13,7 @@ import pytest
 
 from bench.dashcalls import payload
 from dashboard.factory import create_app
+from dashboard.ids import AtRisk as AR
 from dashboard.ids import Collaboration as C
 from dashboard.ids import CollaborationCourse as CC
 from dashboard.ids import Group as G
@@ -56,6 +57,7 @@ REPORT_ID_OPTION = {
     "collab-users": ("group", "g3"), "course-activities": ("course", "ops-c9"),
     "activity-users": ("activity", "ops-a9", "&action=views"),
     "user-stats": ("user", "u5"), "general-stats": ("group", "g3"),
+    "at-risk": ("session", "ops-s3"),
     "sessions": None, "session-collab": None, "collab-groups": None, "courses": None, "users": None,
     "registrations": None,
 }
@@ -115,6 +117,21 @@ CALLBACKS = {
                                    f"{P.COHORT}.value": "{id}"}),
     "participants: save limits": (P.LIMITS, {f"{P.GREEN}.value": 3, f"{P.YELLOW}.value": 9},
                                   {f"{P.COHORT}.value": "{id}", f"{P.LIMITS}.data": None}),
+    "participants: save at-risk limits": (P.RISK_LIMITS, {f"{P.OVERDUE}.value": 3, f"{P.SCORE}.value": 40},
+                                          {f"{P.COHORT}.value": "{id}", f"{P.RISK_LIMITS}.data": None}),
+    "participants: at-risk limits and contacts": (P.RISK_LIMITS, {f"{P.COHORT}.value": "{id}"}, None),
+    "at risk: choose a cohort": (AR.SUMMARY, {f"{AR.COHORT}.value": "{id}"}, None),
+    "at risk: table rows": (AR.GRID, {f"{AR.GRID}.getRowsRequest": GRID_REQUEST},
+                            {f"{AR.SELECTED}.data": [], f"{AR.COHORT}.value": "{id}"}),
+    "at risk: the selection": (AR.SELECTION_INFO, {f"{AR.GRID}.selectedRows": [{"user_id": "u5", "session_id": "{id}"}],
+                                                   f"{AR.SUBJECT}.value": "Hi", f"{AR.BODY}.value": "Hello"}, None),
+    "at risk: copy e-mails": (AR.EMAILS, {f"{AR.COPY}.n_clicks": 1},
+                              {f"{AR.GRID}.selectedRows": [{"user_id": "u5", "session_id": "{id}"}]}),
+    "at risk: selection CSV": (AR.SELECTION_FILE, {f"{AR.SELECTION_CSV}.n_clicks": 1},
+                               {f"{AR.GRID}.selectedRows": [{"user_id": "u5", "session_id": "{id}"}]}),
+    "at risk: record a contact": (AR.RECORD_STATUS, {f"{AR.RECORD}.n_clicks": 1},
+                                  {f"{AR.GRID}.selectedRows": [{"user_id": "u5", "session_id": "{id}"}],
+                                   f"{AR.CHANNEL}.value": "email", f"{AR.NOTE}.value": "hi"}),
     "session: general": (S.KPIS, {f"{S.ID}.data": "{id}"}, None),
     "session: individual results": (S.PEOPLE_GRID, {f"{S.PEOPLE_GRID}.getRowsRequest": GRID_REQUEST},
                                     {f"{S.ID}.data": "{id}", f"{S.PEOPLE_FILTER}.data": None}),
@@ -143,10 +160,11 @@ CALLBACKS = {
         CC.PEOPLE_GRID, {f"{CC.PEOPLE_GRID}.getRowsRequest": GRID_REQUEST},
         {f"{CC.SELECTED}.data": {"activity": "ops-a9", "action": "views"}, f"{CC.ID}.data": "{id}"}),
     "users: a person's page": (UP.PUBLIC, {f"{UP.ID}.data": "{id}"}, None),
+    "users: a person's contacts": (UP.CONTACTS, {f"{UP.ID}.data": "{id}"}, None),
     "users: a manager's team": (US.GRID, {f"{US.GRID}.getRowsRequest": GRID_REQUEST},
                                 {f"{US.TABS}.active_tab": "current", f"{US.MANAGER}.data": "{id}"}),
 }
-FOREIGN_OF = {"users: a person's page": "u5", "users: a manager's team": "u5",
+FOREIGN_OF = {"users: a person's page": "u5", "users: a person's contacts": "u5", "users: a manager's team": "u5",
               "collaboration: users of a group": "g3", "collaboration: users table of a group": "g3",
               "collaboration: a course": "ops-c9", "collaboration: the people behind a course's number": "ops-c9",
               "program: results": "ops-p2", "session: individual results of a group": "g3",
@@ -190,7 +208,7 @@ def test_a_learner_of_another_group_inside_the_coachs_session_is_missing(app):
 
 @pytest.mark.parametrize("path,search,foreign_id", [
     ("/sessions/{id}", "", "ops-s3"), ("/sessions/program/{id}", "", "ops-p2"),
-    ("/participants", "?session={id}", "ops-s3"), ("/groups/{id}", "", "g3"),
+    ("/participants", "?session={id}", "ops-s3"), ("/at-risk", "?session={id}", "ops-s3"), ("/groups/{id}", "", "g3"),
     ("/collaboration/courses/{id}", "", "ops-c9"), ("/collaboration/users", "?group={id}", "g3"),
     ("/users/{id}", "", "u5"), ("/users", "?manager={id}", "u5"),
 ])

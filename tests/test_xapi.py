@@ -202,7 +202,8 @@ def test_a_voiding_statement_cannot_be_voided(xloaded):
 
 def _snapshot(engine):
     tables = ["users", "logins", "enrollments", "course_attempts", "assessment_results", "answers",
-              "activity_views", "posts", "reactions", "sessions", "blocks", "block_results", "session_users"]
+              "activity_views", "posts", "reactions", "sessions", "blocks", "block_results", "session_users",
+              "at_risk_facts"]
     return {t: sorted(rows(engine, f"SELECT * FROM {t}"), key=repr) for t in tables}
 
 

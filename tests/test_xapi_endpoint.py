@@ -168,7 +168,8 @@ def test_tincan_client_posts_to_the_endpoint(app, engine, creds):
 
 FOLDED = {"course_attempts": "attempt_id", "enrollments": "session_id, user_id", "logins": "user_id, at",
           "assessment_results": "user_id, block_id", "session_users": "session_id, user_id",
-          "block_results": "user_id, block_id", "user_stats": "user_id", "sessions": "session_id"}
+          "block_results": "user_id, block_id", "user_stats": "user_id", "sessions": "session_id",
+          "at_risk_facts": "session_id, user_id"}
 
 
 def _folded(engine) -> dict:
@@ -195,7 +196,8 @@ def test_batches_folded_behind_equal_one_import(app, engine, creds, tmp_path):
     ingest(other, [Item(f"statement[{i}]", st) for i, st in enumerate(everything)], 0)
     posted, imported = _folded(engine), _folded(other)
     assert posted["course_attempts"] and posted["logins"]
-    for table in ("course_attempts", "enrollments", "logins", "assessment_results", "session_users", "block_results"):
+    for table in ("course_attempts", "enrollments", "logins", "assessment_results", "session_users", "block_results",
+                  "at_risk_facts"):
         assert posted[table] == imported[table], table
     # user_stats and sessions carry nothing time-of-storage dependent either
     assert posted["sessions"] == imported["sessions"]

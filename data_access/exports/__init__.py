@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from data_access.exports import collaboration, groups, participants, session_csv, sessions, users
+from data_access.exports import at_risk, collaboration, groups, participants, session_csv, sessions, users
 
 # REPORT name (docs/cli.md) -> writer(conn, scope, now, settings, options) yielding text chunks.
 # `options` has the export options of the command line as attributes (session and bucket are lists).
 REPORTS: dict[str, object] = {**participants.REPORTS, **sessions.REPORTS, **session_csv.REPORTS,
                                **groups.REPORTS, **users.REPORTS}
 REPORTS.update(collaboration.REPORTS)
+REPORTS.update(at_risk.REPORTS)
 
 # the order of docs/cli.md (the command's help), then the reports LearnPulse adds
 ALL_REPORT_NAMES = [
     "cohort-progress", "participant-activity", "session", "sessions", "program", "group-sessions",
     "session-collab", "users", "general-stats", "user-stats", "registrations", "collab-users",
-    "collab-groups", "course-activities", "courses",
+    "collab-groups", "course-activities", "courses", "at-risk",
     "activity-users",  # the people behind one number of a course activity (issue 9)
 ]
 

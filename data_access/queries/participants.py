@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
 
 from data_access import grid_filters, recency, schema, session_state
+from data_access.queries import at_risk
 from data_access.scope import Scope, require_session, session_users_probe, visible_sessions
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
@@ -157,6 +158,9 @@ def participants_page(conn, scope: Scope, now: datetime, session_id: str, bucket
             "email": r["email"], "last_login_at": r["last_login_at"],
             "days_since": None if r["days_since"] is None else int(r["days_since"]),
             "progress_pct": None if r["progress_pct"] is None else float(r["progress_pct"])} for r in rows]
+    reasons = at_risk.reasons_for(conn, scope, now, session_id, [r["user_id"] for r in out])
+    for r in out:
+        r["reasons"] = reasons.get(r["user_id"], [])
     return {"rows": out, "total": total}
 
 

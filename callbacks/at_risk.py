@@ -1,0 +1,282 @@
+"""At risk callbacks: cohort -> count and reason bars; bars -> the list; the selection -> e-mails, a mail, its
+CSV, recorded contacts; the URL follows the cohort and the selected reasons."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks import inputs
+from callbacks.figures import GREY, RED, YELLOW
+from callbacks.figures import layout as figure_layout
+from callbacks.grids import EMPTY_ROWS, grid_request
+from dashboard import auth, downloads, services
+from dashboard.ids import AtRisk as ID
+from data_access.exports import at_risk as export
+from data_access.exports.csv_format import date, pct
+from data_access.queries import at_risk as q
+from layouts.at_risk import cohort_options
+from layouts.common import data_unavailable
+from layouts.participants import PATH as PARTICIPANTS_PATH
+from layouts.users import user_href
+
+log = logging.getLogger(__name__)
+
+REASON_COLOURS = {q.INACTIVE: GREY, q.BEHIND: YELLOW, q.LOW_SCORE: RED}
+REASON_HINTS = {q.INACTIVE: "no login for longer than the cohort's yellow limit",
+                q.BEHIND: "topics overdue at or above the cohort's overdue limit",
+                q.LOW_SCORE: "Session score below the cohort's score limit"}
+
+
+def _sessions(session_id) -> list[str] | None:
+    session_id = inputs.an_id(session_id)
+    return [session_id] if session_id else None
+
+
+def _reasons(selected) -> list[str] | None:
+    if not isinstance(selected, list):
+        return None
+    return [r for r in q.REASONS if r in selected] or None
+
+
+def count_line(s: dict):
+    """N learners at risk · of M participants in K running cohorts."""
+    n = s["at_risk"]
+    return [html.Strong(f"{n:,}", className="tone-bad" if n else ""),
+            " learner at risk" if n == 1 else " learners at risk",
+            html.Span(f" · of {s['candidates']:,} participants in {s['cohorts']:,} running "
+                      f"{'cohort' if s['cohorts'] == 1 else 'cohorts'}", className="lp-hint")]
+
+
+def reasons_figure(s: dict | None, selected: list[str]) -> dict:
+    by_reason = inputs.mapping(inputs.mapping(s).get("by_reason"))
+    counts = {r: max(inputs.whole(by_reason.get(r)) or 0, 0) for r in q.REASONS}
+    labels = list(q.REASONS)
+    bar = {"type": "bar", "orientation": "h", "y": labels, "x": [counts.get(r, 0) for r in labels],
+           "marker": {"color": [REASON_COLOURS[r] for r in labels]},
+           "text": [f"{counts.get(r, 0):,}" for r in labels], "textposition": "outside", "cliponaxis": False,
+           "customdata": [REASON_HINTS[r] for r in labels],
+           "hovertemplate": "%{y}: %{x:,} learners<br>%{customdata}<extra>click to list them</extra>",
+           "unselected": {"marker": {"opacity": 0.3}}, "selected": {"marker": {"opacity": 1}}}
+    picked = [labels.index(r) for r in selected if r in labels]
+    if picked:
+        bar["selectedpoints"] = picked
+    return {"data": [bar], "layout": figure_layout(
+        clickmode="event+select", dragmode="select", uirevision="reasons", margin={"l": 80, "r": 40, "t": 10, "b": 30},
+        yaxis={"type": "category", "autorange": "reversed", "fixedrange": True},
+        xaxis={"title": {"text": "learners"}, "fixedrange": True, "rangemode": "tozero",
+               **({"dtick": 1} if max(counts.values() or [0]) < 5 else {})})}
+
+
+def table_rows(rows: list[dict], tz: str) -> list[dict]:
+    return [{"row_id": f"{r['session_id']}\u241f{r['user_id']}", "user_id": r["user_id"],
+             "session_id": r["session_id"],
+             "name": f"[{_md(r['first_name'])} {_md(r['last_name'])}]({user_href(r['user_id'])})",
+             "email": r["email"],
+             "cohort": f"[{_md(r['cohort'])}]({PARTICIPANTS_PATH}?{urlencode({'session': r['session_id']})})",
+             "reasons": r["reasons"], "days_since": r["days_since"], "overdue": r["overdue"],
+             "score": None if r["score_pct"] is None else float(pct(r["score_pct"])),
+             "last_contacted": r["last_contacted_at"], "last_contacted_text": date(r["last_contacted_at"], tz)}
+            for r in rows]
+
+
+def _md(text: str) -> str:
+    """Text shown inside a markdown link: brackets and markup characters escaped."""
+    return "".join("\\" + ch if ch in "\\[]()*_`<>#!|~" else ch for ch in str(text))
+
+
+def list_title(selected: list[str], total: int | None) -> str:
+    which = " or ".join(selected) if selected else "Everyone at risk"
+    return which[:1].upper() + which[1:] + ("" if total is None else f": {total:,}")
+
+
+def _pairs(selected_rows) -> list:
+    """(user id, session id) of the grid's selected rows, as sent by the browser (checked by the queries)."""
+    if not isinstance(selected_rows, list):
+        return []
+    return [[r.get("user_id"), r.get("session_id")] if isinstance(r, dict) else r for r in selected_rows]
+
+
+def mailto(emails: list[str], subject: str | None, body: str | None) -> str:
+    query = f"bcc={quote(','.join(emails), safe='@,')}"
+    if subject:
+        query += f"&subject={quote(subject)}"
+    if body:
+        query += f"&body={quote(body)}"
+    return f"mailto:?{query}"
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ID.SUMMARY, "data"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
+        Output(ID.MESSAGE, "children", allow_duplicate=True),
+        Input(ID.COHORT, "value"), prevent_initial_call="initial_duplicate",
+    )
+    def load(session_id):
+        svc = services.current()
+        sessions = _sessions(session_id)
+        try:
+            s = svc.queries.run(q.summary, auth.viewer_scope(), svc.now(), sessions=sessions)
+        except SQLAlchemyError:
+            log.exception("at risk: database error")
+            return None, data_unavailable(), "#", None
+        if sessions and not s["candidates"]:
+            # a cohort that is not running or not the viewer's answers like one that does not exist
+            try:
+                known = {c["session_id"] for c in svc.queries.run(q.running_cohorts, auth.viewer_scope(), svc.now())}
+            except SQLAlchemyError:
+                known = set()
+            if session_id not in known:
+                return None, dbc.Alert(f"There is no running cohort {session_id!r} you can see.", color="warning"), \
+                    "#", None
+        if not s["candidates"]:
+            empty = html.Span("Nobody to list: no participant in a running cohort you follow.", className="lp-hint")
+            return s, empty, downloads.url("at-risk", session=sessions), None
+        return s, count_line(s), downloads.url("at-risk", session=sessions), None
+
+    @app.callback(Output(ID.CHART, "figure"), Input(ID.SUMMARY, "data"), Input(ID.CLEAR, "n_clicks"),
+                  State(ID.SELECTED, "data"))
+    def draw(summary, _clear, selected):
+        """The bars, with the reasons of the address selected; a click selects in the chart itself (so a
+        shift-click adds to what Plotly knows is selected), Clear draws them afresh."""
+        return reasons_figure(summary, [] if ctx.triggered_id == ID.CLEAR else _reasons(selected) or [])
+
+    @app.callback(
+        Output(ID.SELECTED, "data"),
+        Input(ID.CHART, "selectedData"), Input(ID.CLEAR, "n_clicks"), prevent_initial_call=True,
+    )
+    def select(selected_data, _clear):
+        if ctx.triggered_id != ID.CHART or not isinstance(selected_data, dict):
+            return []
+        points = selected_data.get("points") or []
+        picked = {p.get("y") for p in points if isinstance(p, dict)}
+        return [r for r in q.REASONS if r in picked]
+
+    @app.callback(Output(ID.LIST_TITLE, "children"), Input(ID.SELECTED, "data"), Input(ID.SUMMARY, "data"))
+    def title(selected, summary):
+        reasons = _reasons(selected) or []
+        total = None
+        if isinstance(summary, dict) and not reasons:
+            total = summary.get("at_risk")
+        elif isinstance(summary, dict) and len(reasons) == 1:
+            total = (summary.get("by_reason") or {}).get(reasons[0])
+        return list_title(reasons, total)
+
+    @app.callback(
+        Output(ID.GRID, "getRowsResponse"),
+        Input(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"), State(ID.COHORT, "value"),
+        prevent_initial_call=True,
+    )
+    def grid_rows(request, selected, session_id):
+        """One block of rows: sorted, filtered and paged in SQL."""
+        if not isinstance(request, dict):
+            return EMPTY_ROWS
+        svc = services.current()
+        try:
+            page = svc.queries.run(q.at_risk_page, auth.viewer_scope(), svc.now(), sessions=_sessions(session_id),
+                                   reasons=_reasons(selected), **grid_request(request))
+        except (ValueError, LookupError, TypeError, AttributeError, SQLAlchemyError):  # a malformed request
+            log.exception("at risk: could not list learners for %r", request)
+            return EMPTY_ROWS
+        return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
+
+    @app.callback(
+        Output(ID.SELECTION_INFO, "children"), Output(ID.MAILTO, "href"), Output(ID.MAILTO, "className"),
+        Output(ID.COPY, "disabled"), Output(ID.SELECTION_CSV, "disabled"), Output(ID.RECORD, "disabled"),
+        Input(ID.GRID, "selectedRows"), Input(ID.SUBJECT, "value"), Input(ID.BODY, "value"),
+    )
+    def selection(selected_rows, subject, body):
+        """What the selection allows: the mail link carries the e-mails of the selected learners the viewer sees."""
+        button = "btn btn-outline-primary btn-sm me-2"
+        pairs = _pairs(selected_rows)
+        if not pairs:
+            return "No learner selected", "#", button + " disabled", True, True, True
+        svc = services.current()
+        try:
+            rows = svc.queries.run(q.selection, auth.viewer_scope(), svc.now(), pairs=pairs)
+        except ValueError as exc:
+            return str(exc), "#", button + " disabled", True, True, True
+        except SQLAlchemyError:
+            log.exception("at risk: could not read the selection")
+            return "The selection could not be read; try again.", "#", button + " disabled", True, True, True
+        emails = list(dict.fromkeys(r["email"] for r in rows))
+        if not rows:
+            return "None of the selected learners is at risk any more.", "#", button + " disabled", True, True, False
+        info = f"{len(rows):,} selected" + (f" ({len(emails):,} people)" if len(emails) != len(rows) else "")
+        subject = subject if isinstance(subject, str) else ""
+        body = body if isinstance(body, str) else ""
+        return info, mailto(emails, subject, body), button, False, False, False
+
+    @app.callback(
+        Output(ID.EMAILS, "data"), Input(ID.COPY, "n_clicks"), State(ID.GRID, "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def emails_to_copy(clicks, selected_rows):
+        clicks = inputs.clicks(clicks)
+        svc = services.current()
+        try:
+            rows = svc.queries.run(q.selection, auth.viewer_scope(), svc.now(), pairs=_pairs(selected_rows))
+        except (ValueError, SQLAlchemyError):
+            return {"emails": [], "click": clicks, "failed": True}
+        return {"emails": list(dict.fromkeys(r["email"] for r in rows)), "click": clicks}
+
+    @app.callback(
+        Output(ID.SELECTION_FILE, "data"), Input(ID.SELECTION_CSV, "n_clicks"), State(ID.GRID, "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def selection_csv(_clicks, selected_rows):
+        svc = services.current()
+        try:
+            with svc.engine.connect() as conn:
+                text = export.selection(conn, auth.viewer_scope(), svc.now(), svc.settings.timezone,
+                                        _pairs(selected_rows))
+        except (ValueError, SQLAlchemyError):
+            log.exception("at risk: could not write the selection")
+            return no_update
+        return {"content": text, "filename": "at-risk-selection.csv", "type": "text/csv"}
+
+    @app.callback(
+        Output(ID.RECORD_STATUS, "children"), Output(ID.RECORDED, "data"), Output(ID.NOTE, "value"),
+        Input(ID.RECORD, "n_clicks"), State(ID.GRID, "selectedRows"), State(ID.CHANNEL, "value"),
+        State(ID.NOTE, "value"), prevent_initial_call=True,
+    )
+    def record(clicks, selected_rows, channel, note):
+        """Record a contact with every selected learner (all or nothing)."""
+        viewer = auth.current_viewer()
+        svc = services.current()
+        try:
+            n = svc.queries.write(q.record_contacts, auth.viewer_scope(), svc.now(), pairs=_pairs(selected_rows),
+                                  channel=channel, note=note, recorded_by=viewer.account.user_id)
+        except (ValueError, LookupError) as exc:
+            return html.Span(str(exc), className="text-danger"), no_update, no_update
+        except SQLAlchemyError:
+            log.exception("at risk: could not record contacts")
+            return html.Span("Not recorded: the database did not answer.", className="text-danger"), no_update, \
+                no_update
+        text = f"✓ Recorded a contact ({channel}) with {n:,} {'learner' if n == 1 else 'learners'}"
+        return html.Span(text, className="text-success"), clicks, ""
+
+    @app.callback(Output(ID.COHORT, "options"), Input(ID.COHORT, "search_value"), State(ID.COHORT, "value"),
+                  prevent_initial_call=True)
+    def search_cohorts(search, chosen):
+        if search is None:
+            return no_update
+        svc = services.current()
+        try:
+            cohorts = svc.queries.run(q.running_cohorts, auth.viewer_scope(), svc.now())
+        except SQLAlchemyError:
+            return no_update
+        return cohort_options(cohorts, search=search if isinstance(search, str) else None,
+                              keep=chosen if isinstance(chosen, str) else None)
+
+    app.clientside_callback(ClientsideFunction("learnpulse_at_risk", "syncUrl"),
+                            Output(ID.URL_SYNC, "data"), Input(ID.COHORT, "value"), Input(ID.SELECTED, "data"))
+    app.clientside_callback(ClientsideFunction("learnpulse_at_risk", "refreshGrid"),
+                            Output(ID.GRID_REFRESH, "data"), Input(ID.SELECTED, "data"), Input(ID.COHORT, "value"),
+                            Input(ID.RECORDED, "data"), State(ID.GRID, "id"), prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("learnpulse", "copyEmails"),
+                            Output(ID.COPY_STATUS, "children"), Input(ID.EMAILS, "data"), prevent_initial_call=True)
