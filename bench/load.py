@@ -136,19 +136,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(args, env: dict, port: int) -> subprocess.Popen:
+def start_server(args, env: dict, port: int, log: Path) -> subprocess.Popen:
     if args.server == "gunicorn":
         cmd = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--threads",
                str(args.threads), "--bind", f"{HOST}:{port}", "--log-level", "warning", "app:server"]
     else:
         cmd = [sys.executable, "-m", "dashboard", "serve", "--host", HOST, "--port", str(port), "--threads",
                str(args.threads)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"),
                             start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"the server stopped: {proc.stderr.read()[-2000:]}")
+            raise SystemExit(f"the server stopped: {log.read_text()[-2000:]}")
         try:
             urllib.request.urlopen(f"http://{HOST}:{port}/login", timeout=5)
             return proc
@@ -230,7 +230,7 @@ def main() -> None:
     results = {}
     for name in ("owner", "mixed"):
         port = free_port()
-        proc = start_server(args, env, port)  # a fresh server (an empty cache) for each run
+        proc = start_server(args, env, port, work / f"server-{name}.log")  # a fresh server (an empty cache)
         try:
             results[name] = run_locust(work / f"plan-{name}.json", port, args.users, args.seconds, work / name)
         finally:
@@ -241,6 +241,8 @@ def main() -> None:
     for name, r in results.items():
         for error in r["errors"][:10]:
             print(f"  {name} failure: {error}")
+        if r["failures"]:
+            print(f"  {name}: the server's log ends with:\n" + (work / f"server-{name}.log").read_text()[-3000:])
     share = results["mixed"]["rps"] / results["owner"]["rps"] if results["owner"]["rps"] else 0
     print(f"mixed roles: {share:.0%} of the owner-only throughput\n\nmixed run per callback (count, p50, p95 ms):")
     for n, (count, p50, p95) in sorted(results["mixed"]["per_name"].items()):
