@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, dcc
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_figure, style
+from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_chart, empty_figure, style
+from callbacks.figures import layout as figure_layout
 from dashboard import auth, services
 from dashboard.ids import Overview as ID
-from data_access.queries import at_risk
+from data_access.queries import at_risk, trends
 from data_access.queries import overview as q
 from layouts.common import NAV, data_unavailable, kpi_card, no_data_yet
 
@@ -41,14 +43,20 @@ def kpi_cards(k: dict):
     return dbc.Row([dbc.Col(c, xs=12, sm=6, lg=True, className="mb-2") for c in cards])
 
 
-def logins_figure(rows: list[dict]) -> go.Figure:
-    fig = go.Figure()
-    fig.add_bar(x=[r["week"] for r in rows], y=[r["logins"] for r in rows], name="Logins",
-                marker_color="#4c6ef5", hovertemplate="Week of %{x}<br>%{y:,} logins<extra></extra>")
-    fig.add_scatter(x=[r["week"] for r in rows], y=[r["users"] for r in rows], name="Distinct learners",
-                    mode="lines+markers", line={"color": "#f08c00", "width": 2}, yaxis="y",
-                    hovertemplate="Week of %{x}<br>%{y:,} people<extra></extra>")
-    return style(fig, legend=True)
+def active_figure(rows: list[dict]) -> dict:
+    """Weekly active learners, the last 12 weeks (Monday to Sunday); the current week lighter, up to now."""
+    if not any(r["active"] for r in rows):
+        return empty_chart("No login in the last 12 weeks")
+    x = [f"{datetime.fromisoformat(r['monday']):%b} {datetime.fromisoformat(r['monday']).day}" for r in rows]
+    bar = {"type": "bar", "x": x, "y": [r["active"] for r in rows],
+           "marker": {"color": ["#56B4E9" if r["current"] else "#0072B2" for r in rows],
+                      "pattern": {"shape": ["/" if r["current"] else "" for r in rows]}},
+           "customdata": [[r["monday"].replace("-", "/"), " (this week, so far)" if r["current"] else ""]
+                          for r in rows],
+           "hovertemplate": "Week of %{customdata[0]}%{customdata[1]}: %{y:,} active learners<extra></extra>"}
+    return {"data": [bar], "layout": figure_layout(
+        margin={"l": 50, "r": 10, "t": 10, "b": 40}, xaxis={"type": "category", "fixedrange": True},
+        yaxis={"title": {"text": "learners with a login"}, "fixedrange": True, "rangemode": "tozero"})}
 
 
 def recency_figure(rows: list[dict]) -> go.Figure:
@@ -82,7 +90,7 @@ def register(app) -> None:
             log.exception("overview: could not count learners at risk")
             return None
 
-    @app.callback(Output(ID.KPIS, "children"), Output(ID.LOGINS_CHART, "figure"),
+    @app.callback(Output(ID.KPIS, "children"), Output(ID.ACTIVE_CHART, "figure"),
                   Output(ID.RECENCY_CHART, "figure"), Input(ID.LOAD, "data"))
     def load(_):
         svc = services.current()
@@ -91,7 +99,8 @@ def register(app) -> None:
             k = svc.queries.run(q.kpis, scope, now)
             if not k["learners"] and not (k["sessions_running"] + k["sessions_upcoming"] + k["sessions_finished"]):
                 return no_data_yet(), empty_figure("No logins yet"), empty_figure("No learners yet")
-            return (kpi_cards(k), logins_figure(svc.queries.run(q.logins_per_week, scope, now)),
+            active = svc.queries.run(trends.weekly_active_learners, scope, now, tz=svc.settings.timezone)
+            return (kpi_cards(k), active_figure(active),
                     recency_figure(svc.queries.run(q.learners_by_recency, scope, now)))
         except SQLAlchemyError:
             log.exception("overview: database error")

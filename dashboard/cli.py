@@ -1,4 +1,4 @@
-"""The `learnpulse` command (docs/cli.md): serve, demo, import, export."""
+"""The `learnpulse` command (docs/cli.md): serve, demo, import, export, user, db, xapi, digest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import xapi_cli
+from dashboard import digest_cli, xapi_cli
 from dashboard.settings import Settings, parse_now
 from data_access.exports import ALL_REPORT_NAMES
 from data_access.migrate import SchemaBehind
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--revision", default="head", help=argparse.SUPPRESS)
     dbsub.add_parser("current", help="print the schema revision of the database and of this version")
     xapi_cli.add_parser(sub)
+    digest_cli.add_parser(sub)
     return p
 
 
@@ -318,5 +319,10 @@ def cmd_xapi(args) -> int:
     return xapi_cli.run(args, lambda: _engine(_settings()), CliError)
 
 
+def cmd_digest(args) -> int:
+    settings = _settings()
+    return digest_cli.run(args, settings, lambda: _engine(settings), _now, CliError)
+
+
 COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "user": cmd_user,
-            "db": cmd_db, "xapi": cmd_xapi}
+            "db": cmd_db, "xapi": cmd_xapi, "digest": cmd_digest}

@@ -26,11 +26,22 @@ class ViewAs:
     AUDIT = cid(PAGE, "audit")
 
 
+class Digest:
+    PAGE = "digest"
+    ON = cid(PAGE, "on")
+    DAY = cid(PAGE, "day")
+    HOUR = cid(PAGE, "hour")
+    STATUS = cid(PAGE, "status")
+    HISTORY = cid(PAGE, "history")
+    PREVIEW_BUTTON = cid(PAGE, "preview-button")
+    PREVIEW = cid(PAGE, "preview")
+
+
 class Overview:
     PAGE = "overview"
     AT_RISK = cid(PAGE, "at-risk")
     KPIS = cid(PAGE, "kpis")
-    LOGINS_CHART = cid(PAGE, "logins-chart")
+    ACTIVE_CHART = cid(PAGE, "active-chart")  # weekly active learners
     RECENCY_CHART = cid(PAGE, "recency-chart")
     SESSIONS = cid(PAGE, "sessions")
     LOAD = cid(PAGE, "load")
@@ -96,6 +107,33 @@ class AtRisk:
     RECORD = cid(PAGE, "record")
     RECORD_STATUS = cid(PAGE, "record-status")
     RECORDED = cid(PAGE, "recorded")  # store: written after contacts were recorded (the grid reloads)
+
+
+class Trend:  # the weekly trend and the pace of a cohort, a section of the Participants page
+    PAGE = "trend"
+    CARD = cid(PAGE, "card")
+    CHART = cid(PAGE, "chart")
+    AS_TABLE = cid(PAGE, "as-table")
+    TABLE = cid(PAGE, "table")
+    TABLE_WRAP = cid(PAGE, "table-wrap")
+    DOWNLOAD = cid(PAGE, "download")
+    COMPARE = cid(PAGE, "compare")
+    MESSAGE = cid(PAGE, "message")
+    PACE = cid(PAGE, "pace")
+    PACE_SHOW = cid(PAGE, "pace-show")
+    PACE_LIST = cid(PAGE, "pace-list")
+    PACE_GRID = cid(PAGE, "pace-grid")
+    PACE_DOWNLOAD = cid(PAGE, "pace-download")
+
+
+class Compare:
+    PAGE = "compare"
+    PICK = cid(PAGE, "pick")
+    MESSAGE = cid(PAGE, "message")
+    CHART = cid(PAGE, "chart")
+    GRID = cid(PAGE, "grid")
+    DOWNLOAD = cid(PAGE, "download")
+    URL_SYNC = cid(PAGE, "url-sync")
 
 
 class Sessions:

@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, func, insert, inspect, select, text
 
 from data_access import derive_collab, schema, user_metrics
 
+DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
                   "enrollments", "sessions"}
 # at_risk_facts read session_users, block_results, blocks and users (names, deleted, last login)
@@ -23,6 +24,7 @@ def refresh(conn, changed: set[str]) -> None:
         refresh_groups(conn)
     if "logins" in changed:
         refresh_last_login(conn)
+        refresh_login_days(conn)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn)
         if conn.dialect.name == "postgresql":
@@ -78,13 +80,40 @@ def refresh_last_login(conn, users: str | None = None) -> None:
     """ + (f" WHERE user_id IN ({users})" if users else "")))
 
 
+def refresh_login_days(conn, users: str | None = None) -> None:
+    """schema.login_days from logins: per user and UTC day (at // 86400), the count, the first and last login
+    and the user's latest login before the day (prev_at). users: optionally an SQL subquery of the user ids to
+    refresh (refresh_for: each of their days, as prev_at chains them). Skipped on a database still at a revision
+    without the table: the migration that creates it (0011_login_days) fills it."""
+    if not inspect(conn).has_table("login_days"):
+        return
+    where = f" WHERE user_id IN ({users})" if users else ""
+    conn.execute(text("DELETE FROM login_days" + where))
+    conn.execute(text(f"""
+        INSERT INTO login_days (user_id, day, logins, first_at, last_at, prev_at)
+        SELECT user_id, day, n, first_at, last_at, LAG(last_at) OVER (PARTITION BY user_id ORDER BY day)
+        FROM (SELECT user_id, at / {DAY_S} AS day, COUNT(*) AS n, MIN(at) AS first_at, MAX(at) AS last_at
+              FROM logins{where} GROUP BY user_id, at / {DAY_S}) d
+    """))
+    if conn.dialect.name == "postgresql" and not users:
+        conn.execute(text("ANALYZE login_days"))
+
+
 def _narrow(rows: str | None, session_col: str, user_col: str, word: str = "AND") -> str:
     """rows: an SQL condition on {s} (a session id) and {u} (a user id) naming the rows to refresh (refresh_for)."""
     return f" {word} " + rows.format(s=session_col, u=user_col) if rows else ""
 
 
 def refresh_block_results(conn, rows: str | None = None) -> None:
-    """rows: optionally only some (session, user) rows, see _narrow."""
+    """rows: optionally only some (session, user) rows, see _narrow. completed_at is left out on a database still
+    at a revision without it (an import run before migrating): the migration that adds it (0011_login_days)
+    fills it."""
+    done = any(c["name"] == "completed_at" for c in inspect(conn).get_columns("block_results"))
+
+    def when(sql: str) -> str:
+        """The completed_at column and its value, or nothing at an older revision."""
+        return sql if done else ""
+
     if rows:
         conn.execute(text("DELETE FROM block_results" + _narrow(rows, "session_id", "user_id", "WHERE")))
     else:
@@ -92,13 +121,14 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
     # course blocks: the most recent attempt in the session decides (metrics.md)
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, a.user_id, 'course',
                CASE WHEN a.completed_at IS NOT NULL THEN 1 ELSE 0 END,
                a.score_pct, a.time_spent_s, a.n,
                CASE WHEN b.passing_score_pct IS NULL THEN NULL
                     WHEN a.score_pct IS NOT NULL AND a.score_pct >= b.passing_score_pct THEN 1 ELSE 0 END,
-               a.first_start, a.last_act
+               a.first_start, a.last_act""" + when(", CASE WHEN a.completed_at IS NOT NULL THEN a.first_completed END")
+                      + """
         FROM blocks b
         JOIN (
           SELECT user_id, course_id, session_id, completed_at, score_pct, time_spent_s,
@@ -106,32 +136,34 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
                                     ORDER BY COALESCE(attempt_no, 0) DESC, started_at DESC) AS rn,
                  COUNT(*) OVER (PARTITION BY session_id, user_id, course_id) AS n,
                  MIN(started_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_start,
-                 MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act
+                 MAX(last_activity_at) OVER (PARTITION BY session_id, user_id, course_id) AS last_act,
+                 MIN(completed_at) OVER (PARTITION BY session_id, user_id, course_id) AS first_completed
           FROM course_attempts WHERE session_id IS NOT NULL""" + _narrow(rows, "session_id", "user_id") + """
         ) a ON a.session_id = b.session_id AND a.course_id = b.course_id AND a.rn = 1
         WHERE b.kind = 'course'
     """))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, r.user_id, 'assessment', 1, r.score_pct, NULL, 1,
                CASE WHEN r.passed = 0 THEN 0
                     WHEN b.passing_score_pct IS NOT NULL
                          AND (r.score_pct IS NULL OR r.score_pct < b.passing_score_pct) THEN 0
                     WHEN r.passed = 1 OR b.passing_score_pct IS NOT NULL THEN 1
                     ELSE NULL END,
-               r.submitted_at, r.submitted_at
+               r.submitted_at, r.submitted_at""" + when(", r.submitted_at") + """
         FROM blocks b JOIN assessment_results r ON r.block_id = b.block_id
         WHERE b.kind = 'assessment'
     """ + _narrow(rows, "b.session_id", "r.user_id")))
     conn.execute(text("""
         INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at)
+                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
         SELECT b.session_id, b.block_id, sa.user_id, 'classroom',
                MAX(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL, NULL,
                SUM(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL,
                MIN(CASE WHEN sa.attendance_pct > 0 THEN cs.start_at END),
-               MAX(CASE WHEN sa.attendance_pct > 0 THEN cs.end_at END)
+               MAX(CASE WHEN sa.attendance_pct > 0 THEN cs.end_at END)"""
+                      + when(", MIN(CASE WHEN sa.attendance_pct > 0 THEN cs.start_at END)") + """
         FROM blocks b
         JOIN classroom_slots cs ON cs.block_id = b.block_id
         JOIN slot_attendance sa ON sa.slot_id = cs.slot_id
@@ -189,6 +221,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
         refresh_groups(conn)
     if "logins" in changed:
         refresh_last_login(conn, users)
+        refresh_login_days(conn, users)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)

@@ -324,6 +324,10 @@ block_results = Table(
     Column("passed", SmallInteger),
     _ts("started_at"),
     _ts("last_activity_at"),
+    # when a completed block was completed (metrics.md "Activity trend"): course = the earliest completed_at of
+    # the learner's attempts in the session on the course; assessment = submitted_at; classroom = the start of
+    # the first slot attended. NULL when not completed.
+    _ts("completed_at"),
     PrimaryKeyConstraint("block_id", "user_id"),
     Index("ix_block_results_session_user", "session_id", "user_id"),
 )
@@ -344,6 +348,24 @@ session_users = Table(
     _ts("last_activity_at"),
     PrimaryKeyConstraint("session_id", "user_id"),
     Index("ix_session_users_user", "user_id"),
+)
+
+# Logins per (user, UTC day): day = at // 86400 (days since 1970-01-01 UTC), the day's login count, first and last
+# login, and prev_at = the user's latest login before that day. Weeks start on Monday 00:00 in the configured
+# time zone (a setting), rarely a UTC midnight; but a week is longer than a day, so at most one week boundary B
+# falls inside a UTC day, and a user is active in the week starting at B exactly when one of their days has
+# first_at in the week and prev_at < B (the day of their first login of the week: counted once, no DISTINCT) or
+# first_at < B <= last_at (the day holding B). data_access.queries.trends; kept by derive.refresh_login_days.
+login_days = Table(
+    "login_days", metadata,
+    Column("user_id", ID, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("logins", Integer, nullable=False),
+    _ts("first_at", nullable=False),
+    _ts("last_at", nullable=False),
+    _ts("prev_at"),
+    PrimaryKeyConstraint("user_id", "day"),
+    Index("ix_login_days_day", "day", "first_at", "prev_at", "last_at", "user_id"),
 )
 
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.derive.refresh_group_facts:
@@ -675,6 +697,46 @@ xapi_pending = Table(
     Column("kind", String(8), nullable=False),
     Column("user_id", String(64), nullable=False),
     Column("key", String(64), nullable=False),
+)
+
+# --- Weekly digest (dashboard/digest_run.py): set by people, never touched by imports ------------------
+# Who receives the weekly digest, and when: a day of the week (0 = Monday) and an hour in the configured time zone.
+digest_subscriptions = Table(
+    "digest_subscriptions", metadata,
+    Column("user_id", ID, primary_key=True),
+    Column("weekday", SmallInteger, nullable=False),
+    Column("hour", SmallInteger, nullable=False),
+    _ts("subscribed_at", nullable=False),  # when this schedule was chosen: the first period starts after it
+)
+
+# One row per recipient and period (the scheduled moment, epoch seconds): claimed by one process, then sent,
+# found empty (nothing changed: no e-mail) or failed (tried again at the next run).
+digest_sends = Table(
+    "digest_sends", metadata,
+    Column("user_id", ID, nullable=False),
+    _ts("period_at", nullable=False),
+    Column("status", String(8), nullable=False),  # claimed | sent | empty | failed
+    _ts("claimed_until"),  # a claimed row belongs to its process until then (a process that died is retried after)
+    Column("attempts", SmallInteger, nullable=False, server_default="0"),
+    _ts("computed_at"),  # the 'now' the digest was computed at (sent or empty): the next digest starts there
+    _ts("sent_at"),
+    Column("at_risk", Integer),
+    Column("newly", Integer),
+    Column("recovered", Integer),
+    Column("contacts", Integer),
+    Column("error", Text),
+    PrimaryKeyConstraint("user_id", "period_at"),
+)
+
+# What each recipient's latest digest (sent or empty) counted at risk, with the reasons then (joined with |):
+# the next digest's "newly at risk" and "no longer at risk" are the differences from it.
+digest_at_risk = Table(
+    "digest_at_risk", metadata,
+    Column("user_id", ID, nullable=False),
+    Column("learner_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("reasons", String(32), nullable=False),
+    PrimaryKeyConstraint("user_id", "learner_id", "session_id"),
 )
 
 BUNDLE_TABLES = [

@@ -1,4 +1,4 @@
-"""Overview (home): is the platform alive? Headline numbers, logins per week, learners by recency."""
+"""Overview (home): is the platform alive? Headline numbers, weekly active learners, learners by recency."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ def layout(**_query):
         html.Div(id=ID.AT_RISK, className="mb-4"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
-                html.H5("Logins per week", className="card-title"),
-                dcc.Graph(id=ID.LOGINS_CHART, config=graph_cfg, style={"height": "320px"}),
+                html.H5("Weekly active learners", className="card-title"),
+                html.Div("People you follow with a login in the week (Monday to Sunday), the last 12 weeks.",
+                         className="lp-hint"),
+                dcc.Graph(id=ID.ACTIVE_CHART, config=graph_cfg, style={"height": "300px"}),
             ])), lg=7, className="mb-4"),
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H5("Learners by days since last login", className="card-title"),

@@ -19,6 +19,7 @@ from data_access.queries import participants as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
+from layouts.trends import trend_section
 from layouts.users import PROFILE_COLUMN
 
 PATH, NAME, ORDER = NAV["participants"]
@@ -133,6 +134,7 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
                          "Click it again, or Clear, to unselect.", className="lp-hint"),
             ]),
         ], className="mb-4"),
+        trend_section(),
         dbc.Card([
             dbc.CardHeader(dbc.Row([
                 dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),

@@ -3,6 +3,8 @@ Session CSV over all of them."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -33,11 +35,14 @@ def layout(program_id: str | None = None, **_query):
     subtitle = f"Program template · {p['kind']}" + (f" · {p['description']}" if p["description"] else "")
     download = html.A("Download", className="btn btn-primary", href=downloads.url("program", program=program_id),
                       title="Session CSV over every session of this program template")
+    compare = html.A("Compare cohorts", className="btn btn-outline-primary me-2",
+                     href="/compare?" + urlencode({"program": program_id}),
+                     title="Its latest sessions side by side, week by week since each one's start")
     return html.Div([
         dcc.Store(id=ID.ID, data=program_id),
         back,
         dbc.Row([dbc.Col(page_header(p["name"], subtitle), md=True),
-                 dbc.Col(download, md="auto", className="align-self-center mb-3")]),
+                 dbc.Col([compare, download], md="auto", className="align-self-center mb-3")]),
         dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
         dbc.Card([dbc.CardHeader(html.H5("Sessions of this template", className="mb-0")), dbc.CardBody(
             client_grid(ID.GRID, COLUMNS, "session_id"))], className="mb-4"),

@@ -72,7 +72,8 @@ def test_a_coach_signs_in_sees_only_their_sessions_and_signs_out(server, browser
     assert len(coach_cohorts) < len(labels)
     page.screenshot(path=str(tmp_path / "coach.png"))
     nav = page.locator("#nav .nav-link").all_inner_texts()
-    assert nav == ["Overview", "Participants", "Program sessions", "Groups", "Users", "Collaborative activity"]
+    assert nav == ["Overview", "Participants", "At risk", "Program sessions", "Groups", "Users",
+                   "Collaborative activity"]
     page.locator(".lp-viewer .dropdown-toggle").click()
     assert page.locator(".lp-viewer").inner_text().count(email) == 1
     page.get_by_text("Sign out", exact=True).click()

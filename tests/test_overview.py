@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from data_access.queries import overview as q
+from data_access.queries import trends
 from data_access.scope import Scope, UnknownViewer, scope_for_email
 
 
@@ -29,12 +30,13 @@ def test_learners_by_recency(loaded, now):
                     {"bucket": "Never", "learners": 1}]
 
 
-def test_logins_per_week(loaded, now):
+def test_weekly_active_learners(loaded, now):
     with loaded.connect() as conn:
-        rows = q.logins_per_week(conn, Scope.owner(), now, weeks=2)
-    # window 2026-06-01 12:00 .. now: week 0 holds u3 06-05; week 1 holds u4 06-12, u3 06-14, u2 06-15
-    assert rows == [{"week": "2026-06-01", "logins": 1, "users": 1},
-                    {"week": "2026-06-08", "logins": 3, "users": 3}]
+        rows = trends.weekly_active_learners(conn, Scope.owner(), now, tz="UTC", weeks=3)
+    # now is Monday 06-15 12:00: the week of 06-01 holds u3 06-05; of 06-08 u4 06-12, u3 06-14; this week (its first
+    # day, read from the raw logins) u2 06-15 08:00
+    assert [(r["monday"], r["active"], r["current"]) for r in rows] == [
+        ("2026-06-01", 1, False), ("2026-06-08", 2, False), ("2026-06-15", 1, True)]
 
 
 def test_scope_for_email(loaded):
@@ -52,9 +54,9 @@ def test_coach_sees_own_groups_and_descendants(loaded, now):
     with loaded.connect() as conn:
         coach = scope_for_email(conn, "cora@example.com")
         k = q.kpis(conn, coach, now)
-        weeks = q.logins_per_week(conn, coach, now, weeks=2)
+        weeks = trends.weekly_active_learners(conn, coach, now, tz="UTC", weeks=2)
     # g1 and its descendant g2: u3, u4 (and deleted u6); Mia (g3) is out of scope
     assert (k["learners"], k["active_7d"], k["never"]) == (2, 2, 0)
     assert (k["sessions_running"], k["sessions_upcoming"]) == (1, 0)  # s2 belongs to g3
     # the coach is a member of g1 too, so their own login counts; u6's login is before the window
-    assert weeks[1] == {"week": "2026-06-08", "logins": 3, "users": 3}
+    assert [r["active"] for r in weeks] == [2, 1]

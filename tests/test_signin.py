@@ -343,10 +343,10 @@ def _find(node, ident):
 
 
 def test_navigation_shows_only_the_viewers_sections(app):
-    everything = ["/", "/participants", "/sessions", "/groups", "/users", "/collaboration"]
+    everything = ["/", "/participants", "/at-risk", "/sessions", "/groups", "/users", "/collaboration"]
     assert _nav(signed_in_client(app)) == everything
     assert _nav(signed_in_client(app, "cora@example.com")) == everything
-    assert _nav(signed_in_client(app, "ivo@example.com")) == ["/", "/participants", "/sessions"]
+    assert _nav(signed_in_client(app, "ivo@example.com")) == ["/", "/participants", "/at-risk", "/sessions"]
     assert _nav(signed_in_client(app, "lea@example.com")) == []
 
 
@@ -357,6 +357,6 @@ def test_a_learner_sees_their_own_page_and_no_section(app):
     assert home == own and '"data": "u3"' in json.dumps(home)
     assert "There is nothing at this address for you" in page_content(learner, app, "/users")
     assert "Leo Learner" not in page_content(learner, app, "/users/u4")
-    for path in ("/participants", "/sessions", "/sessions/s1", "/groups"):
+    for path in ("/participants", "/at-risk", "/sessions", "/sessions/s1", "/groups"):
         assert "There is nothing at this address for you" in page_content(learner, app, path)
     assert learner.get("/download/sessions.csv").get_data(as_text=True).splitlines()[1:] == []

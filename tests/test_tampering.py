@@ -16,10 +16,12 @@ from dashboard.factory import create_app
 from dashboard.ids import AtRisk as AR
 from dashboard.ids import Collaboration as C
 from dashboard.ids import CollaborationCourse as CC
+from dashboard.ids import Compare as CMP
 from dashboard.ids import Group as G
 from dashboard.ids import Participants as P
 from dashboard.ids import Program as PR
 from dashboard.ids import Session as S
+from dashboard.ids import Trend as T
 from dashboard.ids import UserPage as UP
 from dashboard.ids import Users as US
 from dashboard.settings import Settings
@@ -58,6 +60,8 @@ REPORT_ID_OPTION = {
     "activity-users": ("activity", "ops-a9", "&action=views"),
     "user-stats": ("user", "u5"), "general-stats": ("group", "g3"),
     "at-risk": ("session", "ops-s3"),
+    "activity-trend": ("session", "ops-s3"), "pace": ("session", "ops-s3"),
+    "cohort-compare": ("session", "ops-s3", "&session=s1"),
     "sessions": None, "session-collab": None, "collab-groups": None, "courses": None, "users": None,
     "registrations": None,
 }
@@ -132,6 +136,12 @@ CALLBACKS = {
     "at risk: record a contact": (AR.RECORD_STATUS, {f"{AR.RECORD}.n_clicks": 1},
                                   {f"{AR.GRID}.selectedRows": [{"user_id": "u5", "session_id": "{id}"}],
                                    f"{AR.CHANNEL}.value": "email", f"{AR.NOTE}.value": "hi"}),
+    "participants: a cohort's weeks": (T.CHART, {f"{P.COHORT}.value": "{id}"}, None),
+    "participants: a cohort's pace": (T.PACE, {f"{P.COHORT}.value": "{id}"}, None),
+    "participants: the learners behind pace": (T.PACE_LIST, {f"{T.PACE_SHOW}.n_clicks": 1},
+                                               {f"{T.PACE_LIST}.style": {"display": "none"},
+                                                f"{P.COHORT}.value": "{id}"}),
+    "compare: the chosen cohorts": (CMP.CHART, {f"{CMP.PICK}.value": ["{id}", "s1"]}, None),
     "session: general": (S.KPIS, {f"{S.ID}.data": "{id}"}, None),
     "session: individual results": (S.PEOPLE_GRID, {f"{S.PEOPLE_GRID}.getRowsRequest": GRID_REQUEST},
                                     {f"{S.ID}.data": "{id}", f"{S.PEOPLE_FILTER}.data": None}),
@@ -172,13 +182,15 @@ FOREIGN_OF = {"users: a person's page": "u5", "users: a person's contacts": "u5"
 
 
 def _fill(spec, value):
-    """The spec with "{id}" replaced by value, also one level down (a store holding {"group": id})."""
+    """The spec with "{id}" replaced by value, also one level down (a store holding {"group": id}, a list of ids)."""
     if spec is None:
         return None
     out = {}
     for k, v in spec.items():
         if isinstance(v, dict):
             v = {kk: (value if vv == "{id}" else vv) for kk, vv in v.items()}
+        if isinstance(v, list):
+            v = [value if vv == "{id}" else vv for vv in v]
         out[k] = value if v == "{id}" else v
     return out
 
@@ -209,6 +221,7 @@ def test_a_learner_of_another_group_inside_the_coachs_session_is_missing(app):
 @pytest.mark.parametrize("path,search,foreign_id", [
     ("/sessions/{id}", "", "ops-s3"), ("/sessions/program/{id}", "", "ops-p2"),
     ("/participants", "?session={id}", "ops-s3"), ("/at-risk", "?session={id}", "ops-s3"), ("/groups/{id}", "", "g3"),
+    ("/compare", "?session={id}&session=s1", "ops-s3"), ("/compare", "?program={id}", "ops-p2"),
     ("/collaboration/courses/{id}", "", "ops-c9"), ("/collaboration/users", "?group={id}", "g3"),
     ("/users/{id}", "", "u5"), ("/users", "?manager={id}", "u5"),
 ])
@@ -259,3 +272,29 @@ def test_anonymous_calls_are_refused(app):
         assert anonymous.get(f"/download/{report}.csv{query}").status_code == 401
     for name, (output, inputs, state) in CALLBACKS.items():
         assert call(anonymous, app, output, _fill(inputs, "s1"), _fill(state, "s1")).status_code == 401, name
+
+
+def test_the_weekly_digest_acts_only_for_the_signed_in_person(app):
+    """Its callbacks take no id from the browser: the coach's settings and preview are hers alone; its one-click
+    unsubscribe answers a forged token exactly as a token for nobody."""
+    import json
+
+    from dashboard.digest_mail import unsubscribe_token
+    from dashboard.ids import Digest as D
+    from data_access import digest_store
+
+    coach = signed_in_client(app, COACH)
+    saved = call(coach, app, D.STATUS, {f"{D.ON}.value": True, f"{D.DAY}.value": 2, f"{D.HOUR}.value": 9})
+    assert "Saved. On: every Wednesday at 09:00" in saved.get_data(as_text=True)
+    engine = app.server.extensions["learnpulse"].engine
+    with engine.connect() as conn:
+        assert [digest_store.subscription(conn, u) is not None for u in ("u2", "u1", "u5")] == [True, False, False]
+    text = json.dumps(json.loads(call(coach, app, D.PREVIEW, {f"{D.PREVIEW_BUTTON}.n_clicks": 1}).data))
+    assert "Mia Never" not in text and "Ops June" not in text and "1 newly at risk" in text
+    anonymous = app.server.test_client()
+    forged = anonymous.post("/digest/unsubscribe/" + unsubscribe_token("not the key", "u2"))
+    nobody = anonymous.post("/digest/unsubscribe/" + unsubscribe_token(app.server.config["SECRET_KEY"], MISSING))
+    same_answer(forged, nobody, "u2")
+    assert forged.status_code == 404
+    with engine.connect() as conn:
+        assert digest_store.subscription(conn, "u2") is not None

@@ -1,15 +1,14 @@
-"""Platform overview (home page): headline numbers, logins per week, learners by login recency."""
+"""Platform overview (home page): headline numbers, learners by login recency (the weekly active learners are
+data_access.queries.trends.weekly_active_learners)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, func, select
 
 from data_access import recency, schema, session_state
 from data_access.scope import Scope, visible_sessions, visible_users, visible_users_probe
-
-WEEK_S = 7 * 86_400
 
 
 def _learners(scope: Scope):
@@ -54,24 +53,6 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
         "registered_running": int(enrolled[0] or 0),
         "avg_progress_running": None if enrolled[1] is None else float(enrolled[1]),
     }
-
-
-def logins_per_week(conn, scope: Scope, now: datetime, weeks: int = 12) -> list[dict]:
-    """Logins and distinct users per week, the last `weeks` weeks ending now (oldest first)."""
-    now_s = int(now.timestamp())
-    start = now_s - weeks * WEEK_S
-    lg = schema.logins
-    week = ((lg.c.at - start) // WEEK_S).label("w")
-    rows = conn.execute(select(week, func.count(), func.count(distinct(lg.c.user_id)))
-                        .where(lg.c.at >= start, lg.c.at < now_s, visible_users(scope, lg.c.user_id))
-                        .group_by(week)).all()
-    by_week = {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
-    out = []
-    for w in range(weeks):
-        week_start = (now - timedelta(seconds=(weeks - w) * WEEK_S)).date().isoformat()
-        logins, users = by_week.get(w, (0, 0))
-        out.append({"week": week_start, "logins": logins, "users": users})
-    return out
 
 
 def learners_by_recency(conn, scope: Scope, now: datetime) -> list[dict]:

@@ -1,0 +1,161 @@
+"""The trend section of Participants: cohort -> weekly chart (or table), its download, the comparison link and
+the pace of a running cohort with the list behind it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.figures import empty_chart
+from callbacks.figures import layout as figure_layout
+from dashboard import auth, downloads, services
+from dashboard.ids import Participants as P
+from dashboard.ids import Trend as ID
+from data_access.exports.csv_format import date, pct
+from data_access.exports.trends import monday
+from data_access.queries import trends as q
+from layouts.common import data_unavailable
+from layouts.formats import day
+from layouts.users import profile_link
+
+log = logging.getLogger(__name__)
+
+BAR, BAR_NOW, LINE = "#0072B2", "#56B4E9", "#D55E00"  # Okabe-Ito blue, sky blue, vermillion
+
+
+def _label(w: dict) -> str:
+    d = datetime.fromisoformat(w["monday"])
+    return f"W{w['week_n']} · {d:%b} {d.day}"
+
+
+def trend_figure(trend: dict) -> dict:
+    """Bars of active learners and a line of progress (right axis, %), one point per week; the current week is
+    lighter and says it counts up to now."""
+    weeks = trend["weeks"]
+    if not weeks:
+        return empty_chart("The cohort has not started yet: no week to show")
+    if not trend["participants"]:
+        return empty_chart("No participants in this cohort yet")
+    x = [_label(w) for w in weeks]
+    share = [pct(w["active_pct"]) for w in weeks]
+    bars = {"type": "bar", "name": "Active learners", "x": x, "y": [w["active"] for w in weeks],
+            "marker": {"color": [BAR_NOW if w["current"] else BAR for w in weeks],
+                       "pattern": {"shape": ["/" if w["current"] else "" for w in weeks]}},
+            "customdata": [[monday(w["monday"]), w["participants"], s] for w, s in zip(weeks, share, strict=True)],
+            "hovertemplate": "Week of %{customdata[0]}: %{y:,} of %{customdata[1]:,} participants active "
+                             "(%{customdata[2]}%)<extra></extra>"}
+    line = {"type": "scatter", "mode": "lines+markers", "name": "Progress (%)", "x": x, "yaxis": "y2",
+            "y": [w["progress_pct"] for w in weeks], "line": {"color": LINE, "width": 2},
+            "marker": {"symbol": "diamond", "size": 8},
+            "hovertemplate": "progress by the end of the week: %{y:.1f}%<extra></extra>"}
+    annotations = [{"x": _label(w), "y": 1, "yref": "paper", "text": "this week, so far", "showarrow": False,
+                    "yanchor": "bottom", "font": {"size": 11, "color": "#555"}} for w in weeks if w["current"]]
+    return {"data": [bars, line], "layout": figure_layout(
+        showlegend=True, legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="x unified",
+        margin={"l": 50, "r": 50, "t": 24, "b": 40}, annotations=annotations,
+        xaxis={"type": "category", "fixedrange": True},
+        yaxis={"title": {"text": "active learners"}, "fixedrange": True, "rangemode": "tozero",
+               **({"dtick": 1} if max(w["active"] for w in weeks) < 5 else {})},
+        yaxis2={"title": {"text": "progress (%)"}, "overlaying": "y", "side": "right", "range": [0, 100],
+                "tickmode": "linear", "tick0": 0, "dtick": 25, "fixedrange": True, "showgrid": False})}
+
+
+def table_rows(trend: dict) -> list[dict]:
+    return [{"week": monday(w["monday"]), "participants": w["participants"], "active": w["active"],
+             "active_pct": _number(w["active_pct"]), "progress_pct": _number(w["progress_pct"])}
+            for w in trend["weeks"]]
+
+
+def _number(value):
+    return None if value is None else float(pct(value))
+
+
+def pace_text(p: dict):
+    """One sentence on the pace of a running cohort (p: queries.trends.pace_summary)."""
+    if not p["running"]:
+        return html.Span("Pace is shown for running cohorts.", className="lp-hint")
+    total = p["participants"]
+    if not total:
+        return html.Span("Pace: no participants.", className="lp-hint")
+    behind = p["behind"]
+    tone = "tone-warn" if behind else "tone-good"
+    return html.Span([html.Strong("Pace: "), html.Strong(f"{behind:,} of {total:,}", className=tone),
+                      f" participants ({100 * behind / total:.0f}%) will not complete every block by the end "
+                      f"({day(p['end_at'])}) at their pace so far"
+                      + (f"; {p['finished']:,} have completed them all." if p["finished"] else ".")])
+
+
+def pace_rows(p: dict, tz: str) -> list[dict]:
+    return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
+             "email": r["email"], "completed": r["completed"], "blocks": r["blocks"],
+             "started": date(r["started_at"], tz),
+             "per_week": _number(r["per_week"]),
+             "projected": date(r["projected_finish"], tz) or "never at this pace (nothing completed)",
+             "profile_link": profile_link(r["user_id"])} for r in p["behind"]]
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ID.CHART, "figure"), Output(ID.TABLE, "rowData"), Output(ID.DOWNLOAD, "href"),
+        Output(ID.COMPARE, "href"), Output(ID.MESSAGE, "children"),
+        Input(P.COHORT, "value"),
+    )
+    def load(session_id):
+        """The weeks of the cohort: chart, table, download and the link to the comparison."""
+        if not isinstance(session_id, str) or not session_id:
+            return empty_chart("Choose a cohort"), [], None, "/compare", None
+        svc = services.current()
+        try:
+            trend = svc.queries.run(q.activity_trend, auth.viewer_scope(), svc.now(), session_id=session_id,
+                                    tz=svc.settings.timezone)
+        except LookupError as exc:
+            return empty_chart("Not available"), [], None, "/compare", dbc.Alert(str(exc), color="warning")
+        except SQLAlchemyError:
+            log.exception("trend: database error")
+            return empty_chart("Not available"), [], None, "/compare", data_unavailable()
+        return (trend_figure(trend), table_rows(trend), downloads.url("activity-trend", session=session_id),
+                "/compare?" + urlencode({"session": session_id}), None)
+
+    @app.callback(
+        Output(ID.PACE, "children"), Output(ID.PACE_SHOW, "style"), Output(ID.PACE_DOWNLOAD, "href"),
+        Output(ID.PACE_LIST, "style", allow_duplicate=True), Output(ID.PACE_SHOW, "children", allow_duplicate=True),
+        Input(P.COHORT, "value"), prevent_initial_call="initial_duplicate",
+    )
+    def load_pace(session_id):
+        """The pace sentence of a running cohort (its list comes on demand: it can hold thousands)."""
+        hidden = {"display": "none"}
+        if not isinstance(session_id, str) or not session_id:
+            return None, hidden, None, hidden, "List them"
+        svc = services.current()
+        try:
+            p = svc.queries.run(q.pace_summary, auth.viewer_scope(), svc.now(), session_id=session_id)
+        except (LookupError, SQLAlchemyError):  # (the trend above says why)
+            return None, hidden, None, hidden, "List them"
+        show = {"display": "inline"} if p["behind"] else hidden
+        return pace_text(p), show, downloads.url("pace", session=session_id), hidden, "List them"
+
+    @app.callback(Output(ID.PACE_LIST, "style"), Output(ID.PACE_SHOW, "children"), Output(ID.PACE_GRID, "rowData"),
+                  Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"), State(P.COHORT, "value"),
+                  prevent_initial_call=True)
+    def show_pace(_clicks, style, session_id):
+        """List (or hide) the participants behind pace, with their projection."""
+        if not (isinstance(style, dict) and style.get("display") == "none"):
+            return {"display": "none"}, "List them", no_update
+        if not isinstance(session_id, str) or not session_id:
+            return {"display": "none"}, "List them", []
+        svc = services.current()
+        try:
+            p = svc.queries.run(q.pace, auth.viewer_scope(), svc.now(), session_id=session_id)
+        except (LookupError, SQLAlchemyError):
+            return {"display": "none"}, "List them", []
+        return {}, "Hide them", pace_rows(p, svc.settings.timezone)
+
+    @app.callback(Output(ID.CHART, "style"), Output(ID.TABLE_WRAP, "style"), Input(ID.AS_TABLE, "value"))
+    def as_table(on):
+        chart = {"height": "320px"}
+        return ({**chart, "display": "none"}, {}) if on is True else (chart, {"display": "none"})

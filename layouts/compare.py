@@ -1,0 +1,101 @@
+"""Compare cohorts (/compare?session=A&session=B…): 2 to 5 cohorts side by side, aligned on the week number
+since each one's start. Reached from Participants (this cohort and the previous sessions of its program
+template) and from a program template's page (?program=ID: its latest sessions). The URL keeps the choice."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import auth, services
+from dashboard.ids import Compare as ID
+from data_access.queries import trends as q
+from layouts.common import data_unavailable, page_header
+from layouts.formats import day
+from layouts.grids import NUMBER_FILTER, client_grid
+
+PATH = "/compare"
+log = logging.getLogger(__name__)
+
+COLUMNS = [  # the cohort-compare CSV's columns
+    {"field": "cohort", "headerName": "Cohort", "flex": 2, "minWidth": 200},
+    {"field": "session_id", "headerName": "Session ID"},
+    {"field": "week_n", "headerName": "Week N", **NUMBER_FILTER},
+    {"field": "week", "headerName": "Week"},
+    {"field": "active_pct", "headerName": "Active (%)", **NUMBER_FILTER},
+    {"field": "progress_pct", "headerName": "Progress (%)", **NUMBER_FILTER},
+]
+
+
+def register(app) -> None:
+    dash.register_page(__name__, path=PATH, name="Compare cohorts", title="LearnPulse — Compare cohorts",
+                       layout=layout)
+
+
+def chosen_ids(session=None, program=None) -> list[str]:
+    """Session ids from the address: ?session=A&session=B (a list) or ?session=A,B; at most 5, each once."""
+    values = session if isinstance(session, list) else [session] if isinstance(session, str) else []
+    out: list[str] = []
+    for value in values:
+        for part in str(value).split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out[:q.MAX_COHORTS]
+
+
+def _option(c: dict) -> dict:
+    return {"label": f"{c['name']} · from {day(c['start_at'])}", "value": c["session_id"]}
+
+
+def layout(session=None, program=None, **_query):
+    svc = services.current()
+    scope, now = auth.viewer_scope(), svc.now()
+    header = page_header("Compare cohorts", "Is this cohort doing better than the previous ones at the same point? "
+                                            "Each cohort's weeks are counted from its own start (week 1 = the week "
+                                            "it started in).")
+    try:
+        cohorts = svc.queries.run(q.comparable_cohorts, scope, now)
+        known = {c["session_id"] for c in cohorts}
+        chosen = [s for s in chosen_ids(session) if s in known]
+        if not chosen and isinstance(program, str) and program:
+            chosen = [s for s in svc.queries.run(q.default_comparison, scope, now, program_id=program) if s in known]
+        elif len(chosen) == 1:
+            chosen = svc.queries.run(q.default_comparison, scope, now, session_id=chosen[0])
+    except SQLAlchemyError:
+        log.exception("compare: database error")
+        return html.Div([header, data_unavailable()])
+    if not cohorts:
+        return html.Div([header, dbc.Alert("No cohort you can see has started yet: there is nothing to compare.",
+                                           color="secondary", className="lp-empty")])
+    options = [_option(c) for c in cohorts]
+    return html.Div([
+        dcc.Store(id=ID.URL_SYNC),
+        dcc.Link("← Participants", href="/participants" + (f"?{urlencode({'session': chosen[0]})}" if chosen else ""),
+                 className="lp-back"),
+        header,
+        dbc.Row([
+            dbc.Col([
+                dbc.Label("Cohorts (2 to 5)", html_for=ID.PICK, className="fw-semibold mb-1"),
+                dcc.Dropdown(id=ID.PICK, options=options, value=chosen, multi=True, searchable=True,
+                             placeholder="Search and add program sessions…", className="lp-cohort"),
+            ], lg=9),
+            dbc.Col(html.A("Download", id=ID.DOWNLOAD, className="btn btn-primary", href="#",
+                           title="Cohort comparison CSV: one line per cohort and week"),
+                    lg=3, className="align-self-end text-lg-end mt-2"),
+        ], className="mb-3"),
+        html.Div(id=ID.MESSAGE),
+        dbc.Card(dbc.CardBody([dcc.Loading(dcc.Graph(
+            id=ID.CHART, config={"displaylogo": False, "responsive": True, "displayModeBar": False},
+            style={"height": "560px"}), type="dot"), html.Div(
+            "Active: participants with a login in the week (Monday to Sunday), of today's participants. Progress: "
+            "their mean progress by the end of the week. An open marker is a week still running (counted up to "
+            "now).", className="lp-hint")]), className="mb-4"),
+        dbc.Card([dbc.CardHeader(html.H5("The same numbers", className="mb-0")),
+                  dbc.CardBody(client_grid(ID.GRID, COLUMNS, "key"))], className="mb-4"),
+    ])
