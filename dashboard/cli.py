@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the dashboard")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
-    s.add_argument("--debug", action="store_true")
+    s.add_argument("--threads", type=int, help="worker threads of the waitress server (default 8)")
+    s.add_argument("--debug", action="store_true", help="Flask's development server, reloader (never in production)")
 
     d = sub.add_parser("demo", help="write a realistic demo bundle and import it")
     d.add_argument("--learners", type=int, default=2000)
@@ -107,17 +108,22 @@ def _settings(**overrides) -> Settings:
 
 
 def cmd_serve(args) -> int:
+    from dashboard import serving
     from dashboard.factory import create_app
 
     settings = _settings(host=args.host, port=args.port, debug=True if args.debug else None)
+    try:
+        chosen = serving.plan(settings.debug, args.threads)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
     _print_database(settings)
     app = create_app(settings)
-    print(f"LearnPulse: open {settings.base_url}/", file=sys.stderr, flush=True)
+    where = "Flask's development server (--debug)" if chosen.server == serving.DEVELOPMENT else \
+        f"waitress, {chosen.threads} threads"
+    print(f"LearnPulse: open {settings.base_url}/ (server: {where})", file=sys.stderr, flush=True)
     if settings.prints_first_start_link:
         _print_owner_link(app, settings)
-    from dashboard.security import QuietRequestHandler  # no server version in the Server header
-
-    app.run(host=settings.host, port=settings.port, debug=settings.debug, request_handler=QuietRequestHandler)
+    serving.run(app, chosen, settings.host, settings.port)
     return 0
 
 

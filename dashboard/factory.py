@@ -76,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config["SECRET_KEY"] = settings.secret_key or accounts.app_secret(engine)
     security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))
-    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0)
+    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
+                            real_clock=settings.now_override is None)
     refresher = DependentRefresher(engine)
     app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher)
     if xapi_ingest.has_pending(engine):  # posted batches a stopped process had not folded yet
