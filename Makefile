@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null && echo sudo)
 
-.PHONY: run test test-fast coverage setup chromium axe ralph lint bench clean
+.PHONY: run test test-fast coverage setup chromium axe ralph lint bench load clean
 
 run: setup
 	$(BIN)/learnpulse serve
@@ -62,6 +62,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/import_bench.py
+
+# Locust against 127.0.0.1: owner-only, then mixed roles each in its own scope (bench/load.py; LOAD_ARGS e.g.
+# "--learners 100000 --seconds 120"; DATABASE_URL and CACHE_REDIS_URL are honoured)
+LOAD_ARGS ?=
+load: setup
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) $(RALPH_VENV) tests/axe/node_modules .pytest_cache .ruff_cache *.egg-info

@@ -1,4 +1,4 @@
-"""Run LearnPulse: `python app.py` (same as `learnpulse serve`). gunicorn: `gunicorn app:server`."""
+"""Run LearnPulse: `python app.py` (same as `learnpulse serve`: waitress). gunicorn: `gunicorn app:server`."""
 
 from dashboard.cli import main
 

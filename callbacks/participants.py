@@ -156,9 +156,9 @@ def register(app) -> None:
         svc = services.current()
         scope, now = auth.viewer_scope(), svc.now()
         try:
-            activity = svc.queries.run(q.activity, scope, now, session_id=session_id)
-            # read fresh, not cached: a colleague may just have changed them
-            limits = svc.queries.fresh(q.cohort_limits, scope, now, session_id=session_id)
+            activity = svc.queries.run(q.activity, scope, now, session_id=session_id)  # LookupError outside scope
+            # read fresh, not cached: a colleague may just have changed them (the scope was checked just above)
+            limits = svc.queries.fresh(q.stored_limits, scope, now, session_id=session_id)
         except LookupError as exc:
             return None, None, no_update, no_update, no_update, "#", dbc.Alert(str(exc), color="warning")
         except SQLAlchemyError:

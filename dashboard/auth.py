@@ -27,8 +27,9 @@ from data_access.scope import Scope
 log = logging.getLogger(__name__)
 
 LOGIN_PATH = "/login"
-# reachable without signing in: the sign-in pages, the CSS they use, the xAPI endpoint (its own HTTP Basic)
-PUBLIC_PREFIXES = ("/login", "/logout", "/invite/", "/assets/", "/_favicon.ico", "/xapi/")
+# reachable without signing in: the sign-in pages, the CSS they use, the xAPI endpoint (its own HTTP Basic), the
+# weekly digest's one-click unsubscribe (its own signed token)
+PUBLIC_PREFIXES = ("/login", "/logout", "/invite/", "/assets/", "/_favicon.ico", "/xapi/", "/digest/unsubscribe/")
 # answered with 401 rather than a redirect: what scripts and downloads ask for
 API_PREFIXES = ("/_dash-", "/_reload-hash", "/download/")
 VIEW_AS = "view_as"  # session key: the user an owner is viewing the app as

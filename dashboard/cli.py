@@ -1,4 +1,4 @@
-"""The `learnpulse` command (docs/cli.md): serve, demo, import, export."""
+"""The `learnpulse` command (docs/cli.md): serve, demo, import, export, user, db, xapi, digest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import xapi_cli
+from dashboard import digest_cli, xapi_cli
 from dashboard.settings import Settings, parse_now
 from data_access.exports import ALL_REPORT_NAMES
 from data_access.migrate import SchemaBehind
@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the dashboard")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
-    s.add_argument("--debug", action="store_true")
+    s.add_argument("--threads", type=int, help="worker threads of the waitress server (default 8)")
+    s.add_argument("--debug", action="store_true", help="Flask's development server, reloader (never in production)")
 
     d = sub.add_parser("demo", help="write a realistic demo bundle and import it")
     d.add_argument("--learners", type=int, default=2000)
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--revision", default="head", help=argparse.SUPPRESS)
     dbsub.add_parser("current", help="print the schema revision of the database and of this version")
     xapi_cli.add_parser(sub)
+    digest_cli.add_parser(sub)
     return p
 
 
@@ -106,17 +108,22 @@ def _settings(**overrides) -> Settings:
 
 
 def cmd_serve(args) -> int:
+    from dashboard import serving
     from dashboard.factory import create_app
 
     settings = _settings(host=args.host, port=args.port, debug=True if args.debug else None)
+    try:
+        chosen = serving.plan(settings.debug, args.threads)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
     _print_database(settings)
     app = create_app(settings)
-    print(f"LearnPulse: open {settings.base_url}/", file=sys.stderr, flush=True)
+    where = "Flask's development server (--debug)" if chosen.server == serving.DEVELOPMENT else \
+        f"waitress, {chosen.threads} threads"
+    print(f"LearnPulse: open {settings.base_url}/ (server: {where})", file=sys.stderr, flush=True)
     if settings.prints_first_start_link:
         _print_owner_link(app, settings)
-    from dashboard.security import QuietRequestHandler  # no server version in the Server header
-
-    app.run(host=settings.host, port=settings.port, debug=settings.debug, request_handler=QuietRequestHandler)
+    serving.run(app, chosen, settings.host, settings.port)
     return 0
 
 
@@ -312,5 +319,10 @@ def cmd_xapi(args) -> int:
     return xapi_cli.run(args, lambda: _engine(_settings()), CliError)
 
 
+def cmd_digest(args) -> int:
+    settings = _settings()
+    return digest_cli.run(args, settings, lambda: _engine(settings), _now, CliError)
+
+
 COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "user": cmd_user,
-            "db": cmd_db, "xapi": cmd_xapi}
+            "db": cmd_db, "xapi": cmd_xapi, "digest": cmd_digest}

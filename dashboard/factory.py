@@ -15,7 +15,7 @@ from dash.exceptions import MissingCallbackContextException
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import auth, downloads, ids, pseudonyms, request_guard, security, signin, xapi_routes
+from dashboard import auth, digest_routes, downloads, ids, pseudonyms, request_guard, security, signin, xapi_routes
 from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
 PAGES = ["overview", "participants", "at_risk", "program_sessions", "session", "program", "groups", "group",
          "users", "user", "collaboration", "collaboration_course", "view_as",
-         "trends", "compare"]
+         "trends", "compare", "digest"]
 
 
 def cache_config(settings: Settings) -> dict:
@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config["SECRET_KEY"] = settings.secret_key or accounts.app_secret(engine)
     security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))
-    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0)
+    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
+                            real_clock=settings.now_override is None)
     refresher = DependentRefresher(engine)
     queries.shape = pseudonyms.shape_for_viewer  # names as the viewer's meeting-safe mode shows them
     app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher,
@@ -90,6 +91,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     request_guard.register(app.server)  # after the sign-in check: a stranger gets 401, not a parse
     downloads.register(app.server)
     xapi_routes.register(app.server)  # /xapi/: HTTP Basic of its own, no browser sign-in
+    digest_routes.register(app.server)  # one-click unsubscribe: a signed token of its own, no sign-in
+    if settings.digest_thread:
+        start_digest_thread(app.server, engine, settings)
 
     import importlib
 
@@ -101,6 +105,23 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = shell
     security.register(app)  # last: the CSP hashes Dash's inline scripts
     return app
+
+
+def start_digest_thread(server, engine, settings: Settings) -> None:
+    """LEARNPULSE_DIGEST=on: this process sends the due weekly digests in the background (dashboard/digest_run.py);
+    started again in a worker forked after the app was built (gunicorn --preload) at its first request."""
+    from dashboard.digest_run import DigestThread
+    from dashboard.mail import MailConfigError, parse_smtp_url
+
+    try:
+        parse_smtp_url(settings.smtp_url)
+    except MailConfigError as exc:
+        log.error("LEARNPULSE_DIGEST=on but no weekly digest can be sent: %s", exc)
+        return
+    thread = DigestThread(engine, settings)
+    server.extensions["learnpulse-digest"] = thread
+    thread.ensure_started()
+    server.before_request(thread.ensure_started)
 
 
 def _nav_links(viewer: auth.Viewer | None):

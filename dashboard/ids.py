@@ -29,6 +29,17 @@ class ViewAs:
     AUDIT = cid(PAGE, "audit")
 
 
+class Digest:
+    PAGE = "digest"
+    ON = cid(PAGE, "on")
+    DAY = cid(PAGE, "day")
+    HOUR = cid(PAGE, "hour")
+    STATUS = cid(PAGE, "status")
+    HISTORY = cid(PAGE, "history")
+    PREVIEW_BUTTON = cid(PAGE, "preview-button")
+    PREVIEW = cid(PAGE, "preview")
+
+
 class Overview:
     PAGE = "overview"
     AT_RISK = cid(PAGE, "at-risk")

@@ -93,8 +93,9 @@ def register(app: Dash) -> None:
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
         # gunicorn always sends its own "Server: gunicorn" (no version) and would send ours as a second one;
-        # the others (werkzeug, waitress) add theirs only when the response has none
-        if not str(flask.request.environ.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
+        # werkzeug adds its own only when the response has none; waitress as `learnpulse serve` runs it already
+        # says SERVER (its ident), and given one by the app it would add "Via: LearnPulse" as well
+        if not str(flask.request.environ.get("SERVER_SOFTWARE", "")).startswith(("gunicorn", SERVER)):
             h["Server"] = SERVER
         path = flask.request.path
         if path.startswith(("/_dash-update-component", "/_dash-layout", "/download/")):

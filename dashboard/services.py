@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.refresher import DependentRefresher
 from dashboard.settings import Settings
+from data_access import freshness
 from data_access.cache import CachedQueries
 
 EXTENSION = "learnpulse"
@@ -24,8 +25,11 @@ class Services:
     pseudonyms: object = None  # dashboard.pseudonyms.Pseudonyms (meeting-safe mode)
 
     def now(self) -> datetime:
-        """The 'now' of metrics.md (reports; may be fixed by LEARNPULSE_NOW)."""
-        return self.settings.now()
+        """The 'now' of metrics.md for pages, callbacks and downloads: LEARNPULSE_NOW when set, else the wall
+        clock floored to the default window (freshness.py), so a page's queries and its CSV share one 'now'."""
+        if self.settings.now_override is not None:
+            return self.settings.now_override
+        return freshness.bucket(self.settings.now(), freshness.DEFAULT_S)
 
     @staticmethod
     def clock() -> datetime:

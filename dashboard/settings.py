@@ -50,6 +50,9 @@ class Settings:
     first_start_link: bool | None = None  # print a one-time owner sign-in link at serve (None: on SQLite)
     # None: migrate automatically on SQLite (the embedded database), never on a shared server database
     auto_migrate: bool | None = None
+    smtp_url: str | None = field(default=None, repr=False)  # the weekly digest's mail server (dashboard/mail.py)
+    mail_from: str | None = None  # the digest's From (default: LearnPulse <learnpulse@public host>)
+    digest_thread: bool = False  # send due digests from a background thread of every app process
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
@@ -76,6 +79,9 @@ class Settings:
             public_url=env.get("LEARNPULSE_PUBLIC_URL") or None,
             first_start_link=_flag(env.get("LEARNPULSE_FIRST_START_LINK")),
             auto_migrate=_flag(env.get("LEARNPULSE_AUTO_MIGRATE")),
+            smtp_url=env.get("LEARNPULSE_SMTP_URL") or None,
+            mail_from=env.get("LEARNPULSE_MAIL_FROM") or None,
+            digest_thread=env.get("LEARNPULSE_DIGEST", "off").strip().lower() in ("on", "1", "true", "yes"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -3,6 +3,8 @@
 Keys are built from JSON-serialisable arguments only: the query's stable dotted name (the same in
 every gunicorn worker), the data version stored in the database (a new import, from any
 process, makes old entries unreachable), the viewer's scope, 'now' and the keyword arguments.
+Under a real clock 'now' is first floored to the query's window (data_access/freshness.py), and the query
+computes with that floored value, so one entry serves the same view for the whole window.
 Failures are never cached; a cache outage is logged and the query runs uncached.
 `shape` (set by the app) is applied to every result after the cache, for what depends on the viewer's display
 settings rather than their scope (the meeting-safe pseudonyms): the cache keeps the query's own result.
@@ -20,15 +22,18 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from data_access import db
+from data_access import db, freshness
 from data_access.scope import Scope
 
 log = logging.getLogger(__name__)
 
 
 class CachedQueries:
-    def __init__(self, engine: Engine, cache=None, timeout_s: int = 300, version_ttl_s: float = 0.0):
+    def __init__(self, engine: Engine, cache=None, timeout_s: int = 300, version_ttl_s: float = 0.0,
+                 real_clock: bool = False):
         self.engine = engine
+        # True when 'now' is the wall clock: floor it to each query's window (a fixed 'now' is used as given)
+        self.real_clock = real_clock
         self.cache = cache  # a flask_caching.Cache, or None for no caching (CLI)
         self.timeout_s = timeout_s
         # the data version is re-read at most every version_ttl_s seconds (the app: 1 s, so a page of
@@ -54,11 +59,16 @@ class CachedQueries:
         self._version = (time.monotonic(), version)
         return version
 
+    def now_for(self, fn, now: datetime) -> datetime:
+        """The 'now' a query computes with: floored to its window under a real clock."""
+        return freshness.bucket(now, freshness.window_of(fn)) if self.real_clock else now
+
     def run(self, fn, scope: Scope, now: datetime, **kwargs):
         return self._shaped(self.run_unshaped(fn, scope, now, **kwargs))
 
     def run_unshaped(self, fn, scope: Scope, now: datetime, **kwargs):
         """run() without `shape`: the query's own result (real names), for what is not shown on screen."""
+        now = self.now_for(fn, now)
         if self.cache is None:
             with self.engine.connect() as conn:
                 return fn(conn, scope, now, **kwargs)

@@ -708,6 +708,46 @@ xapi_pending = Table(
     Column("key", String(64), nullable=False),
 )
 
+# --- Weekly digest (dashboard/digest_run.py): set by people, never touched by imports ------------------
+# Who receives the weekly digest, and when: a day of the week (0 = Monday) and an hour in the configured time zone.
+digest_subscriptions = Table(
+    "digest_subscriptions", metadata,
+    Column("user_id", ID, primary_key=True),
+    Column("weekday", SmallInteger, nullable=False),
+    Column("hour", SmallInteger, nullable=False),
+    _ts("subscribed_at", nullable=False),  # when this schedule was chosen: the first period starts after it
+)
+
+# One row per recipient and period (the scheduled moment, epoch seconds): claimed by one process, then sent,
+# found empty (nothing changed: no e-mail) or failed (tried again at the next run).
+digest_sends = Table(
+    "digest_sends", metadata,
+    Column("user_id", ID, nullable=False),
+    _ts("period_at", nullable=False),
+    Column("status", String(8), nullable=False),  # claimed | sent | empty | failed
+    _ts("claimed_until"),  # a claimed row belongs to its process until then (a process that died is retried after)
+    Column("attempts", SmallInteger, nullable=False, server_default="0"),
+    _ts("computed_at"),  # the 'now' the digest was computed at (sent or empty): the next digest starts there
+    _ts("sent_at"),
+    Column("at_risk", Integer),
+    Column("newly", Integer),
+    Column("recovered", Integer),
+    Column("contacts", Integer),
+    Column("error", Text),
+    PrimaryKeyConstraint("user_id", "period_at"),
+)
+
+# What each recipient's latest digest (sent or empty) counted at risk, with the reasons then (joined with |):
+# the next digest's "newly at risk" and "no longer at risk" are the differences from it.
+digest_at_risk = Table(
+    "digest_at_risk", metadata,
+    Column("user_id", ID, nullable=False),
+    Column("learner_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("reasons", String(32), nullable=False),
+    PrimaryKeyConstraint("user_id", "learner_id", "session_id"),
+)
+
 BUNDLE_TABLES = [
     groups, users, user_fields, memberships, managers, logins, courses, activities, programs,
     sessions, session_instructors, blocks, classroom_slots, slot_attendance, enrollments,

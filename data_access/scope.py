@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from data_access import schema
@@ -87,6 +87,19 @@ def visible_users(scope: Scope, user_col) -> ColumnElement[bool]:
     return user_col.in_(members)
 
 
+def visible_users_probe(scope: Scope, user_col) -> ColumnElement[bool]:
+    """visible_users written as a probe per row (EXISTS over that user's memberships): for rows already narrowed
+    by something else (the registrations of running sessions), where listing every member of the viewer's
+    groups first made SQLite probe every (session, member) pair."""
+    if scope.is_owner:
+        return true()
+    if not scope.managed_groups:
+        return false()
+    m, gc = schema.memberships, schema.group_closure
+    return (select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
+            .where(m.c.user_id == user_col, gc.c.ancestor_id.in_(scope.managed_groups)).exists())
+
+
 def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
     """SQL condition: the sessions of the viewer's groups, i.e. whose group_id is in the subtree of a group
     they administer or coach (the group's catalog) or with an enrollment whose group_id is in it (assigned
@@ -102,6 +115,22 @@ def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
     return in_groups
 
 
+def visible_session(scope: Scope, session_table) -> ColumnElement[bool]:
+    """visible_sessions written for a few sessions at a time (one session's page): the enrollments assigned
+    through the viewer's groups are probed per session (EXISTS over the (group, session) index) instead of
+    listing every such enrollment first (PostgreSQL scanned the whole enrollments table for it)."""
+    if scope.is_owner:
+        return true()
+    gc, e = schema.group_closure, schema.enrollments
+    subtree = select(gc.c.descendant_id).where(gc.c.ancestor_id.in_(scope.managed_groups))
+    assigned = select(e.c.session_id).where(e.c.session_id == session_table.c.session_id,
+                                            e.c.group_id.in_(subtree)).exists()
+    in_groups = or_(session_table.c.group_id.in_(subtree), assigned)
+    if scope.instructor_sessions:
+        return in_groups | session_table.c.session_id.in_(scope.instructor_sessions)
+    return in_groups
+
+
 def session_users_condition(scope: Scope, session_col, user_col) -> ColumnElement[bool]:
     """SQL condition: a session's user the viewer sees. Instructors see every user of the sessions they
     teach; admins and coaches the users of their groups (with descendants)."""
@@ -112,11 +141,22 @@ def session_users_condition(scope: Scope, session_col, user_col) -> ColumnElemen
     return visible_users(scope, user_col)
 
 
+def session_users_probe(scope: Scope, session_col, user_col) -> ColumnElement[bool]:
+    """session_users_condition written for the rows of one session (or a few): each row's user is probed
+    (visible_users_probe), so the cost follows the session's size, not the size of the viewer's groups (listing
+    a division's 20,000 members first cost SQLite 30-100 ms per statement)."""
+    if scope.is_owner:
+        return true()
+    if scope.instructor_sessions:
+        return visible_users_probe(scope, user_col) | session_col.in_(scope.instructor_sessions)
+    return visible_users_probe(scope, user_col)
+
+
 def require_session(conn, scope: Scope, session_id: str, condition: ColumnElement[bool] | None = None) -> None:
     """LookupError (one message everywhere) unless the session exists and the viewer may see it:
     visible_sessions, or the given wider condition over schema.sessions."""
     s = schema.sessions
-    seen = condition if condition is not None else visible_sessions(scope, s)
+    seen = condition if condition is not None else visible_session(scope, s)
     if conn.execute(select(s.c.session_id).where(s.c.session_id == session_id, seen)).first() is None:
         raise LookupError(f"no program session {session_id!r}" + ("" if scope.is_owner else " visible to this user"))
 
@@ -125,7 +165,7 @@ def require_program(conn, scope: Scope, program_id: str) -> None:
     """LookupError (one message everywhere) unless the program template exists and the viewer sees at least
     one of its sessions (a template is known through its sessions)."""
     p, s = schema.programs, schema.sessions
-    seen = select(s.c.session_id).where(s.c.program_id == p.c.program_id, visible_sessions(scope, s)).exists()
+    seen = select(s.c.session_id).where(s.c.program_id == p.c.program_id, visible_session(scope, s)).exists()
     found = conn.execute(select(p.c.program_id).where(p.c.program_id == program_id,
                                                       true() if scope.is_owner else seen)).first()
     if found is None:
@@ -174,10 +214,15 @@ def visible_user(scope: Scope, user_col) -> ColumnElement[bool]:
     user of a session they instruct, and themselves (a learner with no group sees only their own page)."""
     if scope.is_owner:
         return true()
-    cond = visible_users(scope, user_col) | (user_col == scope.user_id)
+    # written for one user at a time (require_user): each branch probes that user's memberships or
+    # enrollments (EXISTS) instead of listing every member or learner first (PostgreSQL hashed them all)
+    cond = user_col == scope.user_id
+    if scope.managed_groups:
+        cond = cond | visible_users_probe(scope, user_col)
     if scope.instructor_sessions:
         e = schema.enrollments
-        cond = cond | user_col.in_(select(e.c.user_id).where(e.c.session_id.in_(scope.instructor_sessions)))
+        cond = cond | (select(e.c.user_id).where(e.c.user_id == user_col,
+                                                 e.c.session_id.in_(scope.instructor_sessions)).exists())
     return cond
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import auth
 from dashboard.auth import Viewer
+from dashboard.digest_mail import SETTINGS_PATH as DIGEST_PATH
 from dashboard.ids import Shell as ID
 from dashboard.pseudonyms import HIDDEN_EMAIL
 
@@ -59,6 +61,8 @@ def viewer_menu(viewer: Viewer | None, masker=None):
                        html.Div(email, className="small text-muted"),
                        html.Div(roles_text(acct.scope), className="small text-muted")],
                       className="px-3 py-1 lp-viewer-who")]
+    if auth.PARTICIPANTS in viewer.sections:
+        items.append(dbc.DropdownMenuItem("Weekly digest", href=DIGEST_PATH))
     if acct.scope.is_owner:
         items.append(dbc.DropdownMenuItem("View as…", href=VIEW_AS_PATH))
     items += [dbc.DropdownMenuItem(divider=True),

@@ -107,3 +107,82 @@ def test_data_version_is_reread_after_its_ttl(loaded, now, monkeypatch):
     later = clock.monotonic() + 61
     monkeypatch.setattr("data_access.cache.time.monotonic", lambda: later)
     assert runner.data_version() != first
+
+
+def test_bucket_floors_to_the_window_in_utc():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from data_access.freshness import bucket
+
+    at = datetime(2026, 6, 15, 12, 4, 59, 999_000, tzinfo=UTC)
+    assert bucket(at, 300) == datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+    assert bucket(datetime(2026, 6, 15, 12, 5, tzinfo=UTC), 300) == datetime(2026, 6, 15, 12, 5, tzinfo=UTC)
+    assert bucket(datetime(2026, 6, 15, 23, 59, 59, tzinfo=UTC), 3600) == datetime(2026, 6, 15, 23, 0, tzinfo=UTC)
+    # 14:07 at +02:00 is 12:07 UTC
+    paris = datetime(2026, 6, 15, 14, 7, tzinfo=timezone(timedelta(hours=2)))
+    assert bucket(paris, 300) == datetime(2026, 6, 15, 12, 5, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        bucket(at, 0)
+
+
+def test_a_real_clock_is_floored_per_query_window(loaded):
+    from datetime import UTC, datetime
+
+    from data_access import freshness
+
+    seen = []
+
+    def days_query(conn, scope, now):
+        seen.append(now)
+        return len(seen)
+
+    @freshness.window(3600)
+    def hourly_query(conn, scope, now):
+        seen.append(now)
+        return len(seen)
+
+    runner = CachedQueries(loaded, _simple_cache(), real_clock=True)
+    at = datetime(2026, 6, 15, 12, 1, 30, tzinfo=UTC)
+    assert runner.run(days_query, Scope.owner(), at) == 1
+    assert runner.run(days_query, Scope.owner(), at.replace(minute=4, second=59)) == 1  # same window: a hit
+    assert runner.run(days_query, Scope.owner(), at.replace(minute=5, second=0)) == 2
+    runner.run(hourly_query, Scope.owner(), at.replace(minute=59))
+    assert seen == [datetime(2026, 6, 15, 12, 0, tzinfo=UTC), datetime(2026, 6, 15, 12, 5, tzinfo=UTC),
+                    datetime(2026, 6, 15, 12, 0, tzinfo=UTC)]
+    fixed = CachedQueries(loaded, _simple_cache())  # a fixed now (LEARNPULSE_NOW, tests) is used as given
+    fixed.run(days_query, Scope.owner(), at)
+    assert seen[-1] == at
+    with pytest.raises(ValueError):
+        freshness.window(90)
+
+
+def test_the_same_scoped_callback_twice_runs_its_queries_once(engine, tmp_path):
+    """A coach opens a cohort twice under a real clock: the second time only the cohort's limits are read (fresh:
+    a colleague may have changed them); the scoped queries are cache hits."""
+    from sqlalchemy import event
+
+    from bench.dashcalls import payload
+    from dashboard.factory import create_app
+    from dashboard.ids import Participants
+    from dashboard.settings import Settings
+    from data_access.importer import import_bundle
+    from tests import participants_bundle as pb
+    from tests.signing import signed_in_client
+
+    import_bundle(engine, pb.write(tmp_path / "cohort"))
+    url = engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings.from_env(env={}, database_url=url, seed_demo_on_empty=False, data_dir=tmp_path))
+    assert app.server.extensions["learnpulse"].queries.real_clock
+    client = signed_in_client(app, "coach@ex.com")
+    body = payload(app, Participants.ACTIVITY, {f"{Participants.COHORT}.value": "c1"})
+    statements = []
+    db_engine = app.server.extensions["learnpulse"].engine
+    event.listen(db_engine, "before_cursor_execute", lambda conn, cur, sql, *a: statements.append(sql))
+    first = client.post("/_dash-update-component", json=body)
+    assert first.status_code == 200 and "participants" in first.get_data(as_text=True)
+    assert any("group_closure" in s or "memberships" in s for s in statements)  # the scope was applied
+    statements.clear()
+    again = client.post("/_dash-update-component", json=body)
+    assert again.get_data() == first.get_data()
+    read = [s for s in statements if "data_version" not in s]  # the version is re-read at most once a second
+    assert len(read) == 1 and "cohort_settings" in read[0], read

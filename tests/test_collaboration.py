@@ -147,6 +147,11 @@ def test_scopes(collab):
         assert [r["group_id"] for r in q.groups_table(conn, adm, NOW)] == ["ga", "ga1"]
         assert [r["course_id"] for r in q.courses_table(conn, adm, NOW)] == ["c3", "c1"]
         assert [r["user_id"] for r in q.users_page(conn, l2, NOW)["rows"]] == ["cch", "l2", "l3", "l5", "aut2"]
+        # one managed group or an opened group: the count is that group's kept count of current members
+        assert q.users_count(conn, adm, NOW) == q.users_page(conn, adm, NOW)["total"] == 4
+        assert q.users_count(conn, l2, NOW) == q.users_page(conn, l2, NOW)["total"] == 5
+        ga1 = [r["user_id"] for r in q.users_page(conn, adm, NOW, group_id="ga1")["rows"]]
+        assert q.users_count(conn, adm, NOW, group_id="ga1") == len(ga1) == len(set(ga1)) > 0
         assert [r["group_id"] for r in q.groups_table(conn, l2, NOW)] == ["gb"]
         assert [r["course_id"] for r in q.courses_table(conn, l2, NOW)] == ["c2"]
         assert q.users_page(conn, aut, NOW) == {"total": 0, "rows": []}

@@ -272,3 +272,29 @@ def test_anonymous_calls_are_refused(app):
         assert anonymous.get(f"/download/{report}.csv{query}").status_code == 401
     for name, (output, inputs, state) in CALLBACKS.items():
         assert call(anonymous, app, output, _fill(inputs, "s1"), _fill(state, "s1")).status_code == 401, name
+
+
+def test_the_weekly_digest_acts_only_for_the_signed_in_person(app):
+    """Its callbacks take no id from the browser: the coach's settings and preview are hers alone; its one-click
+    unsubscribe answers a forged token exactly as a token for nobody."""
+    import json
+
+    from dashboard.digest_mail import unsubscribe_token
+    from dashboard.ids import Digest as D
+    from data_access import digest_store
+
+    coach = signed_in_client(app, COACH)
+    saved = call(coach, app, D.STATUS, {f"{D.ON}.value": True, f"{D.DAY}.value": 2, f"{D.HOUR}.value": 9})
+    assert "Saved. On: every Wednesday at 09:00" in saved.get_data(as_text=True)
+    engine = app.server.extensions["learnpulse"].engine
+    with engine.connect() as conn:
+        assert [digest_store.subscription(conn, u) is not None for u in ("u2", "u1", "u5")] == [True, False, False]
+    text = json.dumps(json.loads(call(coach, app, D.PREVIEW, {f"{D.PREVIEW_BUTTON}.n_clicks": 1}).data))
+    assert "Mia Never" not in text and "Ops June" not in text and "1 newly at risk" in text
+    anonymous = app.server.test_client()
+    forged = anonymous.post("/digest/unsubscribe/" + unsubscribe_token("not the key", "u2"))
+    nobody = anonymous.post("/digest/unsubscribe/" + unsubscribe_token(app.server.config["SECRET_KEY"], MISSING))
+    same_answer(forged, nobody, "u2")
+    assert forged.status_code == 404
+    with engine.connect() as conn:
+        assert digest_store.subscription(conn, "u2") is not None

@@ -30,4 +30,4 @@ def walk_paths(server) -> list[str]:
             f"/sessions/{session_id}", f"/sessions/program/{program_id}", "/groups", f"/groups/{group_id}",
             "/users", "/users?tab=deleted", "/users?tab=general", f"/users/{user_id}", "/collaboration",
             "/collaboration/users", "/collaboration/groups", "/collaboration/courses", "/collaboration/sessions",
-            f"/collaboration/courses/{course_id}", "/view-as"]
+            f"/collaboration/courses/{course_id}", "/view-as", "/digest"]

@@ -85,11 +85,16 @@ def users_page(conn, scope: Scope, now: datetime, group_id: str | None = None, s
 
 
 def _count_users(conn, scope: Scope, group_id: str | None) -> int:
-    """The platform owner's counts come from kept facts (a group's current members); anyone else's are counted
-    through their scope rule, whatever it becomes."""
-    if scope.is_owner and group_id:
+    """A count of one group's subtree comes from kept facts (collab_groups.members, its current members of any
+    role): a group the viewer opened (require_group: every member of a group they may open is in their scope),
+    or, with no group, the only group a scoped viewer administers or coaches (their scope is its subtree's
+    members). Anything else (the owner's every user, several managed groups) is counted through the scope rule."""
+    whole = group_id
+    if whole is None and not scope.is_owner and len(scope.managed_groups) == 1:
+        whole = scope.managed_groups[0]
+    if whole is not None:
         cg = schema.collab_groups
-        return int(conn.execute(select(cg.c.members).where(cg.c.group_id == group_id)).scalar() or 0)
+        return int(conn.execute(select(cg.c.members).where(cg.c.group_id == whole)).scalar() or 0)
     return int(conn.execute(select(func.count()).select_from(_users_select(scope, group_id).subquery()))
                .scalar_one())
 

@@ -8,15 +8,16 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from data_access import recency, schema, session_state
-from data_access.scope import Scope, visible_sessions, visible_users
+from data_access.scope import Scope, visible_sessions, visible_users, visible_users_probe
 
 
 def _learners(scope: Scope):
-    """Current (not deleted) users with a learner role, inside the scope."""
+    """Current (not deleted) users with a learner role, inside the scope. The role is probed per user (EXISTS):
+    listing every learner first made a scoped viewer's count walk every learner of the platform."""
     u, m = schema.users, schema.memberships
     return (select(u.c.user_id, u.c.last_login_at)
             .where(u.c.deleted_at.is_(None),
-                   u.c.user_id.in_(select(m.c.user_id).where(m.c.role == "learner")),
+                   select(m.c.user_id).where(m.c.user_id == u.c.user_id, m.c.role == "learner").exists(),
                    visible_users(scope, u.c.user_id)))
 
 
@@ -39,7 +40,7 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
     running = select(s.c.session_id).where(session_state.running(s, now_s), visible_sessions(scope, s))
     enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
                             .where(su.c.registered == 1, su.c.session_id.in_(running),
-                                   visible_users(scope, su.c.user_id))).one()
+                                   visible_users_probe(scope, su.c.user_id))).one()
     total = row[0] or 0
     return {
         "learners": total,

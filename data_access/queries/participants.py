@@ -15,7 +15,7 @@ from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, u
 
 from data_access import grid_filters, recency, schema, session_state
 from data_access.queries import at_risk
-from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
+from data_access.scope import Scope, require_session, session_users_probe, visible_sessions
 
 DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
 MAX_LIMIT = 3650
@@ -79,7 +79,7 @@ def _participants(scope: Scope, now: datetime, session_id: str, due: int):
             .join(u, u.c.user_id == su.c.user_id)
             .outerjoin(done, done.c.user_id == su.c.user_id)
             .where(su.c.session_id == session_id, su.c.registered == 1, u.c.deleted_at.is_(None),
-                   session_users_condition(scope, su.c.session_id, su.c.user_id)))
+                   session_users_probe(scope, su.c.session_id, su.c.user_id)))
 
 
 def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
@@ -176,6 +176,12 @@ def participant_emails(conn, scope: Scope, now: datetime, session_id: str, bucke
 def cohort_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The cohort's green and yellow limits in days (defaults 7 and 14 until someone changes them)."""
     require_session(conn, scope, session_id)
+    return stored_limits(conn, scope, now, session_id)
+
+
+def stored_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+    """cohort_limits without the viewer check (one primary-key read): for a caller that has just checked the
+    session through a cached query, so no scoped query runs uncached on every call."""
     cs = schema.cohort_settings
     row = conn.execute(select(cs.c.green_limit, cs.c.yellow_limit).where(cs.c.session_id == session_id)).first()
     if row is None:

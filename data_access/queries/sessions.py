@@ -18,6 +18,8 @@ from data_access.scope import (
     require_program,
     require_session,
     session_users_condition,
+    session_users_probe,
+    visible_session,
     visible_sessions,
 )
 
@@ -96,32 +98,38 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     """The General section: KPIs, progress by course, score by block, distribution of levels."""
     require_session(conn, scope, session_id)
     e, su, br, b = schema.enrollments, schema.session_users, schema.block_results, schema.blocks
-    in_scope = session_users_condition(scope, su.c.session_id, su.c.user_id)
+    in_scope = session_users_probe(scope, su.c.session_id, su.c.user_id)
     enr = conn.execute(select(
         func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None)), 1), else_=0)),
         func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None), e.c.source == "catalog"), 1),
                       else_=0)),
         func.sum(case((and_(e.c.status == "waiting_list", e.c.unassigned_at.is_(None)), 1), else_=0)),
-    ).where(e.c.session_id == session_id, session_users_condition(scope, e.c.session_id, e.c.user_id))).one()
+    ).where(e.c.session_id == session_id, session_users_probe(scope, e.c.session_id, e.c.user_id))).one()
     complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
+    scored = and_(su.c.started == 1, su.c.score_pct.is_not(None))
+    # the attendees' level bands counted with the other figures (one statement, one scope check): level_band in SQL
+    band = case(*[(su.c.score_pct < 20 * (i + 1), i) for i in range(len(LEVEL_BANDS) - 1)],
+                else_=len(LEVEL_BANDS) - 1)
     att = conn.execute(select(
         func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
         func.avg(case((su.c.started == 1, su.c.score_pct))),
+        *[func.sum(case((and_(scored, band == i), 1), else_=0)) for i in range(len(LEVEL_BANDS))],
     ).where(su.c.session_id == session_id, in_scope)).one()
     times = conn.execute(select(su.c.time_spent_s).where(su.c.session_id == session_id, complete, in_scope)).scalars()
     times = [int(t) for t in times]
     certificates = conn.execute(select(func.count()).select_from(schema.certificates)
                                 .where(schema.certificates.c.session_id == session_id,
-                                       session_users_condition(scope, schema.certificates.c.session_id,
+                                       session_users_probe(scope, schema.certificates.c.session_id,
                                                                schema.certificates.c.user_id))).scalar_one()
     # per block: completions among registered users, mean block score over users who have one
     registered = int(enr[0] or 0)
-    reg_users = select(su.c.user_id).where(su.c.session_id == session_id, su.c.registered == 1, in_scope)
+    registered_user = and_(su.c.session_id == br.c.session_id, su.c.user_id == br.c.user_id)
     per_block = {r.block_id: r for r in conn.execute(
         select(br.c.block_id,
-               func.sum(case((and_(br.c.completed == 1, br.c.user_id.in_(reg_users)), 1), else_=0)).label("done"),
+               func.sum(case((and_(br.c.completed == 1, su.c.registered == 1), 1), else_=0)).label("done"),
                func.avg(br.c.score_pct).label("score"), func.count(br.c.score_pct).label("scored"))
-        .where(br.c.session_id == session_id, session_users_condition(scope, br.c.session_id, br.c.user_id))
+        .select_from(br.outerjoin(su, registered_user))
+        .where(br.c.session_id == session_id, session_users_probe(scope, br.c.session_id, br.c.user_id))
         .group_by(br.c.block_id))}
     blocks = []
     for blk in conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
@@ -132,11 +140,7 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
                        "completed_pct": (100.0 * int(r.done) / registered) if r and registered else (
                            0.0 if registered else None),
                        "score": None if not r or r.score is None else float(r.score)})
-    scored = conn.execute(select(su.c.score_pct).where(su.c.session_id == session_id, su.c.started == 1,
-                                                       su.c.score_pct.is_not(None), in_scope)).scalars()
-    levels = [0] * len(LEVEL_BANDS)
-    for score in scored:
-        levels[level_band(float(score))] += 1
+    levels = [int(n or 0) for n in att[3:]]
     return {
         "registrations": registered, "open_registrations": int(enr[1] or 0), "waiting_list": int(enr[2] or 0),
         "attendees": int(att[0] or 0), "completed": int(att[1] or 0),
@@ -165,7 +169,7 @@ def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list
                func.avg(case((started, su.c.score_pct))).label("score"))
         .select_from(su).join(m, m.c.user_id == su.c.user_id).join(g, g.c.group_id == m.c.group_id)
         .where(su.c.session_id == session_id, su.c.registered == 1,
-               session_users_condition(scope, su.c.session_id, su.c.user_id))
+               session_users_probe(scope, su.c.session_id, su.c.user_id))
         .group_by(g.c.group_id, g.c.name, g.c.level)
         .order_by(g.c.level, g.c.name, g.c.group_id)).all()
     return [{"group_id": r.group_id, "group": r.name, "level": int(r.level or 0), "users": int(r.users),
@@ -185,7 +189,7 @@ def individual_select(scope: Scope, session_id: str, group_id: str | None = None
                    su.c.last_activity_at, su.c.started)
             .join(u, u.c.user_id == su.c.user_id)
             .join(e, and_(e.c.session_id == su.c.session_id, e.c.user_id == su.c.user_id))
-            .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
+            .where(su.c.session_id == session_id, session_users_probe(scope, su.c.session_id, su.c.user_id)))
     if group_id:
         m = schema.memberships
         stmt = stmt.where(su.c.registered == 1, su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
@@ -242,7 +246,7 @@ def blocks_of_learner(conn, scope: Scope, session_id: str, user_id: str) -> dict
     su, u, b, br = schema.session_users, schema.users, schema.blocks, schema.block_results
     person = conn.execute(select(u.c.first_name, u.c.last_name).join(su, su.c.user_id == u.c.user_id).where(
         su.c.session_id == session_id, su.c.user_id == user_id,
-        session_users_condition(scope, su.c.session_id, su.c.user_id))).first()
+        session_users_probe(scope, su.c.session_id, su.c.user_id))).first()
     if person is None:
         raise LookupError(f"no learner {user_id!r} in session {session_id!r}")
     rows = conn.execute(
@@ -278,7 +282,7 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
                 br.c.score_pct, br.c.time_spent_s, func.coalesce(br.c.attempts, 0).label("attempts"))
          .select_from(su).join(u, u.c.user_id == su.c.user_id)
          .outerjoin(br, and_(br.c.block_id == block_id, br.c.user_id == su.c.user_id))
-         .where(su.c.session_id == session_id, session_users_condition(scope, su.c.session_id, su.c.user_id)))
+         .where(su.c.session_id == session_id, session_users_probe(scope, su.c.session_id, su.c.user_id)))
     q = grid_filters.fenced(q)
     columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "status": q.c.status,
                "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "attempts": q.c.attempts}
@@ -299,11 +303,11 @@ def program_overview(conn, scope: Scope, now: datetime, program_id: str) -> dict
     row = conn.execute(select(p.c.program_id, p.c.name, p.c.kind, p.c.description)
                        .where(p.c.program_id == program_id)).mappings().one()
     sessions = [r for r in sessions_table(conn, scope, now) if r["program_id"] == program_id]
-    ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_sessions(scope, s))
+    ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_session(scope, s))
     complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
     t = conn.execute(select(func.sum(su.c.registered), func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
                             func.avg(case((su.c.started == 1, su.c.score_pct))))
-                     .where(su.c.session_id.in_(ids), session_users_condition(scope, su.c.session_id, su.c.user_id))
+                     .where(su.c.session_id.in_(ids), session_users_probe(scope, su.c.session_id, su.c.user_id))
                      ).one()
     return {**dict(row), "sessions": sessions, "registrations": int(t[0] or 0), "attendees": int(t[1] or 0),
             "completed": int(t[2] or 0), "average_score": None if t[3] is None else float(t[3])}
