@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from dashboard import pseudonyms
 from data_access import accounts, schema
+from tests.browser import wait_until
 from tests.walk import settle, walk_paths
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,7 @@ SHOWN_JS = """() => {
   document.querySelectorAll('.js-plotly-plot').forEach(el => {
     parts.push(JSON.stringify(el.data || []), JSON.stringify(el.layout || {}));
   });
+  document.querySelectorAll('iframe').forEach(el => parts.push(el.getAttribute('srcdoc') || ''));
   document.querySelectorAll('input, [title], [aria-label]').forEach(el => {
     parts.push(el.value || '', el.getAttribute('title') || '', el.getAttribute('aria-label') || '');
   });
@@ -73,8 +75,8 @@ def test_meeting_safe_walk_shows_no_name_and_survives_sign_in(server, browser, t
         settle(page)
         if path == "/digest" and page.locator("#digest-preview-button").count():
             page.locator("#digest-preview-button").click()  # the digest as it would be sent, on screen
-            page.wait_for_timeout(1500)
-            settle(page)
+            wait_until(page, "document.getElementById('digest-preview').innerHTML.length > 0")
+            page.wait_for_timeout(500)
         assert page.locator("#shell-meeting-banner").count() == 1, path
         assert page.locator("#shell-meeting-safe").is_checked(), path
         shown = page.evaluate(SHOWN_JS)
