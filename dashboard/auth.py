@@ -122,7 +122,7 @@ MEETING_SAFE = "meeting_safe"  # flask.g: the signed-in person's meeting-safe se
 def meeting_safe() -> bool:
     """Whether the signed-in person (not a view-as target: the one in front of the screen) has switched the
     meeting-safe mode on. Kept in the database (user_preferences), so it follows them across browsers and
-    sign-ins; read at most once per request."""
+    sign-ins; read at most once per request (and once a second per process, dashboard.pseudonyms)."""
     if not flask.has_request_context():
         return False
     if MEETING_SAFE in flask.g:
@@ -130,8 +130,7 @@ def meeting_safe() -> bool:
     viewer = current_viewer()
     if viewer is None:
         return False
-    with services.current().engine.connect() as conn:
-        on = accounts.meeting_safe(conn, viewer.account.user_id)
+    on = services.current().pseudonyms.switch_of(viewer.account.user_id)
     setattr(flask.g, MEETING_SAFE, on)
     return on
 
@@ -141,8 +140,7 @@ def set_meeting_safe(on: bool) -> None:
     if viewer is None:
         return
     svc = services.current()
-    with svc.engine.begin() as conn:
-        accounts.set_meeting_safe(conn, viewer.account.user_id, on, svc.clock())
+    svc.pseudonyms.set_switch(viewer.account.user_id, on, svc.clock())
     setattr(flask.g, MEETING_SAFE, bool(on))
 
 

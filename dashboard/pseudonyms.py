@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import time
 from dataclasses import dataclass
 
 import flask
@@ -122,11 +123,32 @@ class Masker:
 class Pseudonyms:
     """The app's pseudonym key and the directory of the current data version (rebuilt after an import)."""
 
+    SWITCH_TTL_S = 1.0  # a switch changed in another process shows here within a second
+
     def __init__(self, engine, queries):
         self.engine = engine
         self.queries = queries
         self._key: str | None = None
         self._built: tuple[str, Masker] | None = None
+        self._switches: dict[str, tuple[float, bool]] = {}  # user id -> (when read, meeting-safe on)
+
+    def switch_of(self, user_id: str) -> bool:
+        """A person's meeting-safe switch: read from the database at most once a second per process (every
+        callback asks), like a sign-in session lookup."""
+        known = self._switches.get(user_id)
+        if known is not None and time.monotonic() - known[0] < self.SWITCH_TTL_S:
+            return known[1]
+        with self.engine.connect() as conn:
+            on = accounts.meeting_safe(conn, user_id)
+        if len(self._switches) > 10_000:
+            self._switches.clear()
+        self._switches[user_id] = (time.monotonic(), on)
+        return on
+
+    def set_switch(self, user_id: str, on: bool, at) -> None:
+        with self.engine.begin() as conn:
+            accounts.set_meeting_safe(conn, user_id, on, at)
+        self._switches[user_id] = (time.monotonic(), bool(on))
 
     def key(self) -> str:
         if self._key is None:

@@ -6,6 +6,7 @@ download asks first and still holds the names; search by a real name still finds
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -112,9 +113,10 @@ def test_view_as_search_finds_a_real_name_and_shows_its_pseudonym(server, browse
     everyone = people(server)
     key = server.app.server.extensions["learnpulse"].pseudonyms.key()
     user_id, first, last, _ = next(p for p in sorted(everyone) if p[1] and p[2])
-    with server.engine.begin() as conn:
+    with server.engine.connect() as conn:
         owner = accounts.user_by_email(conn, accounts_owner_email(server)).user_id
-        accounts.set_meeting_safe(conn, owner, True, __import__("datetime").datetime.now())
+    switches = server.app.server.extensions["learnpulse"].pseudonyms
+    switches.set_switch(owner, True, datetime.now(UTC))  # as the navbar's switch does
     page = server.new_page(browser)
     try:
         page.goto(f"{server}/view-as", wait_until="networkidle")
@@ -134,8 +136,7 @@ def test_view_as_search_finds_a_real_name_and_shows_its_pseudonym(server, browse
         page.locator("#shell-stop-view-as").click()
         page.wait_for_timeout(1000)
     finally:
-        with server.engine.begin() as conn:
-            accounts.set_meeting_safe(conn, owner, False, __import__("datetime").datetime.now())
+        switches.set_switch(owner, False, datetime.now(UTC))
         page.context.close()
 
 

@@ -86,8 +86,7 @@ def test_pages_show_pseudonyms_only_for_the_person_who_switched(tmp_path, bundle
     import_bundle(engine, bundle)
     owner = signed_in_client(app)
     assert "Lea Learner" in page_content(owner, app, "/users/u3")
-    with engine.begin() as conn:
-        accounts.set_meeting_safe(conn, "u1", True, fixture_bundle.NOW)
+    app.server.extensions["learnpulse"].pseudonyms.set_switch("u1", True, fixture_bundle.NOW)  # as the switch does
     shown = page_content(owner, app, "/users/u3")
     assert "Lea Learner" not in shown and "lea@example.com" not in shown
     assert pseudonyms.pseudonym(accounts.pseudonym_key(engine), "u3") in shown
