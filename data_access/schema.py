@@ -657,6 +657,9 @@ xapi_statements = Table(
     Index("ix_xapi_statements_user_live", "user_id", "timestamp", "session_id", "course_id", "statement_id", "voided",
           "voids", sqlite_where=text("voided = 0 AND voids IS NULL"),
           postgresql_where=text("voided = 0 AND voids IS NULL")),
+    # reading back (GET /xapi/statements): pages of live statements in stored order, resumed after a cursor
+    Index("ix_xapi_statements_stored", "stored", "statement_id", sqlite_where=text("voided = 0"),
+          postgresql_where=text("voided = 0")),
 )
 
 # What each statement contributed (data_access/xapi/mapping.py): folded into the bundle tables, removed with
