@@ -366,6 +366,8 @@ login_days = Table(
     _ts("prev_at"),
     PrimaryKeyConstraint("user_id", "day"),
     Index("ix_login_days_day", "day", "first_at", "prev_at", "last_at", "user_id"),
+    # some users' weeks (a division's weekly active learners): each user's days read from the index alone
+    Index("ix_login_days_user_days", "user_id", "day", "first_at", "prev_at", "last_at"),
 )
 
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.derive.refresh_group_facts:
