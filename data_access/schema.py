@@ -366,6 +366,8 @@ login_days = Table(
     _ts("prev_at"),
     PrimaryKeyConstraint("user_id", "day"),
     Index("ix_login_days_day", "day", "first_at", "prev_at", "last_at", "user_id"),
+    # some users' weeks (a division's weekly active learners): each user's days read from the index alone
+    Index("ix_login_days_user_days", "user_id", "day", "first_at", "prev_at", "last_at"),
 )
 
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.derive.refresh_group_facts:
@@ -666,6 +668,9 @@ xapi_statements = Table(
     Index("ix_xapi_statements_user_live", "user_id", "timestamp", "session_id", "course_id", "statement_id", "voided",
           "voids", sqlite_where=text("voided = 0 AND voids IS NULL"),
           postgresql_where=text("voided = 0 AND voids IS NULL")),
+    # reading back (GET /xapi/statements): pages of live statements in stored order, resumed after a cursor
+    Index("ix_xapi_statements_stored", "stored", "statement_id", sqlite_where=text("voided = 0"),
+          postgresql_where=text("voided = 0")),
 )
 
 # What each statement contributed (data_access/xapi/mapping.py): folded into the bundle tables, removed with

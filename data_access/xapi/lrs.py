@@ -207,7 +207,7 @@ def query(conn, q: Query, default_authority: dict) -> tuple[list[dict], tuple[in
     while True:
         clause = list(where)
         if after is not None:
-            clause.append(f"(stored {cmp} :a_s OR (stored = :a_s AND statement_id {cmp} :a_i))")
+            clause.append(f"(stored, statement_id) {cmp} (:a_s, :a_i)")  # a row value: one index range
             params.update(a_s=after[0], a_i=after[1])
         rows = conn.execute(text(f"SELECT {_COLS} FROM xapi_statements WHERE {' AND '.join(clause)} "
                                  f"ORDER BY stored {order}, statement_id {order} LIMIT {SCAN}"), params).all()

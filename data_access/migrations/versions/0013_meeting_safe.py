@@ -1,7 +1,7 @@
 """user preferences: the meeting-safe mode, kept per person across pages and sign-ins
 
 Revision ID: 0013_meeting_safe
-Revises: 0012_digest
+Revises: 0015_risk_index
 Create Date: 2026-12-05 09:40:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013_meeting_safe'
-down_revision = '0012_digest'
+down_revision = '0015_risk_index'
 branch_labels = None
 depends_on = None
 
