@@ -1,6 +1,6 @@
 """user preferences: the meeting-safe mode, kept per person across pages and sign-ins
 
-Revision ID: 0013_meeting_safe
+Revision ID: 0016_meeting_safe
 Revises: 0015_risk_index
 Create Date: 2026-12-05 09:40:00
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013_meeting_safe'
+revision = '0016_meeting_safe'
 down_revision = '0015_risk_index'
 branch_labels = None
 depends_on = None
