@@ -66,7 +66,8 @@ def test_trend_table_and_comparison(server, browser, tmp_path):
     if len(chosen) < 2:
         page.locator("#compare-message, #compare-chart").filter(has_text="Choose 2 to 5").first.wait_for()
         page.locator("#compare-pick").click()
-        page.keyboard.type(other["name"][:12])
+        # fill the dropdown's own search box (typing went to whatever had the focus, which a busy page moves)
+        page.locator("input.dash-dropdown-search").fill(other["name"][:12])
         page.locator("[role=option]").filter(has_text=other["name"]).first.click()
         page.keyboard.press("Escape")
         chosen = chosen + [other["session_id"]]
