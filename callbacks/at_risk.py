@@ -4,7 +4,7 @@ CSV, recorded contacts; the URL follows the cohort and the selected reasons."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
@@ -16,13 +16,12 @@ from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, downloads, services
 from dashboard.ids import AtRisk as ID
+from dashboard.pages import participants_href, user_href
 from data_access.exports import at_risk as export
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk as q
 from layouts.at_risk import cohort_options
 from layouts.common import data_unavailable
-from layouts.participants import PATH as PARTICIPANTS_PATH
-from layouts.users import user_href
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ def table_rows(rows: list[dict], tz: str) -> list[dict]:
              "session_id": r["session_id"],
              "name": f"[{_md(r['first_name'])} {_md(r['last_name'])}]({user_href(r['user_id'])})",
              "email": r["email"],
-             "cohort": f"[{_md(r['cohort'])}]({PARTICIPANTS_PATH}?{urlencode({'session': r['session_id']})})",
+             "cohort": f"[{_md(r['cohort'])}]({participants_href(r['session_id'])})",
              "reasons": r["reasons"], "days_since": r["days_since"], "overdue": r["overdue"],
              "score": None if r["score_pct"] is None else float(pct(r["score_pct"])),
              "last_contacted": r["last_contacted_at"], "last_contacted_text": date(r["last_contacted_at"], tz)}

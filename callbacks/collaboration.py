@@ -16,9 +16,9 @@ from callbacks.grids import EMPTY_ROWS, grid_request
 from callbacks.program_sessions import _md, grid_rows
 from dashboard import auth, downloads, services
 from dashboard.ids import Collaboration as ID
-from dashboard.ids import SessionsCollab as SID
+from dashboard.ids import CollaborationSessions as SID
+from dashboard.pages import collaboration_group_href, collaboration_tab_href, course_href
 from data_access.queries import collaboration as q
-from layouts.collaboration import PATH, tab_href
 from layouts.common import data_unavailable
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,11 @@ def courses_figure(rows: list[dict]) -> dict:
 
 
 def group_rows(rows: list[dict]) -> list[dict]:
-    return [{**r, "name_link": f"[{_md(r['name'])}]({PATH}/users?group={r['group_id']})"} for r in rows]
+    return [{**r, "name_link": f"[{_md(r['name'])}]({collaboration_group_href(r['group_id'])})"} for r in rows]
 
 
 def course_rows(rows: list[dict]) -> list[dict]:
-    return [{**r, "name_link": f"[{_md(r['name'])}]({PATH}/courses/{r['course_id']})",
+    return [{**r, "name_link": f"[{_md(r['name'])}]({course_href(r['course_id'])})",
              "reaction_score": None if r["reaction_score"] is None else round(r["reaction_score"], 1)}
             for r in rows]
 
@@ -98,7 +98,7 @@ def _none_visible(what: str):
 def register(app) -> None:
     @app.callback(Output(ID.NAVIGATE, "href"), Input(ID.TABS, "active_tab"), prevent_initial_call=True)
     def open_tab(tab):
-        return tab_href(tab) if tab else no_update
+        return collaboration_tab_href(tab) if tab else no_update
 
     @app.callback(Output(ID.USERS_COUNT, "children"), Output(ID.USERS_DOWNLOAD, "href"),
                   Output(ID.USERS_CHART, "figure"), Output(ID.USERS_MESSAGE, "children"), Input(ID.GROUP, "value"))

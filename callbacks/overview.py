@@ -14,13 +14,13 @@ from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_chart, empty_figur
 from callbacks.figures import layout as figure_layout
 from dashboard import auth, services
 from dashboard.ids import Overview as ID
+from dashboard.pages import AT_RISK, at_risk_href
 from data_access.queries import at_risk, trends
 from data_access.queries import overview as q
-from layouts.common import NAV, data_unavailable, kpi_card, no_data_yet
+from layouts.common import data_unavailable, kpi_card, no_data_yet
 
 log = logging.getLogger(__name__)
 
-AT_RISK_PATH = NAV["at_risk"][0]
 RECENCY_COLOURS = [GREEN, GREEN, GREEN, YELLOW, RED, RED, GREY]
 
 
@@ -73,7 +73,7 @@ def at_risk_card(s: dict):
     n, by = s["at_risk"], s["by_reason"]
     hint = " · ".join(f"{by[r]:,} {r}" for r in at_risk.REASONS) if n else "nobody in a running cohort you follow"
     card = kpi_card("At risk", f"{n:,}", f"{hint} — open the list", "tone-bad" if n else "tone-good")
-    return dbc.Row(dbc.Col(dcc.Link(card, href=AT_RISK_PATH, className="lp-risk-card",
+    return dbc.Row(dbc.Col(dcc.Link(card, href=at_risk_href(), className="lp-risk-card",
                                     title="Whom to help now, and why"), xs=12, md=6, lg=4))
 
 
@@ -81,7 +81,7 @@ def register(app) -> None:
     @app.callback(Output(ID.AT_RISK, "children"), Input(ID.LOAD, "data"))
     def load_at_risk(_):
         viewer = auth.current_viewer()
-        if viewer is None or auth.AT_RISK not in viewer.sections:
+        if viewer is None or AT_RISK not in viewer.sections:
             return None
         svc = services.current()
         try:

@@ -15,13 +15,13 @@ from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, downloads, services
 from dashboard.ids import Participants as ID
+from dashboard.pages import profile_link
 from data_access import recency
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk
 from data_access.queries import participants as q
 from layouts.common import data_unavailable
 from layouts.participants import cohort_options
-from layouts.users import profile_link
 
 log = logging.getLogger(__name__)
 

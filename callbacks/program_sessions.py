@@ -10,21 +10,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import inputs
 from dashboard import auth, downloads, services
-from dashboard.ids import Sessions as ID
+from dashboard.ids import ProgramSessions as ID
+from dashboard.pages import program_href, program_session_href
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, no_data_yet
-from layouts.program_sessions import PATH as SESSIONS_PATH
 
 log = logging.getLogger(__name__)
-
-
-def session_href(session_id: str) -> str:
-    return f"{SESSIONS_PATH}/{session_id}"
-
-
-def program_href(program_id: str) -> str:
-    return f"{SESSIONS_PATH}/program/{program_id}"
 
 
 def _md(text: str) -> str:
@@ -36,7 +28,7 @@ def grid_rows(rows: list[dict], tz: str, when=date) -> list[dict]:
     """Rows with the session's name as a link and dates as text (when: the date formatter)."""
     out = []
     for r in rows:
-        row = {**r, "name_link": f"[{_md(r['name'])}]({session_href(r['session_id'])})",
+        row = {**r, "name_link": f"[{_md(r['name'])}]({program_session_href(r['session_id'])})",
                "start": when(r["start_at"], tz), "end": when(r["end_at"], tz)}
         if "program" in r:
             row["program_link"] = f"[{_md(r['program'])}]({program_href(r['program_id'])})"

@@ -14,12 +14,12 @@ from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, services
-from dashboard.ids import Session as ID
+from dashboard.ids import ProgramSession as ID
+from dashboard.pages import profile_link
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, kpi_row
 from layouts.formats import duration, score_text
-from layouts.users import profile_link
 
 log = logging.getLogger(__name__)
 BAR = "#4c6ef5"

@@ -1,11 +1,11 @@
-"""Callbacks of the page frame: the navbar's collapse on narrow screens, stopping view-as, and the meeting-safe
-switch."""
+"""Callbacks of the page frame (layouts/shell.py): the navbar's collapse on narrow screens, stopping view-as, and
+the meeting-safe switch."""
 
 from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from dashboard import auth
+from dashboard import auth, pages
 from dashboard.ids import Shell as ID
 
 
@@ -20,7 +20,7 @@ def register(app) -> None:
     @app.callback(Output(ID.RELOAD, "data"), Input(ID.STOP_VIEW_AS, "n_clicks"), prevent_initial_call=True)
     def stop_viewing_as(clicks):
         auth.stop_view_as()
-        return "/"
+        return pages.OVERVIEW_PAGE.path
 
     @app.callback(Output(ID.MEETING_SAVED, "data"), Input(ID.MEETING_SAFE, "value"), prevent_initial_call=True)
     def switch_meeting_safe(on):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
@@ -16,12 +15,12 @@ from callbacks.figures import layout as figure_layout
 from dashboard import auth, downloads, services
 from dashboard.ids import Participants as P
 from dashboard.ids import Trend as ID
+from dashboard.pages import compare_href, profile_link
 from data_access.exports.csv_format import date, pct
 from data_access.exports.trends import monday
 from data_access.queries import trends as q
 from layouts.common import data_unavailable
 from layouts.formats import day
-from layouts.users import profile_link
 
 log = logging.getLogger(__name__)
 
@@ -108,18 +107,18 @@ def register(app) -> None:
     def load(session_id):
         """The weeks of the cohort: chart, table, download and the link to the comparison."""
         if not isinstance(session_id, str) or not session_id:
-            return empty_chart("Choose a cohort"), [], None, "/compare", None
+            return empty_chart("Choose a cohort"), [], None, compare_href(), None
         svc = services.current()
         try:
             trend = svc.queries.run(q.activity_trend, auth.viewer_scope(), svc.now(), session_id=session_id,
                                     tz=svc.settings.timezone)
         except LookupError as exc:
-            return empty_chart("Not available"), [], None, "/compare", dbc.Alert(str(exc), color="warning")
+            return empty_chart("Not available"), [], None, compare_href(), dbc.Alert(str(exc), color="warning")
         except SQLAlchemyError:
             log.exception("trend: database error")
-            return empty_chart("Not available"), [], None, "/compare", data_unavailable()
+            return empty_chart("Not available"), [], None, compare_href(), data_unavailable()
         return (trend_figure(trend), table_rows(trend), downloads.url("activity-trend", session=session_id),
-                "/compare?" + urlencode({"session": session_id}), None)
+                compare_href(session_id), None)
 
     @app.callback(
         Output(ID.PACE, "children"), Output(ID.PACE_SHOW, "style"), Output(ID.PACE_DOWNLOAD, "href"),

@@ -14,16 +14,15 @@ from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
 from dashboard import auth, services
 from dashboard.ids import UserPage as ID
+from dashboard.pages import program_session_href, team_href
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk
 from data_access.queries import users as q
-from layouts.common import NAV, data_unavailable, kpi_card
+from layouts.common import data_unavailable, kpi_card
 from layouts.formats import duration, score_text
 from layouts.user import ANSWER_COLUMNS, ATTEMPT_COLUMNS, BLOCK_COLUMNS, table
-from layouts.users import team_href
 
 log = logging.getLogger(__name__)
-SESSIONS_PATH = NAV["program_sessions"][0]
 TRAINING, ASSESSMENT, AVERAGE = "#4c6ef5", "#2e9d5b", "#7950f2"
 
 
@@ -84,7 +83,7 @@ def session_rows(rows: list[dict], tz: str) -> list[dict]:
              "progress": _score(r["progress"]), "score": _score(r["score"]), "time_spent": _time(r["time_spent_s"]),
              "time_spent_s": r["time_spent_s"], "end": date(r["end_at"], tz), "status": r["status"],
              "last_activity": date(r["last_activity_at"], tz) or "-",
-             "view": f"[View]({SESSIONS_PATH}/{r['session_id']})"} for r in rows]
+             "view": f"[View]({program_session_href(r['session_id'])})"} for r in rows]
 
 
 def progress_rows(rows: list[dict], tz: str) -> list[dict]:

@@ -12,11 +12,12 @@ from callbacks import general_stats, inputs
 from callbacks.grids import EMPTY_ROWS, grid_request
 from dashboard import auth, downloads, services
 from dashboard.ids import Users as ID
+from dashboard.pages import profile_link, team_href
 from data_access.exports.csv_format import date
 from data_access.queries import users as q
 from layouts import general_stats as panel
 from layouts.formats import duration
-from layouts.users import DELETED, GENERAL, profile_link, team_href
+from layouts.users import DELETED, GENERAL
 
 log = logging.getLogger(__name__)
 

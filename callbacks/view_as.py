@@ -9,6 +9,7 @@ from callbacks import inputs
 from dashboard import auth, services
 from dashboard.ids import Shell, UserPage
 from dashboard.ids import ViewAs as ID
+from dashboard.pages import OVERVIEW_PAGE
 from data_access import accounts
 from data_access.exports.csv_format import date as timestamp
 
@@ -49,7 +50,7 @@ def register(app) -> None:
         chosen = inputs.an_id(chosen)
         if not chosen or auth.start_view_as(chosen) is None:
             return no_update, "Pick someone who can sign in (a current user)."
-        return "/", "Opening LearnPulse as them…"
+        return OVERVIEW_PAGE.path, "Opening LearnPulse as them…"
 
     @app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Input(UserPage.VIEW_AS, "n_clicks"),
                   State(UserPage.ID, "data"), prevent_initial_call=True)
@@ -58,7 +59,7 @@ def register(app) -> None:
         user_id = inputs.an_id(user_id)
         if not inputs.clicks(clicks) or not user_id or auth.start_view_as(user_id) is None:
             return no_update
-        return "/"
+        return OVERVIEW_PAGE.path
 
     @app.callback(Output(ID.AUDIT, "rowData"), Input(ID.PICK, "id"))
     def audit_log(_):

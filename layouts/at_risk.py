@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import auth, pages, services
 from dashboard.ids import AtRisk as ID
 from data_access.queries import at_risk as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts.common import data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 
-PATH, NAME, ORDER = NAV["at_risk"]
+PAGE = pages.AT_RISK_PAGE
+NAME = PAGE.title
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBJECT = "Checking in on your course"
@@ -43,8 +43,7 @@ COLUMNS = [
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — At risk", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
 def parse_reasons(text: str | None) -> list[str]:

@@ -7,20 +7,20 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import auth, downloads, pages, services
 from dashboard.ids import Collaboration as ID
-from dashboard.ids import SessionsCollab as SID
+from dashboard.ids import CollaborationSessions as SID
 from data_access.queries import collaboration as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts.common import data_unavailable, page_header
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, client_grid, server_grid
 
-PATH, NAME, ORDER = NAV["collaboration"]
-TABS = [("users", "Users"), ("groups", "Groups"), ("courses", "Courses"), ("sessions", "Sessions")]
+PAGE = pages.COLLABORATION_PAGE
+NAME = PAGE.title
+TABS = pages.COLLABORATION_TABS
 GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 log = logging.getLogger(__name__)
 
@@ -67,16 +67,11 @@ SESSION_COLUMNS = [  # server-paged: colIds are the query's columns
     *[{**c, **NUMBER_FILTER, "maxWidth": 150, "minWidth": 110} for c in _COUNTS],
 ]
 
+
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title=f"LearnPulse — {NAME}", nav_order=ORDER,
-                       layout=partial(layout, "users"))
-    for key, label in TABS:  # exact paths: /collaboration/courses/<id> stays the course page's
-        dash.register_page(f"{__name__}.{key}", path=f"{PATH}/{key}", name=f"{NAME}: {label}",
-                           title=f"LearnPulse — {NAME}: {label}", layout=partial(layout, key))
-
-
-def tab_href(tab: str) -> str:
-    return f"{PATH}/{tab}"
+    pages.register(PAGE, partial(layout, "users"))
+    for (key, _label), page in zip(TABS, pages.COLLABORATION_TAB_PAGES, strict=True):
+        pages.register(page, partial(layout, key))
 
 
 def _tabs(current: str):

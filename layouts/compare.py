@@ -5,21 +5,18 @@ template) and from a program template's page (?program=ID: its latest sessions).
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import auth, pages, services
 from dashboard.ids import Compare as ID
 from data_access.queries import trends as q
 from layouts.common import data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, client_grid
 
-PATH = "/compare"
 log = logging.getLogger(__name__)
 
 COLUMNS = [  # the cohort-compare CSV's columns
@@ -33,8 +30,7 @@ COLUMNS = [  # the cohort-compare CSV's columns
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name="Compare cohorts", title="LearnPulse — Compare cohorts",
-                       layout=layout)
+    pages.register(pages.COMPARE_PAGE, layout)
 
 
 def chosen_ids(session=None, program=None) -> list[str]:
@@ -76,7 +72,7 @@ def layout(session=None, program=None, **_query):
     options = [_option(c) for c in cohorts]
     return html.Div([
         dcc.Store(id=ID.URL_SYNC),
-        dcc.Link("← Participants", href="/participants" + (f"?{urlencode({'session': chosen[0]})}" if chosen else ""),
+        dcc.Link("← Participants", href=pages.participants_href(chosen[0] if chosen else None),
                  className="lp-back"),
         header,
         dbc.Row([

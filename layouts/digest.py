@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
-from dashboard.digest_mail import SETTINGS_PATH
+from dashboard import auth, pages, services
 from dashboard.ids import Digest as ID
 from dashboard.pseudonyms import current_masker
 from data_access.digest_store import DAY_NAMES, EMPTY, FAILED, SENT
@@ -21,7 +19,6 @@ from data_access.queries import digest as q
 from layouts.common import data_unavailable, page_header, page_not_found, section_card
 from layouts.shell import shown_name
 
-PATH = SETTINGS_PATH
 log = logging.getLogger(__name__)
 
 DAY_OPTIONS = [{"label": name, "value": i} for i, name in enumerate(DAY_NAMES)]
@@ -29,12 +26,12 @@ HOUR_OPTIONS = [{"label": f"{h:02d}:00", "value": h} for h in range(24)]
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name="Weekly digest", title="LearnPulse — Weekly digest", layout=layout)
+    pages.register(pages.DIGEST_PAGE, layout)
 
 
 def may_subscribe(viewer: auth.Viewer | None) -> bool:
     """Anyone who sees cohorts (the Participants section) may receive the digest."""
-    return viewer is not None and auth.PARTICIPANTS in viewer.sections
+    return viewer is not None and pages.PARTICIPANTS in viewer.sections
 
 
 def status_text(settings: dict, email: str, tz: str) -> str:

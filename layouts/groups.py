@@ -12,26 +12,22 @@ from __future__ import annotations
 
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import auth, pages, services
 from dashboard.ids import Groups as ID
 from data_access.queries import groups as q
-from layouts.common import NAV, data_unavailable, no_data_yet, page_header
+from layouts.common import data_unavailable, no_data_yet, page_header
 
 log = logging.getLogger(__name__)
-PATH, NAME, ORDER = NAV["groups"]
+PAGE = pages.GROUPS_PAGE
+NAME = PAGE.title
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Groups", nav_order=ORDER, layout=layout)
-
-
-def group_href(group_id: str) -> str:
-    return f"{PATH}/{group_id}"
+    pages.register(PAGE, layout)
 
 
 def _plural(n: int, word: str) -> str:
@@ -60,7 +56,7 @@ def layout(**_query):
     return html.Div([
         header,
         dcc.Store(id=ID.DATA, data=groups),
-        dcc.Store(id=ID.HREF, data=f"{PATH}/"),
+        dcc.Store(id=ID.HREF, data=pages.group_href("")),
         dbc.Row([
             dbc.Col([dbc.Label("Search groups by name", html_for=ID.SEARCH, className="visually-hidden"),
                      dbc.Input(id=ID.SEARCH, type="search", placeholder="Search groups by name…", debounce=150,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import pages
 from dashboard.ids import Overview as ID
-from layouts.common import NAV, page_header
+from layouts.common import page_header
 
-PATH, NAME, ORDER = NAV["overview"]
+PAGE = pages.OVERVIEW_PAGE
+NAME = PAGE.title
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Overview", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
 def layout(**_query):

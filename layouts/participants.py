@@ -6,23 +6,23 @@ from __future__ import annotations
 
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import auth, pages, services
 from dashboard.ids import Participants as ID
 from data_access import recency
 from data_access.queries import at_risk
 from data_access.queries import participants as q
-from layouts.common import NAV, data_unavailable, no_data_yet, page_header
+from layouts.common import data_unavailable, no_data_yet, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 from layouts.trends import trend_section
 from layouts.users import PROFILE_COLUMN
 
-PATH, NAME, ORDER = NAV["participants"]
+PAGE = pages.PARTICIPANTS_PAGE
+NAME = PAGE.title
 log = logging.getLogger(__name__)
 
 OPTIONS_SHOWN = 200  # the picker lists this many cohorts; typing searches all of them on the server
@@ -41,8 +41,7 @@ COLUMNS = [
 ]
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Participants", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
 def _option(c: dict) -> dict:

@@ -3,21 +3,19 @@ and detailed results per block. Linked from the Program sessions table."""
 
 from __future__ import annotations
 
-import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads
-from dashboard.ids import Session as ID
+from dashboard import downloads, pages
+from dashboard.ids import ProgramSession as ID
 from data_access.queries import sessions as q
 from layouts import entity
-from layouts.common import NAV, page_header, section_card
+from layouts.common import page_header, section_card
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 from layouts.users import PROFILE_COLUMN
 
-SESSIONS_PATH = NAV["program_sessions"][0]
 GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 GROUP_COLUMNS = [
     {"field": "group", "headerName": "Group", "flex": 2},
@@ -48,8 +46,7 @@ GREYED = {"lp-greyed": "params.data && params.data.unassigned"}  # unassigned le
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path_template=f"{SESSIONS_PATH}/<session_id>", name="Program session",
-                       title="LearnPulse — Program session", layout=layout)
+    pages.register(pages.PROGRAM_SESSION_PAGE, layout)
 
 
 def block_options(blocks: list[dict]) -> list[dict]:
@@ -57,7 +54,7 @@ def block_options(blocks: list[dict]) -> list[dict]:
 
 
 def layout(session_id: str | None = None, **_query):
-    back = dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back")
+    back = dcc.Link("← Program sessions", href=pages.PROGRAM_SESSIONS_PAGE.path, className="lp-back")
     info, instead = entity.load(q.session_info, back=back, title="Program session",
                                 missing=f"There is no program session {session_id!r} you can see.",
                                 session_id=session_id)

@@ -6,24 +6,24 @@ from __future__ import annotations
 
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import auth, pages, services
 from dashboard.ids import Users as ID
 from data_access.queries import users as q
 from layouts import general_stats
-from layouts.common import NAV, data_unavailable, page_header
+from layouts.common import data_unavailable, page_header
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 
-PATH, NAME, ORDER = NAV["users"]
+PAGE = pages.USERS_PAGE
+NAME = PAGE.title
 log = logging.getLogger(__name__)
 CURRENT, DELETED, GENERAL = "current", "deleted", "general"
 TABS = (CURRENT, DELETED, GENERAL)
 
-# the "View profile" column of every learner table (rows carry profile_link(user_id))
+# the "View profile" column of every learner table (rows carry dashboard.pages.profile_link(user_id))
 PROFILE_COLUMN = {"colId": "profile", "field": "profile_link", "headerName": "", "cellRenderer": "markdown",
                   "sortable": False, "filter": False, "maxWidth": 130, "minWidth": 120}
 
@@ -42,22 +42,9 @@ COLUMNS = [
 ]
 
 
-def user_href(user_id: str) -> str:
-    return f"{PATH}/{user_id}"
-
-
-def team_href(user_id: str) -> str:
-    return f"{PATH}?manager={user_id}"
-
-
-def profile_link(user_id: str) -> str:
-    """The markdown "View profile" link of a learner row (every learner table links to the user's page)."""
-    return f"[View profile]({user_href(user_id)})"
-
-
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Users", nav_order=ORDER, layout=layout)
+    pages.register(PAGE, layout)
 
 
 def _team_header(manager_id: str):
@@ -71,8 +58,8 @@ def _team_header(manager_id: str):
     name = f"{who['first_name']} {who['last_name']}"
     n = who["direct_reports"]
     title = html.Div([
-        dcc.Link("← All users", href=PATH, className="lp-back"),
-        html.H4(["Team of ", dcc.Link(name, href=user_href(manager_id))], className="mb-0 mt-1"),
+        dcc.Link("← All users", href=PAGE.path, className="lp-back"),
+        html.H4(["Team of ", dcc.Link(name, href=pages.user_href(manager_id))], className="mb-0 mt-1"),
         html.Div(f"{n:,} direct report{'s' if n != 1 else ''}: the users {who['first_name']} manages directly, "
                  "among those you see.", className="lp-hint"),
     ], className="lp-team mb-2")

@@ -20,7 +20,7 @@ from dashboard.ids import Compare as CMP
 from dashboard.ids import Group as G
 from dashboard.ids import Participants as P
 from dashboard.ids import Program as PR
-from dashboard.ids import Session as S
+from dashboard.ids import ProgramSession as S
 from dashboard.ids import Trend as T
 from dashboard.ids import UserPage as UP
 from dashboard.ids import Users as US
