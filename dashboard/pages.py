@@ -83,7 +83,10 @@ VIEW_AS_PAGE = Page("view_as", "/view-as", "View as", None)  # owners only: the 
 COMPARE_PAGE = Page("compare", "/compare", "Compare cohorts", PARTICIPANTS)
 DIGEST_PAGE = Page("digest", "/digest", "Weekly digest", None)  # those who may open Participants (the page checks)
 
-PAGES = (OVERVIEW_PAGE, PARTICIPANTS_PAGE, AT_RISK_PAGE, PROGRAM_SESSIONS_PAGE, PROGRAM_SESSION_PAGE, PROGRAM_PAGE,
+# Dash's router opens the first page, in this order, whose path is the address or whose template matches it; a
+# template's variable matches any text, "/" included, so a page under a template's prefix comes before it
+# (/sessions/program/<program_id> before /sessions/<session_id>)
+PAGES = (OVERVIEW_PAGE, PARTICIPANTS_PAGE, AT_RISK_PAGE, PROGRAM_SESSIONS_PAGE, PROGRAM_PAGE, PROGRAM_SESSION_PAGE,
          GROUPS_PAGE, GROUP_PAGE, USERS_PAGE, USER_PAGE, COLLABORATION_PAGE, *COLLABORATION_TAB_PAGES, COURSE_PAGE,
          VIEW_AS_PAGE, COMPARE_PAGE, DIGEST_PAGE)
 BY_NAME = {p.name: p for p in PAGES}
@@ -100,18 +103,15 @@ def register(page: Page, layout) -> None:
 
     where = {"path_template": page.path} if page.variables else {"path": page.path}
     dash.register_page(f"layouts.{page.name}", **where, name=page.title, title=page.browser_title,
-                       nav_order=page.nav_order, layout=layout)
+                       nav_order=page.nav_order, order=PAGES.index(page), layout=layout)
 
 
 def page_at(path: str | None) -> Page | None:
-    """The page an address (without its query) opens, as Dash's router matches it: an exact path first, then a
-    template whose every variable is one non-empty path segment."""
-    path = "/" + (path or "").strip("/")
-    exact = next((p for p in PAGES if not p.variables and p.path == path), None)
-    if exact is not None:
-        return exact
+    """The page an address (without its query) opens, matched as Dash's router does (see PAGES)."""
+    path = (path or "").strip("/")
     for p in PAGES:
-        if p.variables and re.fullmatch(re.sub(r"<\w+>", "[^/]+", p.path), path):
+        pattern = "(?:.*)".join(re.escape(part) for part in re.split(r"<\w+>", p.path.strip("/")))
+        if re.fullmatch(pattern, path, flags=re.S):
             return p
     return None
 
