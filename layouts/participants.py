@@ -40,6 +40,7 @@ COLUMNS = [
     PROFILE_COLUMN,
 ]
 
+
 def register(app) -> None:
     pages.register(PAGE, layout)
 

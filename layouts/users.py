@@ -42,7 +42,6 @@ COLUMNS = [
 ]
 
 
-
 def register(app) -> None:
     pages.register(PAGE, layout)
 
