@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import auth, services
 from dashboard.ids import AtRisk as ID
 from data_access.queries import at_risk as q
+from layouts.cohorts import cohort_options
 from layouts.common import NAV, data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
@@ -53,15 +54,8 @@ def parse_reasons(text: str | None) -> list[str]:
     return [r for r in q.REASONS if r in chosen]
 
 
-def cohort_options(cohorts: list[dict], search: str | None = None, keep: str | None = None,
-                   limit: int = 200) -> list[dict]:
-    needle = (search or "").strip().lower()
-    out = []
-    for c in cohorts:
-        hit = not needle or needle in c["name"].lower() or needle in c["session_id"].lower()
-        if c["session_id"] == keep or (hit and len(out) < limit):
-            out.append({"label": f"{c['name']} · since {day(c['start_at'])}", "value": c["session_id"]})
-    return out
+def cohort_label(c: dict) -> str:
+    return f"{c['name']} · since {day(c['start_at'])}"
 
 
 def layout(session: str | None = None, reason: str | None = None, **_query):
@@ -95,7 +89,7 @@ def layout(session: str | None = None, reason: str | None = None, **_query):
         dbc.Row([
             dbc.Col([
                 dbc.Label("Cohort", html_for=ID.COHORT, className="fw-semibold mb-1"),
-                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, keep=chosen), value=chosen,
+                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, cohort_label, keep=chosen), value=chosen,
                              clearable=True, searchable=True, placeholder="Every running cohort (type to search)",
                              className="lp-cohort"),
             ], lg=7),
