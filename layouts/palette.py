@@ -26,6 +26,12 @@ OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "pink":
 NOTE_TEXT = "#555"
 GRID_LINE = "#e3e8ef"
 BORDER = "#dee2e6"
+MUTED_TEXT = "#6b7785"  # the sentence of an empty chart
+
+# the parts of Plotly's plotly_white template the charts use (callbacks/figures.py)
+PLOTLY_COLOURS = ["#636efa", "#EF553B", "#00cc96", "#ab63fa"]
+TEMPLATE_TEXT = "#2a3f5f"
+TEMPLATE_GRID = "#EBF0F8"
 
 # reaction kinds, in the order charts stack them: (kind, label, colour)
 REACTION_KINDS = [("like", "Likes", GREEN), ("learned_something", "Learned something", LIGHT_GREEN),
