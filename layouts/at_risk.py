@@ -4,23 +4,20 @@ filter and the selected reasons (?session=ID&reason=inactive,behind), so a view 
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from callbacks import viewer
 from dashboard.ids import AtRisk as ID
 from data_access.queries import at_risk as q
+from layouts import charts
 from layouts.cohorts import cohort_options
 from layouts.common import NAV, data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 
 PATH, NAME, ORDER = NAV["at_risk"]
-log = logging.getLogger(__name__)
 
 DEFAULT_SUBJECT = "Checking in on your course"
 DEFAULT_BODY = ("Hello,\n\nI noticed you may have fallen a little behind in your course. Is there anything I can help "
@@ -58,13 +55,9 @@ def cohort_label(c: dict) -> str:
     return f"{c['name']} · since {day(c['start_at'])}"
 
 
+@viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(session: str | None = None, reason: str | None = None, **_query):
-    svc = services.current()
-    try:
-        cohorts = svc.queries.run(q.running_cohorts, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("at risk: database error")
-        return html.Div([page_header(NAME), data_unavailable()])
+    cohorts = viewer.run(q.running_cohorts)
     known = {c["session_id"] for c in cohorts}
     message = None
     if session and session not in known:
@@ -99,9 +92,7 @@ def layout(session: str | None = None, reason: str | None = None, **_query):
         dbc.Card([
             dbc.CardHeader(html.H5("Reasons", className="mb-0")),
             dbc.CardBody([
-                dcc.Graph(id=ID.CHART, config={"displaylogo": False, "responsive": True,
-                                               "modeBarButtonsToRemove": ["lasso2d", "zoom2d", "pan2d", "zoomIn2d",
-                                                                          "zoomOut2d", "autoScale2d"]},
+                dcc.Graph(id=ID.CHART, config=charts.SELECTING,
                           style={"height": "230px"}),
                 html.Div("Click a bar to list only those learners; shift-click or box-select for several (a "
                          "learner with any of them). Click it again, or Clear, to list everyone.",

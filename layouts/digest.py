@@ -4,13 +4,11 @@ owner viewing as someone sees that person's settings and preview, read-only."""
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks.viewer import answers
 from dashboard import auth, services
 from dashboard.digest_mail import SETTINGS_PATH
 from dashboard.ids import Digest as ID
@@ -22,7 +20,6 @@ from layouts.common import data_unavailable, page_header, page_not_found, sectio
 from layouts.shell import shown_name
 
 PATH = SETTINGS_PATH
-log = logging.getLogger(__name__)
 
 DAY_OPTIONS = [{"label": name, "value": i} for i, name in enumerate(DAY_NAMES)]
 HOUR_OPTIONS = [{"label": f"{h:02d}:00", "value": h} for h in range(24)]
@@ -65,19 +62,16 @@ def history_list(settings: dict, tz: str):
     return html.Ul([html.Li(_period_line(r, tz)) for r in rows], className="mb-0")
 
 
+@answers(unavailable=data_unavailable)
 def layout(**_query):
-    viewer = auth.current_viewer()
-    if not may_subscribe(viewer):
+    current = auth.current_viewer()
+    if not may_subscribe(current):
         return page_not_found()
     svc = services.current()
-    who = viewer.acting
-    try:
-        settings = svc.queries.fresh(q.settings_of, who.scope, svc.now(), user_id=who.user_id)
-    except SQLAlchemyError:
-        log.exception("digest settings failed")
-        return data_unavailable()
+    who = current.acting
+    settings = svc.queries.fresh(q.settings_of, who.scope, svc.now(), user_id=who.user_id)  # their own scope
     tz = svc.settings.timezone
-    read_only = viewer.viewing_as
+    read_only = current.viewing_as
     name, email = shown_name(who, current_masker())  # pseudonyms in meeting-safe mode
     note = (dbc.Alert(f"You are viewing as {name}: these are their settings; only they can change them.",
                       color="warning", className="py-2") if read_only else None)

@@ -10,19 +10,16 @@ would cost seconds for 426 groups; the drawing takes milliseconds.
 
 from __future__ import annotations
 
-import logging
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from callbacks import viewer
+from dashboard import auth
 from dashboard.ids import Groups as ID
 from data_access.queries import groups as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header
 
-log = logging.getLogger(__name__)
 PATH, NAME, ORDER = NAV["groups"]
 
 
@@ -44,16 +41,16 @@ def counts_text(g: dict) -> str:
                        _plural(g["sessions"], "session")])
 
 
+def _header():
+    return page_header(NAME, "The groups you manage with their members and learners (each counting its "
+                             "sub-groups). Open a group for the statistics of its program sessions.")
+
+
+@viewer.answers(unavailable=lambda: html.Div([_header(), data_unavailable()]))
 def layout(**_query):
-    svc = services.current()
     scope = auth.viewer_scope()
-    header = page_header(NAME, "The groups you manage with their members and learners (each counting its "
-                               "sub-groups). Open a group for the statistics of its program sessions.")
-    try:
-        groups = svc.queries.run(q.group_tree, scope, svc.now())
-    except SQLAlchemyError:
-        log.exception("groups: database error")
-        return html.Div([header, data_unavailable()])
+    header = _header()
+    groups = viewer.run(q.group_tree)
     if not groups:  # the owner sees every group: none means no data yet
         return html.Div([header, no_data_yet() if scope.is_owner else dbc.Alert(
             "You do not administer or coach any group, so there is no group to show.", color="secondary")])
