@@ -14,8 +14,8 @@ def style(fig: go.Figure, legend: bool = False) -> go.Figure:
 
 
 def empty_figure(message: str) -> dict:
-    """A chart area with no axes and a short sentence, for no data or a failed load: empty_chart (a plain dict;
-    a go.Figure took ~30 ms, paid by every answer to an id that does not exist)."""
+    """A chart area with no axes and a short sentence, for no data or a failed load: empty_chart (a plain dict,
+    not a go.Figure: building one costs ~30 ms, paid by every answer to an id that does not exist)."""
     return empty_chart(message)
 
 

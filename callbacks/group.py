@@ -77,8 +77,8 @@ def blended_figure(st: dict) -> dict:
 
 @lru_cache(maxsize=16_384)
 def _when(epoch: int | None, tz: str) -> str:
-    """A session's start or end as in the CSV; memoised (pure), since every block of the table formats 200
-    dates, which was most of a cached answer's time."""
+    """A session's start or end as in the CSV; memoised (pure): every block of the table formats 200 dates,
+    otherwise most of a cached answer's time."""
     return date(epoch, tz)
 
 

@@ -89,34 +89,43 @@ def layout(session: str | None = None, reason: str | None = None, **_query):
         ], className="mb-3"),
         html.Div(message, id=ID.MESSAGE),
         dcc.Loading(html.Div(id=ID.COUNT, className="lp-summary mb-3"), type="dot", delay_show=300),
-        dbc.Card([
-            dbc.CardHeader(html.H5("Reasons", className="mb-0")),
-            dbc.CardBody([
-                dcc.Graph(id=ID.CHART, config=charts.SELECTING,
-                          style={"height": "230px"}),
-                html.Div("Click a bar to list only those learners; shift-click or box-select for several (a "
-                         "learner with any of them). Click it again, or Clear, to list everyone.",
-                         className="lp-hint"),
-            ]),
-        ], className="mb-4"),
-        dbc.Card([
-            dbc.CardHeader(dbc.Row([
-                dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
-                dbc.Col(dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"), md="auto"),
-            ], className="g-2")),
-            dbc.CardBody([
-                server_grid(ID.GRID, COLUMNS, "520px", row_id="row_id",
-                            grid_options={"rowSelection": {"mode": "multiRow", "checkboxes": True,
-                                                           "headerCheckbox": False, "enableClickSelection": False},
-                                          "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44,
-                                                                 "minWidth": 44, "suppressHeaderMenuButton": True},
-                                          "localeText": {"noRowsToShow": "Nobody at risk here"}}),
-                html.Div("Tick learners to act on them below. A learner at risk in two cohorts is listed twice.",
-                         className="lp-hint mt-1"),
-            ]),
-        ], className="mb-4"),
+        _reasons_card(),
+        _list_card(),
         _act(),
     ])
+
+
+def _reasons_card():
+    """The bars of learners by reason; selecting bars narrows the list."""
+    return dbc.Card([
+        dbc.CardHeader(html.H5("Reasons", className="mb-0")),
+        dbc.CardBody([
+            dcc.Graph(id=ID.CHART, config=charts.SELECTING, style={"height": "230px"}),
+            html.Div("Click a bar to list only those learners; shift-click or box-select for several (a "
+                     "learner with any of them). Click it again, or Clear, to list everyone.",
+                     className="lp-hint"),
+        ]),
+    ], className="mb-4")
+
+
+def _list_card():
+    """Everyone at risk for the chosen reasons, paged in SQL, with boxes to tick."""
+    return dbc.Card([
+        dbc.CardHeader(dbc.Row([
+            dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
+            dbc.Col(dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"), md="auto"),
+        ], className="g-2")),
+        dbc.CardBody([
+            server_grid(ID.GRID, COLUMNS, "520px", row_id="row_id",
+                        grid_options={"rowSelection": {"mode": "multiRow", "checkboxes": True,
+                                                       "headerCheckbox": False, "enableClickSelection": False},
+                                      "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44,
+                                                             "minWidth": 44, "suppressHeaderMenuButton": True},
+                                      "localeText": {"noRowsToShow": "Nobody at risk here"}}),
+            html.Div("Tick learners to act on them below. A learner at risk in two cohorts is listed twice.",
+                     className="lp-hint mt-1"),
+        ]),
+    ], className="mb-4")
 
 
 def _act():

@@ -13,10 +13,11 @@ from dashboard.ids import Group as ID
 from data_access.queries import groups as q
 from layouts import charts, entity
 from layouts.common import page_header, section_card
+from layouts.formats import counts_text
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 from layouts.groups import NAME as GROUPS_NAME
 from layouts.groups import PATH as GROUPS_PATH
-from layouts.groups import counts_text, group_href
+from layouts.groups import group_href
 from layouts.learners import PEOPLE_COLUMNS, learner_modal
 
 DASH_WHEN_EMPTY = {"valueFormatter": {"function": "params.value == null ? '-' : params.value"}}

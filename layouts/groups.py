@@ -31,16 +31,6 @@ def group_href(group_id: str) -> str:
     return f"{PATH}/{group_id}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def counts_text(g: dict) -> str:
-    """members · learners · sessions, as the tree shows them (assets/30_groups_tree.js countsText)."""
-    return " · ".join([_plural(g["members"], "member"), _plural(g["learners"], "learner"),
-                       _plural(g["sessions"], "session")])
-
-
 def _header():
     return page_header(NAME, "The groups you manage with their members and learners (each counting its "
                              "sub-groups). Open a group for the statistics of its program sessions.")

@@ -60,7 +60,7 @@ def layout(status: str | None = None, **_query):
         dbc.Row([
             dbc.Col(page_header(NAME, "Every session with its registrations and completions. Open one for its "
                                       "statistics, or a program template for all its sessions."), md=True),
-            # the collaborative activity per session moved to its section (it was a tab here)
+            # the collaborative activity per session is a tab of the Collaborative activity page
             dbc.Col(dcc.Link("Collaborative activity per session →", href=COLLAB_SESSIONS, className="lp-back"),
                     md="auto", className="align-self-center mb-3"),
         ]),

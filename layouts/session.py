@@ -68,22 +68,7 @@ def layout(session_id: str | None = None, **_query):
         dbc.Row([dbc.Col(page_header(info["name"], subtitle), md=True),
                  dbc.Col(download, md="auto", className="align-self-center mb-3")]),
         html.Div(id=ID.MESSAGE),
-        section_card("General", [
-            dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
-            dbc.Row([
-                dbc.Col([html.H6("Progress by course"),
-                         dcc.Graph(id=ID.PROGRESS_CHART, className="lp-keys-click", config=charts.STILL,
-                                   style={"height": "280px"})], lg=4),
-                dbc.Col([html.H6("Score by block"),
-                         dcc.Graph(id=ID.SCORE_CHART, className="lp-keys-click", config=charts.STILL,
-                                   style={"height": "280px"})], lg=4),
-                dbc.Col([html.H6("Distribution of levels"),
-                         dcc.Graph(id=ID.LEVELS_CHART, className="lp-keys-click", config=charts.STILL,
-                                   style={"height": "280px"})], lg=4),
-            ]),
-            html.Div("Click a level band to list its learners, a block to see every learner's result on it.",
-                     className="lp-hint"),
-        ]),
+        _general_card(),
         dbc.Alert("Nobody has started this session yet: results by group and individual results appear once "
                   "someone starts, or when the session is over.", id=ID.NOT_STARTED, color="secondary",
                   style={"display": "none"}),
@@ -111,3 +96,22 @@ def layout(session_id: str | None = None, **_query):
         learner_modal(ID),
     ])
 
+
+def _general_card():
+    """The session's numbers and its three clickable charts."""
+    return section_card("General", [
+        dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
+        dbc.Row([
+            dbc.Col([html.H6("Progress by course"),
+                     dcc.Graph(id=ID.PROGRESS_CHART, className="lp-keys-click", config=charts.STILL,
+                               style={"height": "280px"})], lg=4),
+            dbc.Col([html.H6("Score by block"),
+                     dcc.Graph(id=ID.SCORE_CHART, className="lp-keys-click", config=charts.STILL,
+                               style={"height": "280px"})], lg=4),
+            dbc.Col([html.H6("Distribution of levels"),
+                     dcc.Graph(id=ID.LEVELS_CHART, className="lp-keys-click", config=charts.STILL,
+                               style={"height": "280px"})], lg=4),
+        ]),
+        html.Div("Click a level band to list its learners, a block to see every learner's result on it.",
+                 className="lp-hint"),
+    ])
