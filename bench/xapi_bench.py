@@ -33,7 +33,7 @@ PG = "postgresql://postgres@127.0.0.1:5432/lp_xapi_bench"
 
 def _child_import(path: str, url: str) -> dict:
     sys.path.insert(0, str(ROOT))
-    from data_access import db, schema
+    from data_access import db, migrate, schema
     from data_access.xapi.ingest import ingest
     from data_access.xapi.sources import read_paths
 
@@ -42,7 +42,7 @@ def _child_import(path: str, url: str) -> dict:
             Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
     engine = db.make_engine(url)
     schema.drop_schema(engine)
-    db.ensure_schema(engine)
+    migrate.upgrade(engine)
     report = ingest(engine, read_paths([path]), int(time.time()))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_mb = usage.ru_maxrss / 1024

@@ -20,7 +20,6 @@ import time
 from sqlalchemy.engine import Engine
 
 from data_access import db, derive
-from data_access.importer import bump_data_version
 from data_access.xapi.ingest import fold_pending
 
 log = logging.getLogger(__name__)
@@ -91,7 +90,7 @@ class DependentRefresher:
                     if changed:
                         with self.engine.begin() as conn:
                             derive.refresh_dependent(conn, changed)
-                            bump_data_version(conn)
+                            db.bump_data_version(conn)
                         self._last_dependent = time.monotonic()
                 failures = 0
             except Exception:  # noqa: BLE001 - kept pending (the keys stay in xapi_pending): tried again

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select, text
@@ -51,13 +53,6 @@ def is_postgres(engine_or_conn) -> bool:
     return engine_or_conn.dialect.name == "postgresql"
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Bring the schema to this version (Alembic migrations; creates it in an empty database)."""
-    from data_access import migrate
-
-    migrate.upgrade(engine)
-
-
 @contextlib.contextmanager
 def exclusive(engine: Engine, name: str = "schema"):
     """One process at a time in the block, across every process using this database (schema changes, the
@@ -98,3 +93,13 @@ def is_empty(engine_or_conn) -> bool:
 def data_version(conn) -> str:
     value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
     return value or "0"
+
+
+def bump_data_version(conn) -> str:
+    """A new data version (cached results of the old one become unreachable), with when the data changed."""
+    version = uuid.uuid4().hex
+    upsert = text("INSERT INTO meta (key, value) VALUES (:k, :v) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    conn.execute(upsert, [{"k": "data_version", "v": version},
+                          {"k": "imported_at", "v": datetime.now(UTC).isoformat()}])
+    return version

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import time
-import uuid
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,17 +91,9 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
         report.derive_seconds = time.perf_counter() - t2
         if "users" in typed:  # people the bundle deletes are signed out everywhere
             accounts.end_signin_sessions_of_deleted(conn)
-        bump_data_version(conn)
+        db.bump_data_version(conn)
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def bump_data_version(conn) -> str:
-    version = uuid.uuid4().hex
-    upsert_rows(conn, "meta", ["key", "value"], ("key",), [("data_version", version)])
-    upsert_rows(conn, "meta", ["key", "value"], ("key",),
-                [("imported_at", pd.Timestamp.now(tz="UTC").isoformat())])
-    return version
 
 
 def _db_frame(spec: FileSpec, df: pd.DataFrame) -> pd.DataFrame:

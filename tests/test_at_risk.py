@@ -290,7 +290,7 @@ def test_download_serves_the_cli_bytes(sqlite_risk, tmp_path):
 
 # --- callbacks: malformed input gives a message or an empty answer, never a 500 -----------------------------
 def _call(client, app, output, inputs, state=None):
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     return client.post("/_dash-update-component", json=payload(app, output, inputs, state))
 

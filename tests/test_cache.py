@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 from flask_caching import Cache
 
+from data_access import db
 from data_access.cache import CachedQueries
-from data_access.importer import bump_data_version
 from data_access.scope import Scope
 
 
@@ -41,7 +41,7 @@ def test_new_import_invalidates(loaded, now):
     query, calls = _counting()
     runner.run(query, Scope.owner(), now)
     with loaded.begin() as conn:
-        bump_data_version(conn)  # what every import does, from any process
+        db.bump_data_version(conn)  # what every import does, from any process
     runner.run(query, Scope.owner(), now)
     assert len(calls) == 2
 
@@ -97,12 +97,10 @@ def test_data_version_is_reread_after_its_ttl(loaded, now, monkeypatch):
     """The app re-reads the data version at most once per version_ttl_s: no round trip per cached query."""
     import time as clock
 
-    from data_access import importer
-
     runner = CachedQueries(loaded, _simple_cache(), version_ttl_s=60)
     first = runner.data_version()
     with loaded.begin() as conn:
-        importer.bump_data_version(conn)
+        db.bump_data_version(conn)
     assert runner.data_version() == first  # within the TTL: the known version
     later = clock.monotonic() + 61
     monkeypatch.setattr("data_access.cache.time.monotonic", lambda: later)
@@ -161,12 +159,12 @@ def test_the_same_scoped_callback_twice_runs_its_queries_once(engine, tmp_path):
     a colleague may have changed them); the scoped queries are cache hits."""
     from sqlalchemy import event
 
-    from bench.dashcalls import payload
     from dashboard.factory import create_app
     from dashboard.ids import Participants
     from dashboard.settings import Settings
     from data_access.importer import import_bundle
     from tests import participants_bundle as pb
+    from tests.dashcalls import payload
     from tests.signing import signed_in_client
 
     import_bundle(engine, pb.write(tmp_path / "cohort"))

@@ -250,7 +250,7 @@ def web(trends, tmp_path):
 
 
 def _call(client, app, first_output: str, inputs: dict):
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     response = client.post("/_dash-update-component", json=payload(app, first_output, inputs))
     assert response.status_code == 200, response.data[:300]
@@ -269,7 +269,7 @@ def test_trend_callback_and_malformed_cohorts(web):
     pace = _call(client, app, T.PACE, {f"{P.COHORT}.value": "c1"})
     assert "2 of 4" in str(pace[T.PACE]["children"])
     assert pace[T.PACE_DOWNLOAD]["href"] == "/download/pace.csv?session=c1"
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     rows = client.post("/_dash-update-component", json=payload(
         app, T.PACE_LIST, {f"{T.PACE_SHOW}.n_clicks": 1}, {f"{T.PACE_LIST}.style": {"display": "none"},

@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
 
-from data_access import grid_filters, recency, schema, session_state
+from data_access import cohort_defaults, grid_filters, recency, schema, session_state
 from data_access.queries import at_risk
 from data_access.scope import Scope, require_session, session_users_probe, visible_sessions
 
-DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
+DEFAULT_GREEN, DEFAULT_YELLOW = cohort_defaults.GREEN, cohort_defaults.YELLOW
 MAX_LIMIT = 3650
 WEEK_S = 7 * recency.DAY_S
 

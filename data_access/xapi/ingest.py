@@ -19,7 +19,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import db, derive
-from data_access.importer import bump_data_version
 from data_access.xapi import project
 from data_access.xapi.mapping import Mapper
 from data_access.xapi.sources import Item
@@ -250,7 +249,7 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
         if defer_fold:
             if report.stored:
                 project.keep_pending(conn, run.changed, run.touched)
-                bump_data_version(conn)  # the views, answers, posts and reactions are in their tables already
+                db.bump_data_version(conn)  # the views, answers, posts and reactions are in their tables already
         else:
             claimed, tables = project.claim_pending(conn)  # what posted batches left, folded with this import
             if report.stored or claimed:
@@ -347,4 +346,4 @@ def _derive(conn, changed: set[str], scoped: bool, report: Report) -> None:
         derive.refresh(conn, changed)
     report.derive_seconds = time.perf_counter() - t2
     report.changed = changed
-    bump_data_version(conn)
+    db.bump_data_version(conn)

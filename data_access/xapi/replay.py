@@ -14,7 +14,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from data_access import db, derive
-from data_access.importer import bump_data_version
 from data_access.xapi import project
 from data_access.xapi.ingest import Report
 from data_access.xapi.mapping import Mapper
@@ -47,7 +46,7 @@ def replay(engine: Engine, on_progress=None) -> Report:
                 on_progress(report.stored)
         changed |= project.fold(conn)
         derive.refresh(conn, changed)
-        bump_data_version(conn)
+        db.bump_data_version(conn)
         project.end(conn)
     report.seconds = time.perf_counter() - t0
     return report
