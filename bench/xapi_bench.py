@@ -34,7 +34,7 @@ PG = "postgresql://postgres@127.0.0.1:5432/lp_xapi_bench"
 def _child_import(path: str, url: str) -> dict:
     sys.path.insert(0, str(ROOT))
     from data_access import db, migrate, schema
-    from data_access.xapi.ingest import ingest
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import read_paths
 
     if url.startswith("sqlite:///"):  # an empty database: a new file (a dropped schema leaves 2 GB of free pages)

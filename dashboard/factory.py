@@ -16,12 +16,12 @@ from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
 from dashboard import auth, digest_routes, downloads, ids, pseudonyms, request_guard, security, signin, xapi_routes
-from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
 from data_access import accounts, db, migrate
 from data_access.cache import CachedQueries
-from data_access.xapi import ingest as xapi_ingest
+from data_access.write.xapi import ingest as xapi_ingest
+from data_access.write.xapi.folder import XapiFolder
 from layouts.common import nothing_to_show, page_not_found
 from layouts.shell import meeting_banner, meeting_switch, view_as_banner, viewer_menu
 
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache = Cache(app.server, config=cache_config(settings))
     queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
                             real_clock=settings.now_override is None)
-    refresher = DependentRefresher(engine)
+    refresher = XapiFolder(engine)
     queries.shape = pseudonyms.shape_for_viewer  # names as the viewer's meeting-safe mode shows them
     app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher,
                                                 pseudonyms.Pseudonyms(engine, queries))

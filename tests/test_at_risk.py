@@ -12,12 +12,13 @@ from sqlalchemy import delete, insert, select
 
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from data_access import derive, schema
+from data_access import schema
 from data_access.exports import at_risk as export
 from data_access.importer import import_bundle
 from data_access.queries import at_risk as q
 from data_access.queries import participants as pq
 from data_access.scope import Scope, scope_for_email
+from data_access.write import derive
 from tests import at_risk_bundle as ab
 from tests.signing import signed_in_client
 

@@ -12,8 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from data_access import db, derive, migrate, schema
+from data_access import db, migrate, schema
 from data_access.importer import import_bundle, stored_counts
+from data_access.write import derive
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from sqlalchemy import select, text
 
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from data_access import derive, migrate, schema
+from data_access import migrate, schema
 from data_access.exports import trends as export
 from data_access.importer import import_bundle
 from data_access.queries import trends as q
 from data_access.scope import Scope, scope_for_email
+from data_access.write import derive
 from tests import trends_bundle as tb
 from tests.signing import signed_in_client
 

@@ -92,7 +92,7 @@ def test_posted_statements_reach_the_users_and_collaboration_facts(app, engine, 
         after_post = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in tables}
     assert after_post["user_stats"], "the posted learners are in the users list"
     with engine.begin() as conn:
-        from data_access import derive
+        from data_access.write import derive
 
         derive.refresh(conn, {"users", "groups", "memberships", "logins", "course_attempts", "sessions", "blocks",
                               "enrollments", "posts", "reactions", "activity_views", "answers", "activities"})
@@ -190,7 +190,7 @@ def test_batches_folded_behind_equal_one_import(app, engine, creds, tmp_path):
     alone = create_app(Settings.from_env(env={}, database_url=f"sqlite:///{tmp_path / 'alone.sqlite3'}",
                                          data_dir=tmp_path, seed_demo_on_empty=False, now_override=xb.NOW))
     other = alone.server.extensions["learnpulse"].engine
-    from data_access.xapi.ingest import ingest
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import Item
 
     ingest(other, [Item(f"statement[{i}]", st) for i, st in enumerate(everything)], 0)
@@ -206,7 +206,7 @@ def test_batches_folded_behind_equal_one_import(app, engine, creds, tmp_path):
 def test_keys_a_stopped_process_left_are_folded_at_the_next_start(tmp_path, engine, creds, app):
     """A process that stored a batch but stopped before its fold leaves the keys in xapi_pending: the next app
     start (or the next import) folds them."""
-    from data_access.xapi.ingest import ingest
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import Item
 
     ingest(engine, [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())], 0, scoped=True,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import case, delete, func, insert, inspect, select, text
 
-from data_access import derive_collab, schema, user_metrics
+from data_access import schema, user_metrics
+from data_access.write import bulk, derive_collab
 
 DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
@@ -66,9 +67,8 @@ def refresh_groups(conn) -> None:
     for gid, lv in level.items():
         by_level.setdefault(lv, []).append(gid)
     for lv, gids in by_level.items():
-        for i in range(0, len(gids), 500):
-            conn.execute(schema.groups.update().where(schema.groups.c.group_id.in_(gids[i:i + 500]))
-                         .values(level=lv))
+        for part in bulk.chunks(gids, 500):
+            conn.execute(schema.groups.update().where(schema.groups.c.group_id.in_(part)).values(level=lv))
 
 
 def refresh_last_login(conn, users: str | None = None) -> None:
@@ -216,7 +216,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     (an SQL subquery of their ids), for small increments such as a batch posted to /xapi/statements: the same
     rows as a full refresh, without recomputing every session. The facts built on these over whole tables
     (refresh_dependent: the Users, Groups and Collaborative activity pages') are the caller's to refresh, at
-    once or a moment later (dashboard.refresher)."""
+    once or a moment later (data_access.write.xapi.folder)."""
     if "groups" in changed:
         refresh_groups(conn)
     if "logins" in changed:
@@ -386,8 +386,7 @@ def refresh_item_tags(conn) -> None:
         for item_id, cell in conn.execute(stmt.where(stmt.selected_columns[1].is_not(None))):
             rows += [{"kind": kind, "item_id": item_id, "tag": tag} for tag in split_tags(cell)]
     conn.execute(delete(it))
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(it), rows[i:i + 5000])
+    bulk.insert_batches(conn, it, rows)
 
 
 def refresh_user_tags(conn) -> None:

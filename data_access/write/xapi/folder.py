@@ -1,4 +1,5 @@
-"""Folding and refreshing, in the background, what statements posted to /xapi/statements change.
+"""Folding, in the background, what statements posted to /xapi/statements leave, and refreshing the facts the
+fold changes.
 
 A posted batch is stored with its events (views, answers, posts, reactions) in the request's transaction,
 together with the keys whose rows many statements build (attempts, enrollments, logins, results: table
@@ -19,14 +20,15 @@ import time
 
 from sqlalchemy.engine import Engine
 
-from data_access import db, derive
-from data_access.xapi.ingest import fold_pending
+from data_access import db
+from data_access.write import derive
+from data_access.write.xapi.ingest import fold_pending
 
 log = logging.getLogger(__name__)
 RETRIES = 5  # a failed fold or refresh (a deadlock, a locked database) is tried again after 2, 4, 8, 16 s
 
 
-class DependentRefresher:
+class XapiFolder:
     def __init__(self, engine: Engine, delay_s: float = 1.0, dependent_every_s: float = 15.0, quiet_s: float = 1.0):
         self.engine = engine
         self.delay_s = delay_s  # gathers the batches of a burst into one fold
