@@ -68,7 +68,7 @@ def _child_endpoint(path: str, url: str, batches: int) -> dict:
     conn = http.client.HTTPConnection(host, int(port))
     headers = {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
                "Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"}
-    refresher = app.server.extensions["learnpulse"].refresher
+    folder = app.server.extensions["learnpulse"].xapi_folder
     timings = []
     with open(path, encoding="utf-8") as fh:  # every 50th statement: all verbs, logins to forum posts
         sample = [line for i, line in enumerate(fh) if i % 50 == 0][:100 * batches]
@@ -82,7 +82,7 @@ def _child_endpoint(path: str, url: str, batches: int) -> dict:
         response.read()
         timings.append(time.perf_counter() - t)
         assert response.status == 200, response.status
-    assert refresher.wait(600)
+    assert folder.wait(600)
     folded = time.perf_counter() - start  # until the last batch is folded and every derived fact refreshed
     srv.shutdown()
     timings.sort()

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.settings import Settings
 from data_access import freshness
-from data_access.cache import CachedQueries
+from data_access.query_runner import QueryRunner
 from data_access.write.xapi.folder import XapiFolder
 
 EXTENSION = "learnpulse"
@@ -20,8 +20,8 @@ EXTENSION = "learnpulse"
 class Services:
     settings: Settings
     engine: Engine
-    queries: CachedQueries
-    refresher: XapiFolder
+    queries: QueryRunner
+    xapi_folder: XapiFolder
     pseudonyms: object = None  # dashboard.pseudonyms.Pseudonyms (meeting-safe mode)
 
     def now(self) -> datetime:

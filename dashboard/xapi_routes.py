@@ -263,7 +263,7 @@ def _write(call: Call, svc) -> flask.Response:
     except SQLAlchemyError:
         raise Refused(503, "the database did not answer; try again in a moment") from None
     if report.stored:  # attempts, enrollments, results and every page's numbers follow within a second
-        svc.refresher.request(set(), fold=True)
+        svc.xapi_folder.request(set(), fold=True)
     if call.method == "PUT":
         return _answer(204)
     return _answer(200, report.ids)

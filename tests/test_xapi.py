@@ -314,7 +314,7 @@ def test_a_batch_posted_while_a_fold_runs_is_left_for_the_next_fold(engine, monk
 
 def test_a_fold_that_fails_changes_nothing_and_leaves_its_keys_pending(engine, monkeypatch):
     """A fold that fails midway (a deadlock, a lost database) writes nothing and deletes no pending key; the
-    refresher's next try folds them."""
+    background folder's next try folds them."""
     from data_access.write.xapi.ingest import fold_pending
 
     everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]

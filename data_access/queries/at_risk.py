@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from data_access import cohort_defaults, db, grid_filters, recency, schema, session_state
+from data_access import cohort_defaults, db, grid_filters, program_session_state, recency, schema
 from data_access.scope import Scope, require_session, require_user, session_users_condition, visible_sessions
 
 INACTIVE, BEHIND, LOW_SCORE = "inactive", "behind", "low score"
@@ -103,7 +103,7 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
     # joins every block's count to every candidate
     due = (select(func.count()).where(b.c.session_id == s.c.session_id, b.c.due_at <= now_s)
            .scalar_subquery())
-    conditions = [session_state.running(s, now_s), _visible_session(scope, s)]
+    conditions = [program_session_state.running(s, now_s), _visible_session(scope, s)]
     if sessions is not None:
         conditions.append(s.c.session_id.in_(sessions))
     return grid_filters.fenced(
