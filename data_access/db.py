@@ -43,8 +43,8 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # psycopg 3 prepares a statement after 5 runs and PostgreSQL may then switch to a generic plan; for
-    # the batched IN (...) lookups of the Session CSV that plan took minutes instead of milliseconds
-    # (measured at 10k learners), so statements are never prepared server-side.
+    # the batched IN (...) lookups of the Session CSV that plan takes minutes instead of milliseconds
+    # (10k learners), so statements are never prepared server-side.
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
                          connect_args={"prepare_threshold": None})
 

@@ -145,7 +145,7 @@ def _session_facts(r, dialect: str, pairs: list | None):
 
 def _without_jit(conn) -> str:
     """The dialect's name; on PostgreSQL, JIT compiling is off for the rest of the transaction: the per-session
-    reads are estimated near jit_above_cost at 100k learners, and compiling took 20 ms of a 40 ms query."""
+    reads are estimated near jit_above_cost at 100k learners, and compiling takes 20 ms of a 40 ms query."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL jit = off")
     return conn.dialect.name

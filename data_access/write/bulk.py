@@ -89,7 +89,7 @@ def insert_batches(conn, table, rows: list[dict], size: int = BATCH) -> None:
 def _in(conn, sql: str, part: Sequence) -> tuple[str, tuple]:
     """`sql` with `{ids}` as "one of `part`", and its parameters to follow the ones before it. SQLite gets
     `IN (?, ?, …)`; PostgreSQL one array parameter, `= ANY(%s)`: a short statement psycopg parses once, where a
-    thousand placeholders were parsed again for every chunk (14 s of a million-statement import)."""
+    thousand placeholders are parsed again for every chunk (14 s of a million-statement import)."""
     if db.is_postgres(conn):
         return sql.format(ids="= ANY(%s)"), (list(part),)
     return sql.format(ids="IN (" + ", ".join(["?"] * len(part)) + ")"), tuple(part)

@@ -149,7 +149,7 @@ def _user_ranges(conn, kind: str, size: int = 5000):
 # touched one (a third or more of them touched), every row of the range in index order (a bulk import touches
 # nearly everything: a range scan beats a million lookups); the rows are then kept for the touched keys only.
 # (The share matters: a burst of posted batches touches a few thousand learners scattered over every id, and
-# scanning the range then read every statement stored, 2 s a fold on a million, where lookups took 0.3 s.)
+# scanning the range would read every statement stored: 2 s a fold on a million, where lookups take 0.3 s.)
 BULK_KEYS = 2000
 BULK_SPREAD = 3
 _SPAN_COLS = "s.user_id, s.session_id, MIN(s.course_id), MIN(s.timestamp), MAX(s.timestamp)"

@@ -82,8 +82,8 @@ class XapiFolder:
                     with self._lock:
                         # the facts over whole tables take seconds and, on SQLite, hold the only write lock:
                         # during a burst of batches at most every dependent_every_s, then once it is over (no
-                        # batch for quiet_s: on SQLite no batch can commit during a fold, so "none came meanwhile"
-                        # did not mean the burst was over, and the refresh ran after nearly every fold)
+                        # batch for quiet_s; "none came during the fold" says nothing on SQLite, where no batch
+                        # can commit during a fold)
                         now = time.monotonic()
                         due = self._pending and (now - self._last_request >= self.quiet_s
                                                  or now - self._last_dependent >= self.dependent_every_s)

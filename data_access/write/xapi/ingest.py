@@ -90,7 +90,7 @@ class _Run:
             self.indexes_deferred = True
             if db.is_postgres(self.conn):
                 # statistics from the first batch: a table never analysed is estimated to match nearly every row
-                # of `voids IN (…)` and was scanned whole for every batch (170 s of a million statements)
+                # of `voids IN (…)` and is then scanned whole for every batch (170 s of a million statements)
                 self.conn.execute(text("ANALYZE xapi_statements"))
         pending: list[tuple[int, str, str]] = []  # this batch's problems, reported in the order of the items
         prepared: list[tuple[int, str, Prepared]] = []
