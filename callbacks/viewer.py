@@ -5,7 +5,7 @@
         info = viewer.run(q.session_info, session_id=inputs.an_id(session_id))   # one query as this viewer
         return figure(info), None                                                 # shaped into the outputs
 
-`run` is cached (data_access.cache), `fresh` reads past the cache, `write` changes data, `unshaped` skips the
+`run` is cached (data_access.query_runner), `fresh` reads past the cache, `write` changes data, `unshaped` skips the
 meeting-safe shaping (what goes to the clipboard or a download, never on screen)."""
 
 from __future__ import annotations
