@@ -8,9 +8,9 @@ from urllib.parse import quote, urlencode
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
-from callbacks import cohorts, grids, inputs, viewer
+from callbacks import cohorts, grids, inputs
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, downloads, services
+from dashboard import auth, downloads, services, viewer
 from dashboard.ids import AtRisk as ID
 from data_access.exports import at_risk as export
 from data_access.exports.csv_format import date, pct

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dash import no_update
 
-from callbacks import inputs, viewer
+from callbacks import inputs
+from dashboard import viewer
 from layouts.cohorts import cohort_options
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
-from callbacks import grids, inputs, viewer
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.program_sessions import _md, grid_rows
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Collaboration as ID
 from dashboard.ids import SessionsCollab as SID
 from data_access.queries import collaboration as q

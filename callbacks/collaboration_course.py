@@ -6,11 +6,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
-from callbacks import grids, inputs, viewer
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import CollaborationCourse as ID
 from data_access.exports.csv_format import date
 from data_access.queries import collaboration as q

@@ -6,10 +6,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output
 
-from callbacks import viewer
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Compare as ID
 from data_access.exports.csv_format import pct
 from data_access.exports.trends import monday

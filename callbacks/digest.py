@@ -6,8 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
-from callbacks import viewer
-from dashboard import auth, services
+from dashboard import auth, services, viewer
 from dashboard.digest_run import Composer
 from dashboard.ids import Digest as ID
 from dashboard.pseudonyms import current_masker

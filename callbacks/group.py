@@ -8,13 +8,13 @@ from functools import lru_cache
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, html, no_update
 
-from callbacks import grids, inputs, viewer
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.learners import learner_dialog, people_rows
 from callbacks.program_sessions import grid_rows
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Group as ID
 from data_access.exports.csv_format import date
 from data_access.queries import groups as q

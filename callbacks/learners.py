@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from callbacks import viewer
+from dashboard import viewer
 from data_access.exports.csv_format import date
 from layouts.common import data_unavailable
 from layouts.formats import duration, score_text

@@ -8,10 +8,9 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, dcc
 
-from callbacks import viewer
 from callbacks.figures import empty_chart, empty_figure, style
 from callbacks.figures import layout as figure_layout
-from dashboard import auth
+from dashboard import auth, viewer
 from dashboard.ids import Overview as ID
 from data_access.queries import at_risk, trends
 from data_access.queries import overview as q

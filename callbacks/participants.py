@@ -6,11 +6,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
-from callbacks import cohorts, grids, inputs, viewer
+from callbacks import cohorts, grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Participants as ID
 from data_access import recency
 from data_access.exports.csv_format import date, pct

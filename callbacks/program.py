@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dash import Input, Output
 
-from callbacks import inputs, viewer
+from callbacks import inputs
 from callbacks.program_sessions import grid_rows
+from dashboard import viewer
 from dashboard.ids import Program as ID
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, kpi_row

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch
 
-from callbacks import inputs, viewer
-from dashboard import downloads
+from callbacks import inputs
+from dashboard import downloads, viewer
 from dashboard.ids import Sessions as ID
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q

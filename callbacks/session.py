@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
-from callbacks import grids, inputs, viewer
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.learners import learner_dialog, people_rows
+from dashboard import viewer
 from dashboard.ids import Session as ID
 from data_access.queries import sessions as q
 from layouts import palette

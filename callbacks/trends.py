@@ -9,10 +9,9 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
-from callbacks import viewer
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Participants as P
 from dashboard.ids import Trend as ID
 from data_access.exports.csv_format import date, pct

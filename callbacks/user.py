@@ -6,9 +6,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from callbacks import inputs, viewer
+from callbacks import inputs
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
+from dashboard import viewer
 from dashboard.ids import UserPage as ID
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from callbacks import general_stats, grids, inputs, viewer
+from callbacks import general_stats, grids, inputs
 from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Users as ID
 from data_access.exports.csv_format import date
 from data_access.queries import users as q

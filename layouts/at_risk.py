@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from callbacks import viewer
+from dashboard import viewer
 from dashboard.ids import AtRisk as ID
 from data_access.queries import at_risk as q
 from layouts import charts

@@ -10,8 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from callbacks import viewer
-from dashboard import downloads
+from dashboard import downloads, viewer
 from dashboard.ids import Collaboration as ID
 from dashboard.ids import SessionsCollab as SID
 from data_access.queries import collaboration as q

@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from callbacks import viewer
+from dashboard import viewer
 from dashboard.ids import Compare as ID
 from data_access.queries import trends as q
 from layouts import charts

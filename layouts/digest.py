@@ -8,11 +8,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from callbacks.viewer import answers
 from dashboard import auth, services
 from dashboard.digest_mail import SETTINGS_PATH
 from dashboard.ids import Digest as ID
 from dashboard.pseudonyms import current_masker
+from dashboard.viewer import answers
 from data_access.digest_store import DAY_NAMES, EMPTY, FAILED, SENT
 from data_access.exports.csv_format import date
 from data_access.queries import digest as q

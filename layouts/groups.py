@@ -14,8 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from callbacks import viewer
-from dashboard import auth
+from dashboard import auth, viewer
 from dashboard.ids import Groups as ID
 from data_access.queries import groups as q
 from layouts.common import NAV, data_unavailable, no_data_yet, page_header

@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from callbacks import viewer
+from dashboard import viewer
 from dashboard.ids import Users as ID
 from data_access.queries import users as q
 from layouts import general_stats
