@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import inputs
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import ProgramSessions as ID
 from dashboard.pages import program_href, program_session_href
 from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, no_data_yet
-
-log = logging.getLogger(__name__)
 
 
 def _md(text: str) -> str:
@@ -36,28 +31,27 @@ def grid_rows(rows: list[dict], tz: str, when=date) -> list[dict]:
     return out
 
 
-def register(app) -> None:
-    @app.callback(Output(ID.GRID, "rowData"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
-                  Output(ID.MESSAGE, "children"), Input(ID.STATUS, "value"))
-    def load(status):
-        svc = services.current()
-        if status not in (q.IN_PROGRESS, q.FINISHED, q.ALL):
-            return [], None, None, dbc.Alert("Choose which sessions to list: in progress, finished or all.",
-                                             color="warning")
-        try:
-            rows = svc.queries.run(q.sessions_table, auth.viewer_scope(), svc.now(), status=status)
-        except SQLAlchemyError:
-            log.exception("sessions: database error")
-            return [], None, None, data_unavailable()
-        count = f"{len(rows):,} session{'s' if len(rows) != 1 else ''}"
-        message = None
-        if not rows:
-            message = no_data_yet() if status == q.ALL else dbc.Alert(
-                "No session matches this filter; choose All to see every session.", color="secondary")
-        return grid_rows(rows, svc.settings.timezone), count, downloads.url("sessions", status=status), message
+@viewer.answers(unavailable=lambda: ([], None, None, data_unavailable()))
+def load(status):
+    if status not in (q.IN_PROGRESS, q.FINISHED, q.ALL):
+        return [], None, None, dbc.Alert("Choose which sessions to list: in progress, finished or all.",
+                                         color="warning")
+    rows = viewer.run(q.sessions_table, status=status)
+    count = f"{len(rows):,} session{'s' if len(rows) != 1 else ''}"
+    message = None
+    if not rows:
+        message = no_data_yet() if status == q.ALL else dbc.Alert(
+            "No session matches this filter; choose All to see every session.", color="secondary")
+    return grid_rows(rows, viewer.timezone()), count, downloads.url("sessions", status=status), message
 
-    @app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)
-    def search(text):
-        patch = Patch()
-        patch["quickFilterText"] = inputs.text(text)
-        return patch
+
+def search(text):
+    patch = Patch()
+    patch["quickFilterText"] = inputs.text(text)
+    return patch
+
+
+def register(app) -> None:
+    app.callback(Output(ID.GRID, "rowData"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
+                 Output(ID.MESSAGE, "children"), Input(ID.STATUS, "value"))(load)
+    app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)(search)

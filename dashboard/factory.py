@@ -22,12 +22,12 @@ from dashboard import (
     signin,
     xapi_routes,
 )
-from dashboard.refresher import DependentRefresher
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
 from data_access import accounts, db, migrate
-from data_access.cache import CachedQueries
-from data_access.xapi import ingest as xapi_ingest
+from data_access.query_runner import QueryRunner
+from data_access.write.xapi import ingest as xapi_ingest
+from data_access.write.xapi.folder import XapiFolder
 from layouts import shell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,14 +81,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config["SECRET_KEY"] = settings.secret_key or accounts.app_secret(engine)
     security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))
-    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
-                            real_clock=settings.now_override is None)
-    refresher = DependentRefresher(engine)
+    queries = QueryRunner(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
+                          real_clock=settings.now_override is None)
+    xapi_folder = XapiFolder(engine)
     queries.shape = pseudonyms.shape_for_viewer  # names as the viewer's meeting-safe mode shows them
-    app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher,
+    app.server.extensions[EXTENSION] = Services(settings, engine, queries, xapi_folder,
                                                 pseudonyms.Pseudonyms(engine, queries))
     if xapi_ingest.has_pending(engine):  # posted batches a stopped process had not folded yet
-        refresher.request(set(), fold=True)
+        xapi_folder.request(set(), fold=True)
     auth.register(app.server, settings)
     security.refuse_unknown_paths(app)  # after the sign-in guard
     signin.register(app.server, settings)

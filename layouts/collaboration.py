@@ -4,25 +4,22 @@ keeps ?group=ID), so a link opens the same view; a course opens layouts/collabor
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, pages, services
+from dashboard import downloads, pages, viewer
 from dashboard.ids import Collaboration as ID
 from dashboard.ids import CollaborationSessions as SID
 from data_access.queries import collaboration as q
+from layouts import charts
 from layouts.common import data_unavailable, page_header
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, client_grid, server_grid
 
 PAGE = pages.COLLABORATION_PAGE
 NAME = PAGE.title
 TABS = pages.COLLABORATION_TABS
-GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
-log = logging.getLogger(__name__)
 
 _NUM = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 150, "minWidth": 105,
         "wrapHeaderText": True, "autoHeaderHeight": True}
@@ -91,7 +88,7 @@ def _toolbar(hint: str, download) -> dbc.Row:
 
 def _chart_card(title: str, ident: str, height: str = "320px"):
     return dbc.Card([dbc.CardHeader(html.H6(title, className="mb-0")),
-                     dbc.CardBody(dcc.Loading(dcc.Graph(id=ident, config=GRAPH, style={"height": height}),
+                     dbc.CardBody(dcc.Loading(dcc.Graph(id=ident, config=charts.STILL, style={"height": height}),
                                               type="dot", delay_show=300))], className="mb-3")
 
 
@@ -104,13 +101,9 @@ def _chart_then_table(chart, table):
     return html.Div([chart, table])
 
 
+@viewer.answers(unavailable=data_unavailable)
 def users_tab(group: str | None):
-    svc = services.current()
-    try:
-        groups = svc.queries.run(q.group_options, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("collaboration: group options")
-        return data_unavailable()
+    groups = viewer.run(q.group_options)
     known = {g["group_id"] for g in groups}
     warning = None
     if group and group not in known:

@@ -9,8 +9,7 @@ from dash import dcc, html
 from dashboard import downloads, pages
 from dashboard.ids import CollaborationCourse as ID
 from data_access.queries import collaboration as q
-from layouts import entity
-from layouts.collaboration import GRAPH
+from layouts import charts, entity
 from layouts.common import kpi_row, page_header
 from layouts.formats import day, score_text
 from layouts.grids import TEXT_FILTER, client_grid, server_grid
@@ -91,8 +90,8 @@ def layout(course_id: str | None = None, activity: str | None = None, action: st
         dbc.Row([
             dbc.Col(html.Div(kpis(info), className="lp-kpi-row"), lg=7, className="mb-2"),
             dbc.Col(dbc.Card([dbc.CardHeader(html.H6("Reactions by kind", className="mb-0")), dbc.CardBody(
-                dcc.Loading(dcc.Graph(id=ID.REACTIONS_CHART, config=GRAPH, style={"height": "230px"}), type="dot",
-                            delay_show=300), className="py-1")], className="mb-3"), lg=5),
+                dcc.Loading(dcc.Graph(id=ID.REACTIONS_CHART, config=charts.STILL, style={"height": "230px"}),
+                            type="dot", delay_show=300), className="py-1")], className="mb-3"), lg=5),
         ]),
         html.Div(id=ID.MESSAGE),
         dbc.Card([

@@ -10,11 +10,11 @@ from dash import dcc, html
 from dashboard import downloads, pages
 from dashboard.ids import Group as ID
 from data_access.queries import groups as q
-from layouts import entity
+from layouts import charts, entity
 from layouts.common import page_header, section_card
+from layouts.formats import counts_text
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
-from layouts.groups import counts_text
-from layouts.session import GRAPH, PEOPLE_COLUMNS, learner_modal
+from layouts.learners import PEOPLE_COLUMNS, learner_modal
 
 DASH_WHEN_EMPTY = {"valueFormatter": {"function": "params.value == null ? '-' : params.value"}}
 SESSION_COLUMNS = [
@@ -75,9 +75,9 @@ def layout(group_id: str | None = None, **_query):
             dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot", delay_show=300),
             dbc.Row([
                 dbc.Col([html.H6("Ongoing sessions per month"),
-                         dcc.Graph(id=ID.ONGOING_CHART, config=GRAPH, style={"height": "280px"})], lg=8),
+                         dcc.Graph(id=ID.ONGOING_CHART, config=charts.STILL, style={"height": "280px"})], lg=8),
                 dbc.Col([html.H6("Blended learning (last 12 months)"),
-                         dcc.Graph(id=ID.BLENDED_CHART, config=GRAPH, style={"height": "280px"})], lg=4),
+                         dcc.Graph(id=ID.BLENDED_CHART, config=charts.STILL, style={"height": "280px"})], lg=4),
             ], id=ID.CHARTS),
         ]),
         section_card("Program sessions", [

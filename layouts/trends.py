@@ -8,8 +8,9 @@ from dash import dcc, html
 
 from dashboard import pages
 from dashboard.ids import Trend as ID
+from layouts import charts
 from layouts.grids import NUMBER_FILTER, client_grid
-from layouts.users import PROFILE_COLUMN
+from layouts.learners import PROFILE_COLUMN
 
 TABLE_COLUMNS = [  # the activity-trend CSV's columns
     {"field": "week", "headerName": "Week", "sort": "asc"},
@@ -55,7 +56,7 @@ def trend_section():
         dbc.CardBody([
             html.Div(id=ID.MESSAGE),
             dcc.Loading([
-                dcc.Graph(id=ID.CHART, config={"displaylogo": False, "responsive": True, "displayModeBar": False},
+                dcc.Graph(id=ID.CHART, config=charts.STILL,
                           style={"height": "320px"}),
                 html.Div(client_grid(ID.TABLE, TABLE_COLUMNS, "week"), id=ID.TABLE_WRAP,
                          style={"display": "none"}),

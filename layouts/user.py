@@ -10,12 +10,11 @@ from dash import dcc, html
 from dashboard import auth, downloads, pages
 from dashboard.ids import UserPage as ID
 from data_access.queries import users as q
-from layouts import entity
+from layouts import charts, entity
 from layouts.common import page_header
 from layouts.formats import day
 from layouts.grids import client_grid
 
-GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 DASH = {"function": "params.value == null ? '-' : params.value"}
 
 
@@ -161,9 +160,9 @@ def layout(user_id: str | None = None, **_query):
         card("Tags", [
             dbc.Row([
                 dbc.Col([html.H6("Average score by tag"),
-                         dcc.Graph(id=ID.RADAR, config=GRAPH, style={"height": "360px"})], lg=6),
+                         dcc.Graph(id=ID.RADAR, config=charts.STILL, style={"height": "360px"})], lg=6),
                 dbc.Col([html.H6("Work by tag"),
-                         dcc.Graph(id=ID.WORK, config=GRAPH, style={"height": "360px"})], lg=6),
+                         dcc.Graph(id=ID.WORK, config=charts.STILL, style={"height": "360px"})], lg=6),
             ]),
             table(ID.TAGS, TAG_COLUMNS, "tag", "No tagged question or assessment answered yet"),
         ], "Training score = answers to questions with the tag; assessment score = assessments with the tag; "

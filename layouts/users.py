@@ -4,28 +4,21 @@ a direct-report number opens that manager's team (/users?manager=ID); a row open
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, pages, services
+from dashboard import pages, viewer
 from dashboard.ids import Users as ID
 from data_access.queries import users as q
 from layouts import general_stats
 from layouts.common import data_unavailable, page_header
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
+from layouts.learners import PROFILE_COLUMN
 
 PAGE = pages.USERS_PAGE
 NAME = PAGE.title
-log = logging.getLogger(__name__)
 CURRENT, DELETED, GENERAL = "current", "deleted", "general"
 TABS = (CURRENT, DELETED, GENERAL)
-
-# the "View profile" column of every learner table (rows carry dashboard.pages.profile_link(user_id))
-PROFILE_COLUMN = {"colId": "profile", "field": "profile_link", "headerName": "", "cellRenderer": "markdown",
-                  "sortable": False, "filter": False, "maxWidth": 130, "minWidth": 120}
 
 # sorted, filtered and paged in SQL (data_access.queries.users.users_page)
 COLUMNS = [
@@ -48,9 +41,8 @@ def register(app) -> None:
 
 def _team_header(manager_id: str):
     """The manager view's title, or a message when that user is not someone the viewer sees."""
-    svc = services.current()
     try:
-        who = svc.queries.run(q.user_profile, auth.viewer_scope(), svc.now(), user_id=manager_id)
+        who = viewer.run(q.user_profile, user_id=manager_id)
     except LookupError:
         return None, dbc.Alert(f"There is no user {manager_id!r} you can see; showing every user instead.",
                                color="warning", dismissable=True)
@@ -65,13 +57,9 @@ def _team_header(manager_id: str):
     return title, None
 
 
+@viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(tab: str | None = None, manager: str | None = None, **_query):
-    svc = services.current()
-    try:
-        counts = svc.queries.run(q.user_counts, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("users: database error")
-        return html.Div([page_header(NAME), data_unavailable()])
+    counts = viewer.run(q.user_counts)
     team, message = _team_header(manager) if manager else (None, None)
     chosen = tab if tab in TABS else CURRENT
     tabs = dbc.Tabs([

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from bench.dashcalls import payload
 from dashboard.factory import create_app
 from dashboard.ids import AtRisk as AR
 from dashboard.ids import Collaboration as C
@@ -28,6 +27,7 @@ from dashboard.settings import Settings
 from data_access.exports import REPORTS
 from data_access.importer import import_bundle
 from tests import fixture_bundle
+from tests.dashcalls import payload
 from tests.signing import page_content, signed_in_client
 
 NOW = fixture_bundle.NOW

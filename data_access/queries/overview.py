@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
-from data_access import recency, schema, session_state
+from data_access import program_session_state, recency, schema
 from data_access.scope import Scope, visible_sessions, visible_users, visible_users_probe
 
 
@@ -32,12 +32,12 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
     ).select_from(learners)).one()
     s = schema.sessions
     srow = conn.execute(select(
-        func.sum(case((session_state.running(s, now_s), 1), else_=0)),
-        func.sum(case((session_state.upcoming(s, now_s), 1), else_=0)),
-        func.sum(case((session_state.finished(s, now_s), 1), else_=0)),
+        func.sum(case((program_session_state.running(s, now_s), 1), else_=0)),
+        func.sum(case((program_session_state.upcoming(s, now_s), 1), else_=0)),
+        func.sum(case((program_session_state.finished(s, now_s), 1), else_=0)),
     ).where(visible_sessions(scope, s))).one()
     su = schema.session_users
-    running = select(s.c.session_id).where(session_state.running(s, now_s), visible_sessions(scope, s))
+    running = select(s.c.session_id).where(program_session_state.running(s, now_s), visible_sessions(scope, s))
     enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
                             .where(su.c.registered == 1, su.c.session_id.in_(running),
                                    visible_users_probe(scope, su.c.user_id))).one()
