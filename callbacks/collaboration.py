@@ -10,7 +10,7 @@ from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
-from callbacks.program_sessions import _md, grid_rows
+from callbacks.program_session_rows import grid_rows, link_text
 from dashboard import downloads, viewer
 from dashboard.ids import Collaboration as ID
 from dashboard.ids import CollaborationSessions as SID
@@ -59,11 +59,11 @@ def courses_figure(rows: list[dict]) -> dict:
 
 
 def group_rows(rows: list[dict]) -> list[dict]:
-    return [{**r, "name_link": f"[{_md(r['name'])}]({collaboration_group_href(r['group_id'])})"} for r in rows]
+    return [{**r, "name_link": f"[{link_text(r['name'])}]({collaboration_group_href(r['group_id'])})"} for r in rows]
 
 
 def course_rows(rows: list[dict]) -> list[dict]:
-    return [{**r, "name_link": f"[{_md(r['name'])}]({course_href(r['course_id'])})",
+    return [{**r, "name_link": f"[{link_text(r['name'])}]({course_href(r['course_id'])})",
              "reaction_score": None if r["reaction_score"] is None else round(r["reaction_score"], 1)}
             for r in rows]
 

@@ -13,7 +13,7 @@ from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.learners import learner_dialog, people_rows
-from callbacks.program_sessions import grid_rows
+from callbacks.program_session_rows import grid_rows
 from dashboard import downloads, viewer
 from dashboard.ids import Group as ID
 from data_access.exports.csv_format import date

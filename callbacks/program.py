@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output
 
 from callbacks import inputs
-from callbacks.program_sessions import grid_rows
+from callbacks.program_session_rows import grid_rows
 from dashboard import viewer
 from dashboard.ids import Program as ID
 from data_access.queries import sessions as q

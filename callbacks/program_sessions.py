@@ -6,29 +6,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch
 
 from callbacks import inputs
+from callbacks.program_session_rows import grid_rows
 from dashboard import downloads, viewer
 from dashboard.ids import ProgramSessions as ID
-from dashboard.pages import program_href, program_session_href
-from data_access.exports.csv_format import date
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, no_data_yet
-
-
-def _md(text: str) -> str:
-    """Markdown link text: escape what would break the link."""
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-
-
-def grid_rows(rows: list[dict], tz: str, when=date) -> list[dict]:
-    """Rows with the session's name as a link and dates as text (when: the date formatter)."""
-    out = []
-    for r in rows:
-        row = {**r, "name_link": f"[{_md(r['name'])}]({program_session_href(r['session_id'])})",
-               "start": when(r["start_at"], tz), "end": when(r["end_at"], tz)}
-        if "program" in r:
-            row["program_link"] = f"[{_md(r['program'])}]({program_href(r['program_id'])})"
-        out.append(row)
-    return out
 
 
 @viewer.answers(unavailable=lambda: ([], None, None, data_unavailable()))

@@ -12,7 +12,7 @@ from data_access.queries import sessions as q
 from layouts import entity
 from layouts.common import page_header
 from layouts.grids import client_grid
-from layouts.program_sessions import COLUMNS as SESSION_COLUMNS
+from layouts.program_session_columns import COLUMNS as SESSION_COLUMNS
 
 COLUMNS = [c for c in SESSION_COLUMNS if c["field"] != "program_link"]
 

@@ -11,27 +11,13 @@ from dashboard.ids import ProgramSessions as ID
 from data_access.queries import sessions as q
 from layouts.common import page_header
 from layouts.grids import client_grid
+from layouts.program_session_columns import COLUMNS
 
 PAGE = pages.PROGRAM_SESSIONS_PAGE
 NAME = PAGE.title
 COLLABORATION_SESSIONS = pages.collaboration_tab_href("sessions")
 STATUSES = [{"label": "In progress", "value": q.IN_PROGRESS}, {"label": "Finished", "value": q.FINISHED},
             {"label": "All", "value": q.ALL}]
-_NUM = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 150}
-COLUMNS = [
-    {"field": "program_link", "headerName": "Program template", "sort": "asc", "sortIndex": 0, "minWidth": 180,
-     "cellRenderer": "markdown", "getQuickFilterText": {"function": "params.data.program"},
-     "comparator": {"function": "(a, b, na, nb) => na.data.program.localeCompare(nb.data.program)"}},
-    {"field": "name_link", "headerName": "Session", "cellRenderer": "markdown", "flex": 2, "minWidth": 260,
-     "filter": "agTextColumnFilter", "getQuickFilterText": {"function": "params.data.name"}},
-    {"field": "session_id", "headerName": "ID", "maxWidth": 120},
-    {"field": "start", "headerName": "Start", "sort": "desc", "sortIndex": 1, "minWidth": 150},
-    {"field": "end", "headerName": "End", "minWidth": 150},
-    {"field": "state", "headerName": "Status", "maxWidth": 130},
-    {"field": "registered", "headerName": "Registered", **_NUM},
-    {"field": "completed", "headerName": "Completion", **_NUM},
-    {"field": "instructors", "headerName": "Instructors", **_NUM},
-]
 
 
 def register(app) -> None:

@@ -1,7 +1,9 @@
 """The layers, read from the imports (ast, no module is imported): no cycles between the app's modules; data_access
 never imports the web layers; layouts never import callbacks; the read side (data_access.queries) never imports the
 write side (data_access.write, the importer, the demo generator), not even through another module, and the write
-side never imports the read side; tests never import bench (bench may use tests' helpers)."""
+side never imports the read side; tests never import bench (bench may use tests' helpers); a page's callbacks
+import only its own layout and shared modules, and a page's layout no other page's layout (a page: one of the
+page map, dashboard/pages.py; shared: any other module of layouts/ or callbacks/)."""
 
 from __future__ import annotations
 
@@ -131,6 +133,34 @@ def test_tests_and_bench_do_not_import_each_other_both_ways():
     graph = import_graph(("tests", "bench"))
     assert not (_edges(graph, ("tests",), ("bench",)) and _edges(graph, ("bench",), ("tests",)))
     assert _edges(graph, ("tests",), ("bench",)) == []
+
+
+def page_modules() -> set[str]:
+    """The modules of the page map's pages (layouts.<name> and callbacks.<name>: "collaboration.users" is a tab
+    registered by layouts.collaboration)."""
+    from dashboard import pages
+
+    return {p.name.partition(".")[0] for p in pages.PAGES}
+
+
+def cross_page_imports(graph, names: set[str]) -> list[tuple[str, str]]:
+    """(m, n): m, a page's callbacks or layout, imports n, the callbacks or layout of another page (a page's
+    callbacks may import its own layout)."""
+    pages = {f"{layer}.{name}": name for layer in ("callbacks", "layouts") for name in names}
+    return sorted((m, n) for m, deps in graph.items() if m in pages
+                  for n in deps if n in pages and pages[n] != pages[m])
+
+
+def test_a_page_imports_only_its_own_layout_and_shared_modules():
+    names = page_modules()
+    assert {"overview", "session", "program_sessions", "collaboration", "user", "users"} <= names
+    assert cross_page_imports(import_graph(), names) == []
+
+
+def test_the_page_check_sees_imports_across_pages():
+    graph = {"callbacks.a": {"layouts.a", "callbacks.grids", "callbacks.b"},
+             "layouts.a": {"layouts.b", "layouts.grids"}, "callbacks.b": {"layouts.b"}, "layouts.b": set()}
+    assert cross_page_imports(graph, {"a", "b"}) == [("callbacks.a", "callbacks.b"), ("layouts.a", "layouts.b")]
 
 
 def test_the_checks_see_cycles():
