@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from data_access import db, schema
-from tests import fixture_bundle
+from tests import fixture_bundle, snapshot
 from tests.browser import browser, server  # noqa: F401 - module-scoped fixtures for the Chromium tests
 
 # The server to test on; each test run creates its own database there (lp_test_<pid>_<random>) and drops it
@@ -123,11 +123,8 @@ def bundle(tmp_path):
 
 @pytest.fixture
 def loaded(engine, bundle):
-    """The fixture bundle imported."""
-    from data_access.importer import import_bundle
-
-    import_bundle(engine, bundle)
-    return engine
+    """The fixture bundle imported (a copy of the run's first import of it: tests/snapshot.py)."""
+    return snapshot.import_bundle(engine, bundle)
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ people behind it; each Download is the `learnpulse export` file, byte for byte."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import collaboration as q
 from data_access.scope import Scope
+from tests import cli
 from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
@@ -20,9 +18,8 @@ PAGER = " .ag-paging-row-summary-panel"
 
 def _cli(server, tmp_path, report: str, *args: str) -> bytes:
     out = tmp_path / f"{report}-cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", report, *args, "--now", NOW.isoformat(),
-                           "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True,
-                          text=True)
+    done = cli.run(["export", report, *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 

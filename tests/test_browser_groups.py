@@ -5,14 +5,12 @@ group-sessions` file byte for byte."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import groups as q
 from data_access.queries import sessions as sq
 from data_access.scope import Scope
+from tests import cli
 from tests.browser import NOW
 
 pytestmark = pytest.mark.browser
@@ -133,9 +131,8 @@ def test_group_page_drill_down_and_download(server, browser, tmp_path):
     with page.expect_download() as download:
         page.locator("#group-download").click()
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "group-sessions", "--group", gid,
-                           "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
-                          capture_output=True, text=True)
+    done = cli.run(["export", "group-sessions", "--group", gid, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert download.value.path().read_bytes() == out.read_bytes()
     assert out.read_bytes().count(b"\r\n") == len(sessions) + 1

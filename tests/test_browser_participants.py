@@ -4,13 +4,12 @@ learners, its CSV equals `learnpulse export`, a changed limit recolours a bar an
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from data_access.queries import participants as q
 from data_access.scope import Scope
+from tests import cli
 from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
@@ -79,9 +78,8 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):
         page.locator("#participants-download").click()
     got = download.value.path().read_bytes()
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "participant-activity", "--session", session,
-                           "--bucket", "8-14", "--now", NOW.isoformat(), "-o", str(out)],
-                          env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    done = cli.run(["export", "participant-activity", "--session", session, "--bucket", "8-14", "--now",
+                    NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert got == out.read_bytes()
     assert got.decode("utf-8").count("\r\n") == len(expected) + 1
@@ -123,8 +121,7 @@ def test_export_cohort_progress_button(server, browser, tmp_path):
         page.locator("#participants-export").click()
     assert download.value.suggested_filename == f"cohort-progress-{session}.csv"
     out = tmp_path / "cli.csv"
-    subprocess.run([sys.executable, "-m", "dashboard", "export", "cohort-progress", "--session", session,
-                    "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
-                   check=True)
+    cli.run(["export", "cohort-progress", "--session", session, "--now", NOW.isoformat(), "-o", str(out)],
+             env={"DATABASE_URL": server.db_url, "PATH": ""}).check_returncode()
     assert download.value.path().read_bytes() == out.read_bytes()
     context.close()

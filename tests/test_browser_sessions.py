@@ -4,14 +4,12 @@ the button is the `learnpulse export session` file."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import collaboration
 from data_access.queries import sessions as q
 from data_access.scope import Scope
+from tests import cli
 from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
@@ -76,9 +74,8 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):
     with page.expect_download() as download:
         page.locator("#session-download").click()
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "session", "--session", session,
-                           "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
-                          capture_output=True, text=True)
+    done = cli.run(["export", "session", "--session", session, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert download.value.path().read_bytes() == out.read_bytes()
     assert errors == []

@@ -4,8 +4,6 @@ cohorts of the template, whose download is the command's file and whose address 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -14,6 +12,7 @@ from data_access.exports.trends import monday
 from data_access.queries import participants as pq
 from data_access.queries import trends as q
 from data_access.scope import Scope
+from tests import cli
 from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
@@ -24,8 +23,8 @@ COMPARE_LINES = "#compare-chart g.scatterlayer g.trace"
 
 def _cli(server, tmp_path, *args) -> bytes:
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
-                           str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    done = cli.run(["export", *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 

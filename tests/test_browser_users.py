@@ -5,13 +5,11 @@ the General stats panel downloads the command's file for its filters."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import users as q
 from data_access.scope import Scope
+from tests import cli
 from tests.browser import NOW, wait_until
 
 pytestmark = pytest.mark.browser
@@ -19,8 +17,8 @@ OWNER = Scope.owner()
 
 
 def _cli(server, out, *args) -> bytes:
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
-                           str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    done = cli.run(["export", *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 

@@ -165,11 +165,11 @@ def test_the_same_scoped_callback_twice_runs_its_queries_once(engine, tmp_path):
     from dashboard.factory import create_app
     from dashboard.ids import Participants
     from dashboard.settings import Settings
-    from data_access.importer import import_bundle
     from tests import participants_bundle as pb
+    from tests import snapshot
     from tests.signing import signed_in_client
 
-    import_bundle(engine, pb.write(tmp_path / "cohort"))
+    snapshot.import_bundle(engine, pb.write(tmp_path / "cohort"))
     url = engine.url.render_as_string(hide_password=False)
     app = create_app(Settings.from_env(env={}, database_url=url, seed_demo_on_empty=False, data_dir=tmp_path))
     assert app.server.extensions["learnpulse"].queries.real_clock
