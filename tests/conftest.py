@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from data_access import db, schema
 from tests import fixture_bundle, snapshot
-from tests.browser import browser, server  # noqa: F401 - module-scoped fixtures for the Chromium tests
+from tests.browser import browser, demo_template, server  # noqa: F401 - fixtures of the Chromium tests
 
 # The server to test on; each test run creates its own database there (lp_test_<pid>_<random>) and drops it
 # at the end, so that two runs on one machine never share tables.

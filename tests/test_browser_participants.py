@@ -10,7 +10,7 @@ import pytest
 from data_access.queries import participants as q
 from data_access.scope import Scope
 from tests import cli
-from tests.browser import NOW, wait_until
+from tests.browser import NOW, goto, reload, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(server + "/participants", wait_until="networkidle")
+    goto(page, server + "/participants")
     page.wait_for_selector(BARS)
     with server.engine.connect() as conn:
         total = q.activity(conn, Scope.owner(), NOW, session)["participants"]
@@ -97,7 +97,7 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):
     wait_until(page, RED_DRAWN)
 
     # reload: the limit is kept (stored for the cohort) and the shared link reopens the same bar
-    page.reload(wait_until="networkidle")
+    reload(page)
     page.wait_for_selector(BARS)
     wait_until(page, RED_DRAWN)
     assert page.input_value("#participants-yellow-limit") == "10"
@@ -115,7 +115,7 @@ def test_export_cohort_progress_button(server, browser, tmp_path):
     session, _ = _flagship(server.engine)
     context = server.new_context(browser, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{server}/participants?session={session}", wait_until="networkidle")
+    goto(page, f"{server}/participants?session={session}")
     page.wait_for_selector(BARS)
     with page.expect_download() as download:
         page.locator("#participants-export").click()

@@ -13,7 +13,7 @@ from data_access.queries import participants as pq
 from data_access.queries import trends as q
 from data_access.scope import Scope
 from tests import cli
-from tests.browser import NOW, wait_until
+from tests.browser import NOW, goto, reload, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_trend_table_and_comparison(server, browser, tmp_path):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{server}/participants?session={session}", wait_until="networkidle")
+    goto(page, f"{server}/participants?session={session}")
     page.wait_for_selector(TREND_BARS)
     assert page.locator(TREND_BARS).count() == len(trend["weeks"])
 
@@ -81,7 +81,7 @@ def test_trend_table_and_comparison(server, browser, tmp_path):
     assert download.value.path().read_bytes() == _cli(server, tmp_path, "cohort-compare", *args)
 
     # a reload keeps the choice (the address holds it)
-    page.reload(wait_until="networkidle")
+    reload(page)
     page.wait_for_selector(COMPARE_LINES)
     assert parse_qs(urlparse(page.url).query)["session"] == chosen
     wait_until(page, f"document.querySelectorAll('{COMPARE_LINES}').length === {2 * len(chosen)}")
