@@ -91,9 +91,8 @@ def _pg_import(engine: Engine, key: str, folder) -> None:
                              "WHERE relkind = 'S' AND nspname = 'public'")).scalars()}
         _PG_COPIES[(engine.url.database, key)] = sequences
         return
-    with engine.begin() as conn:
-        for table in _pg_tables():
-            conn.execute(text(f'INSERT INTO public."{table}" SELECT * FROM {name}."{table}"'))
-        for seq, last in sequences.items():
-            if last is not None:
-                conn.execute(text("SELECT setval(:seq, :last)"), {"seq": f'public."{seq}"', "last": last})
+    with engine.begin() as conn:  # one round trip for every statement
+        conn.exec_driver_sql("".join([f'INSERT INTO public."{table}" SELECT * FROM {name}."{table}";'
+                                      for table in _pg_tables()]
+                                     + [f"SELECT setval('public.\"{seq}\"', {int(last)});"
+                                        for seq, last in sequences.items() if last is not None]))
