@@ -75,7 +75,7 @@ def test_meeting_safe_walk_shows_no_name_and_survives_sign_in(server, browser, t
         if path == "/digest" and page.locator("#digest-preview-button").count():
             page.locator("#digest-preview-button").click()  # the digest as it would be sent, on screen
             wait_until(page, "document.getElementById('digest-preview').innerHTML.length > 0")
-            page.wait_for_timeout(500)
+            settle(page)
         assert page.locator("#shell-meeting-banner").count() == 1, path
         assert page.locator("#shell-meeting-safe").is_checked(), path
         shown = page.evaluate(SHOWN_JS)
@@ -127,7 +127,7 @@ def test_view_as_search_finds_a_real_name_and_shows_its_pseudonym(server, browse
         assert pseudonyms.pseudonym(key, user_id) in page.inner_text(".lp-view-as")
         assert leaks(page.evaluate(SHOWN_JS), everyone) == []
         page.locator("#shell-stop-view-as").click()
-        page.wait_for_timeout(1000)
+        page.wait_for_selector(".lp-view-as", state="detached")
     finally:
         switches.set_switch(owner, False, datetime.now(UTC))
         page.context.close()
@@ -153,7 +153,10 @@ def test_a_download_asks_first_and_keeps_the_names(server, browser):
 
     page.once("dialog", refuse)
     page.locator("#users-download").click()
-    page.wait_for_timeout(500)
+    for _ in range(100):  # the confirmation opens once the click is handled
+        if asked:
+            break
+        page.wait_for_timeout(50)
     assert asked and "This file contains names" in asked[0]
 
     page.once("dialog", lambda d: d.accept())
