@@ -12,6 +12,7 @@ schema of this run's database (lp_snap_<key>), and copied back with INSERT … S
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import shutil
 import tempfile
@@ -25,6 +26,7 @@ from data_access import db, importer, schema
 _SQLITE_COPIES: dict[str, Path] = {}
 _PG_COPIES: dict[tuple[str, str], dict[str, int | None]] = {}  # (database, key) -> sequence -> last value
 _FOLDER = Path(tempfile.mkdtemp(prefix="lp-snapshots-"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
 
 
 def bundle_key(folder: Path | str) -> str:
