@@ -2,9 +2,13 @@
 #   make run    install what is needed, then start the dashboard on http://127.0.0.1:8050
 #   make test   install what is needed (Chromium included), then ruff + the whole pytest suite
 #   (make test-fast: without the browser tests; make coverage: the suite with line coverage)
+# pytest runs on one worker process per core (pytest-xdist; TEST_WORKERS=0 runs it in this process); each worker
+# has its own PostgreSQL database and folders, and tests that share Redis run on one worker (xdist_group)
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null && echo sudo)
 
 .PHONY: run test test-fast coverage setup chromium axe ralph lint bench load clean
@@ -14,16 +18,16 @@ run: setup
 
 test: setup chromium axe ralph
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(PYTEST)
 
 # the inner loop: everything but the Chromium tests
 test-fast: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 # line coverage of the whole suite (coverage.py)
 coverage: setup chromium axe ralph
-	$(BIN)/pytest --cov=dashboard --cov=layouts --cov=callbacks --cov=data_access --cov-report=term
+	$(PYTEST) --cov=dashboard --cov=layouts --cov=callbacks --cov=data_access --cov-report=term
 
 setup: $(VENV)/.installed
 

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from data_access import db, migrate, schema
-from tests import fixture_bundle
-from tests.browser import browser, server  # noqa: F401 - module-scoped fixtures for the Chromium tests
+from tests import fixture_bundle, snapshot
+from tests.browser import browser, demo_template, server  # noqa: F401 - fixtures of the Chromium tests
 
 # The server to test on; each test run creates its own database there (lp_test_<pid>_<random>) and drops it
 # at the end, so that two runs on one machine never share tables.
@@ -89,10 +89,11 @@ def _pg_emptied(eng) -> bool:
             return False
         if conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() != [migrate.head()]:
             return False
-        for table in schema.metadata.sorted_tables:
-            conn.execute(table.delete())
-        for (sequence,) in conn.execute(text("SELECT relname FROM pg_class WHERE relkind = 'S'")):
-            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+        sequences = conn.execute(text("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                      "WHERE relkind = 'S' AND nspname = 'public'")).scalars().all()
+        tables = reversed(schema.metadata.sorted_tables)  # the rows that point at others first
+        conn.exec_driver_sql("".join([f'DELETE FROM public."{t.name}";' for t in tables]  # one round trip
+                                     + [f'ALTER SEQUENCE public."{s}" RESTART;' for s in sequences]))
     return True
 
 
@@ -121,11 +122,8 @@ def bundle(tmp_path):
 
 @pytest.fixture
 def loaded(engine, bundle):
-    """The fixture bundle imported."""
-    from data_access.importer import import_bundle
-
-    import_bundle(engine, bundle)
-    return engine
+    """The fixture bundle imported (a copy of the run's first import of it: tests/snapshot.py)."""
+    return snapshot.import_bundle(engine, bundle)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ is worked out by hand in tests/at_risk_bundle.py's table."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from data_access.queries import participants as pq
 from data_access.scope import Scope, scope_for_email
 from data_access.write import derive
 from tests import at_risk_bundle as ab
+from tests import cli, snapshot
 from tests.signing import signed_in_client
 
 NOW = ab.NOW
@@ -37,7 +37,7 @@ def set_limits(engine) -> None:
 
 @pytest.fixture
 def risk(engine, tmp_path):
-    import_bundle(engine, ab.write(tmp_path / "risk"))
+    snapshot.import_bundle(engine, ab.write(tmp_path / "risk"))
     set_limits(engine)
     return engine
 
@@ -264,9 +264,7 @@ def sqlite_risk(tmp_path):
 
 
 def _cli(url: str, *args: str, out) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
-                           str(out)], capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": ""},
-                          timeout=120)
+    return cli.run(["export", *args, "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": url, "PATH": ""})
 
 
 def test_download_serves_the_cli_bytes(sqlite_risk, tmp_path):

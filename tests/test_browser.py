@@ -8,7 +8,7 @@ import pytest
 from dashboard import pages
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from tests.browser import require_chromium, serve
+from tests.browser import goto, require_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_page_opens_without_console_errors(server, browser, nav_page):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(server) else None)
-    page.goto(server + path, wait_until="networkidle")
+    goto(page, server + path)
     page.wait_for_selector("h2.lp-title")
     assert page.locator("h2.lp-title").inner_text() == name
     # every section is in the navigation bar
@@ -38,7 +38,7 @@ def test_page_opens_without_console_errors(server, browser, nav_page):
 
 def test_overview_shows_living_numbers(server, browser):
     page = server.new_page(browser)
-    page.goto(server + "/", wait_until="networkidle")
+    goto(page, server + "/")
     page.wait_for_selector("#overview-kpis .kpi-value")
     values = page.locator("#overview-kpis .kpi-value").all_inner_texts()
     assert len(values) == 5  # the headline numbers (the At risk card below them loads on its own)
@@ -56,7 +56,7 @@ def test_empty_database_says_how_to_get_data(browser, tmp_path):
     base, srv = serve(create_app(settings))
     try:
         page = browser.new_page()
-        page.goto(f"{base}/", wait_until="networkidle")  # nobody can sign in yet: the sign-in page says why
+        goto(page, f"{base}/")  # nobody can sign in yet: the sign-in page says why
         page.wait_for_selector(".lp-empty")
         assert "No data yet." in page.locator(".lp-empty").inner_text()
         assert "learnpulse user invite EMAIL" in page.locator(".lp-empty").inner_text()

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from data_access import schema
 from tests.axe import describe, serious_violations
-from tests.browser import wait_until
-from tests.walk import settle, walk_paths
+from tests.browser import goto, screenshot, settle, wait_until
+from tests.walk import walk_paths
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_axe_finds_nothing_serious_on_any_page_as_the_owner(server, browser):
     page = server.new_page(browser, viewport={"width": 1400, "height": 1000})
     found: dict = {}
     for path in walk_paths(server):
-        page.goto(f"{server}{path}", wait_until="networkidle")
+        goto(page, f"{server}{path}")
         check(page, f"owner {path}", found)
     page.context.close()
     assert not found, describe(found)
@@ -54,11 +54,11 @@ def test_axe_finds_nothing_serious_on_the_pages_of_each_role(server, browser, ro
     email = role_emails(server.engine)[role]
     page = server.new_page(browser, email=email, viewport={"width": 1400, "height": 1000})
     found: dict = {}
-    page.goto(f"{server}/", wait_until="networkidle")
+    goto(page, f"{server}/")
     check(page, f"{role} /", found)
     links = page.evaluate("Array.from(document.querySelectorAll('#nav a')).map(a => a.getAttribute('href'))")
     for href in links:
-        page.goto(f"{server}{href}", wait_until="networkidle")
+        goto(page, f"{server}{href}")
         check(page, f"{role} {href}", found)
     page.context.close()
     assert not found, describe(found)
@@ -75,8 +75,7 @@ def test_keyboard_alone_selects_a_bar_on_participants_and_lists_its_learners(ser
     index = next(i for i, b in enumerate(bars) if b["learners"] and i > 0)
     bar = bars[index]
     page = server.new_page(browser, viewport={"width": 1300, "height": 1000})
-    page.goto(f"{server}/participants?session={session_id}", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}/participants?session={session_id}")
     chart = page.locator("#participants-chart")
     wait_until(page, "document.getElementById('participants-chart').tabIndex === 0")
     chart.focus()
@@ -89,7 +88,7 @@ def test_keyboard_alone_selects_a_bar_on_participants_and_lists_its_learners(ser
     title = f"{bar['bucket']}{days}: {bar['learners']} learner{'s' if bar['learners'] != 1 else ''}"
     page.locator("#participants-list-title").filter(has_text=title).wait_for()
     assert f"bucket={bar['bucket'].replace('–', '-')}" in page.url.replace("%E2%80%93", "-")
-    page.screenshot(path=str(tmp_path / "keyboard.png"))
+    screenshot(page, "keyboard.png")
     page.keyboard.press("Enter")  # the same bar again: unselected, as a second click does
     page.locator("#participants-list-title").filter(has_text="Learners").wait_for()
 
@@ -106,16 +105,14 @@ def test_opened_dialogs_have_nothing_serious(server, browser):
     found: dict = {}
     page = server.new_page(browser, viewport={"width": 1400, "height": 1000})
     path = next(p for p in walk_paths(server) if p.startswith("/users/"))
-    page.goto(f"{server}{path}", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}{path}")
     rows = page.locator("#user-sessions .ag-center-cols-container .ag-row")
     if rows.count():
         rows.first.locator(".ag-cell").first.click()
         page.locator(".modal.show").wait_for()
         check(page, f"dialog on {path}", found)
         page.keyboard.press("Escape")
-    page.goto(f"{server}/", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}/")
     page.locator(".lp-viewer .dropdown-toggle").click()
     page.locator(".dropdown-menu.show").wait_for()
     check(page, "account menu", found)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from data_access import schema
 from data_access.queries import at_risk as q
 from data_access.scope import Scope
-from tests.browser import NOW, wait_until
+from tests.browser import NOW, goto, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_reason_bars_list_and_contact(server, browser):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(server + "/at-risk", wait_until="networkidle")
+    goto(page, server + "/at-risk")
     page.wait_for_selector(BARS)
     # the bars drawn from the counts (not the empty chart drawn before them), so that a click lands on them
     counts = [len(_expected(server.engine, [r])) for r in q.REASONS]
@@ -63,7 +63,7 @@ def test_reason_bars_list_and_contact(server, browser):
     assert "reason=inactive%2Cbehind" in page.url or "reason=inactive,behind" in page.url
 
     # a shared link reopens the same view
-    page.goto(server + "/at-risk?reason=behind", wait_until="networkidle")
+    goto(page, server + "/at-risk?reason=behind")
     title.filter(has_text=f"Behind: {len(behind)}").wait_for()
     page.locator("#at-risk-clear").click()
     title.filter(has_text=f"Everyone at risk: {len(everyone)}").wait_for()
@@ -101,7 +101,7 @@ def test_reason_bars_list_and_contact(server, browser):
 def test_overview_card_opens_the_list(server, browser):
     everyone = _expected(server.engine)
     page = server.new_page(browser)
-    page.goto(server + "/", wait_until="networkidle")
+    goto(page, server + "/")
     card = page.locator("#overview-at-risk a")
     card.wait_for()
     assert str(len(everyone)) in card.inner_text()

@@ -4,14 +4,12 @@ people behind it; each Download is the `learnpulse export` file, byte for byte."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import collaboration as q
 from data_access.scope import Scope
-from tests.browser import NOW, wait_until
+from tests import cli
+from tests.browser import NOW, goto, reload, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 OWNER = Scope.owner()
@@ -20,9 +18,8 @@ PAGER = " .ag-paging-row-summary-panel"
 
 def _cli(server, tmp_path, report: str, *args: str) -> bytes:
     out = tmp_path / f"{report}-cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", report, *args, "--now", NOW.isoformat(),
-                           "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True,
-                          text=True)
+    done = cli.run(["export", report, *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 
@@ -55,18 +52,18 @@ def test_each_tab_shows_its_numbers(server, browser, tmp_path):
         sessions = q.sessions_rows(conn, OWNER, NOW)
     errors: list[str] = []
     context, page = _page(server, browser, errors)
-    page.goto(f"{server}/collaboration", wait_until="networkidle")
+    goto(page, f"{server}/collaboration")
     page.locator("#collab-users-count").filter(has_text=f"{users:,} users").wait_for()
     page.locator("#collab-users-grid" + PAGER).filter(has_text=f"of {users:,}").wait_for()
     page.wait_for_selector("#collab-users-chart g.trace.bars path", state="attached")
-    page.screenshot(path=tmp_path / "users.png", full_page=True)
+    screenshot(page, "users.png", full_page=True)
 
     page.get_by_role("tab", name="Groups").click()
     page.wait_for_url("**/collaboration/groups")
     page.locator("#collab-groups-grid" + PAGER).filter(has_text=f"of {len(groups):,}").wait_for()
     first = page.locator('#collab-groups-grid .ag-center-cols-container [col-id="publications"]').first
     assert int(first.inner_text()) == groups[0]["publications"]  # by name, as the query
-    page.screenshot(path=tmp_path / "groups.png", full_page=True)
+    screenshot(page, "groups.png", full_page=True)
 
     page.get_by_role("tab", name="Courses").click()
     page.wait_for_url("**/collaboration/courses")
@@ -77,7 +74,7 @@ def test_each_tab_shows_its_numbers(server, browser, tmp_path):
     page.wait_for_url("**/collaboration/sessions")
     page.locator("#sessions-collab-grid" + PAGER).filter(has_text=f"of {len(sessions):,}").wait_for()
     assert _download(page, "#sessions-collab-download") == _cli(server, tmp_path, "session-collab")
-    page.screenshot(path=tmp_path / "sessions.png", full_page=True)
+    screenshot(page, "sessions.png", full_page=True)
     assert errors == []
     context.close()
 
@@ -88,7 +85,7 @@ def test_a_group_narrows_the_users_and_their_csv(server, browser, tmp_path):
         expected = q.users_page(conn, OWNER, NOW, group_id=group["group_id"], end=1000)
     errors: list[str] = []
     context, page = _page(server, browser, errors)
-    page.goto(f"{server}/collaboration/users", wait_until="networkidle")
+    goto(page, f"{server}/collaboration/users")
     page.locator("#collab-group").click()
     page.keyboard.type(group["name"])
     page.get_by_role("option", name=group["name"], exact=True).click()
@@ -100,7 +97,7 @@ def test_a_group_narrows_the_users_and_their_csv(server, browser, tmp_path):
     assert _download(page, "#collab-users-download") == _cli(server, tmp_path, "collab-users", "--group",
                                                              group["group_id"])
     # the link reopens the same group
-    page.reload(wait_until="networkidle")
+    reload(page)
     page.locator("#collab-users-count").filter(has_text=f"{count:,} user").wait_for()
     assert errors == []
     context.close()
@@ -116,7 +113,7 @@ def test_a_course_number_opens_exactly_the_people_behind_it(server, browser, tmp
     assert activity["like"] == len(likers) > 0
     errors: list[str] = []
     context, page = _page(server, browser, errors)
-    page.goto(f"{server}/collaboration/courses", wait_until="networkidle")
+    goto(page, f"{server}/collaboration/courses")
     page.locator("#collab-courses-grid").get_by_role("link", name=course["name"], exact=True).click()
     page.wait_for_url(f"**/collaboration/courses/{course['course_id']}")
     page.locator("h2.lp-title").filter(has_text=course["name"]).wait_for()
@@ -129,7 +126,7 @@ def test_a_course_number_opens_exactly_the_people_behind_it(server, browser, tmp
     page.locator("#collab-course-people-grid" + PAGER).filter(has_text=f"of {len(likers):,}").wait_for()
     shown = _shown(page, "#collab-course-people-grid", "email")
     assert shown and set(shown) <= {p["email"] for p in likers}
-    page.screenshot(path=tmp_path / "course.png", full_page=True)
+    screenshot(page, "course.png", full_page=True)
     assert _download(page, "#collab-course-people-download") == _cli(
         server, tmp_path, "activity-users", "--activity", activity["activity_id"], "--action", "like")
     assert _download(page, "#collab-course-download") == _cli(server, tmp_path, "course-activities", "--course",
@@ -144,7 +141,7 @@ def test_a_course_number_opens_exactly_the_people_behind_it(server, browser, tmp
 def test_an_unknown_course_says_not_found(server, browser):
     errors: list[str] = []
     context, page = _page(server, browser, errors)
-    page.goto(f"{server}/collaboration/courses/nope", wait_until="networkidle")
+    goto(page, f"{server}/collaboration/courses/nope")
     page.get_by_text("There is no course 'nope' you can see.").wait_for()
     assert errors == []
     context.close()

@@ -4,17 +4,14 @@ under the app's Content-Security-Policy with no console error."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from data_access import digest_store, schema
 from data_access.queries import at_risk as risk
 from data_access.scope import scope_for_user
-from tests.browser import NOW, wait_until
+from tests.browser import NOW, goto, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("LEARNPULSE_SCREENSHOTS")  # a folder to keep the screenshots in
 
 
 def _coach(engine) -> tuple[str, str, list[dict]]:
@@ -41,7 +38,7 @@ def test_a_coach_switches_the_digest_on_and_previews_it(server, browser, tmp_pat
     page = context.new_page()
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(server + "/", wait_until="networkidle")
+    goto(page, server + "/")
     page.locator(".lp-viewer .dropdown-toggle").click()
     page.locator(".lp-viewer .dropdown-item", has_text="Weekly digest").click()
     page.wait_for_selector("#digest-on")
@@ -62,8 +59,7 @@ def test_a_coach_switches_the_digest_on_and_previews_it(server, browser, tmp_pat
     body = frame.locator("body").inner_text()
     assert "Your LearnPulse weekly digest" in body and f"At risk now: {len(rows):,}" in body
     assert "An e-mail would be sent" in page.inner_text("#digest-preview")
-    folder = SHOTS or str(tmp_path)
-    page.screenshot(path=os.path.join(folder, "digest.png"), full_page=True)
+    screenshot(page, "digest.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     assert not errors, errors
     context.close()

@@ -5,15 +5,13 @@ group-sessions` file byte for byte."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import groups as q
 from data_access.queries import sessions as sq
 from data_access.scope import Scope
-from tests.browser import NOW
+from tests import cli
+from tests.browser import NOW, goto
 
 pytestmark = pytest.mark.browser
 OWNER = Scope.owner()
@@ -36,7 +34,7 @@ def test_tree_expands_and_search_marks_matches(server, browser):
     north = sorted(g["name"] for g in tree if "north" in g["name"].lower())
     page = server.new_page(browser)
     errors = _console_errors(page)
-    page.goto(server + "/groups", wait_until="networkidle")
+    goto(page, server + "/groups")
     page.locator("#groups-count").filter(has_text=f"{len(tree)} groups").wait_for()
     division_link = page.get_by_role("link", name=division["name"], exact=True)
     region_link = page.get_by_role("link", name=region["name"], exact=True)
@@ -90,7 +88,7 @@ def test_group_page_drill_down_and_download(server, browser, tmp_path):
     errors = _console_errors(page)
 
     # from the tree: search the group, open it
-    page.goto(server + "/groups", wait_until="networkidle")
+    goto(page, server + "/groups")
     page.fill("#groups-search", region["name"])
     page.locator("#groups-tree .lp-tree-match", has_text=region["name"]).first.click()
     page.wait_for_url(f"**/groups/{gid}")
@@ -133,9 +131,8 @@ def test_group_page_drill_down_and_download(server, browser, tmp_path):
     with page.expect_download() as download:
         page.locator("#group-download").click()
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "group-sessions", "--group", gid,
-                           "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
-                          capture_output=True, text=True)
+    done = cli.run(["export", "group-sessions", "--group", gid, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert download.value.path().read_bytes() == out.read_bytes()
     assert out.read_bytes().count(b"\r\n") == len(sessions) + 1
@@ -151,7 +148,7 @@ def test_group_page_drill_down_and_download(server, browser, tmp_path):
 def test_unknown_group_is_not_found(server, browser):
     page = server.new_page(browser)
     errors = _console_errors(page)
-    page.goto(server + "/groups/no-such-group", wait_until="networkidle")
+    goto(page, server + "/groups/no-such-group")
     page.locator(".alert").filter(has_text="Not found").wait_for()
     assert errors == []
     page.close()

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from dashboard import pseudonyms
 from data_access import accounts, schema
-from tests.browser import wait_until
-from tests.walk import settle, walk_paths
+from tests.browser import goto, screenshot, settle, wait_until
+from tests.walk import walk_paths
 
 pytestmark = pytest.mark.browser
 
@@ -65,46 +65,40 @@ def test_meeting_safe_walk_shows_no_name_and_survives_sign_in(server, browser, t
     everyone = people(server)
     context = server.new_context(browser, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(f"{server}/users", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}/users")
     assert leaks(page.evaluate(SHOWN_JS), everyone), "the mode is off: real names are shown"
     switch(page, True)
     assert "Names are hidden" in page.locator("#shell-meeting-banner").inner_text()
 
     for path in walk_paths(server):
-        page.goto(f"{server}{path}", wait_until="networkidle")
-        settle(page)
+        goto(page, f"{server}{path}")
         if path == "/digest" and page.locator("#digest-preview-button").count():
             page.locator("#digest-preview-button").click()  # the digest as it would be sent, on screen
             wait_until(page, "document.getElementById('digest-preview').innerHTML.length > 0")
-            page.wait_for_timeout(500)
+            settle(page)
         assert page.locator("#shell-meeting-banner").count() == 1, path
         assert page.locator("#shell-meeting-safe").is_checked(), path
         shown = page.evaluate(SHOWN_JS)
         assert leaks(shown, everyone) == [], path
         assert all(CODE.match(c) for c in name_cells(page)), (path, name_cells(page)[:5])
-        page.screenshot(path=str(tmp_path / f"meeting{re.sub(r'[^a-z0-9]+', '-', path.split('?')[0])}.png"),
-                        full_page=True)
+        screenshot(page, f"meeting{re.sub(r'[^a-z0-9]+', '-', path.split('?')[0])}.png", full_page=True)
 
     # the user page: the person's pseudonym is the title, the same one the Users list shows
     user_path = next(p for p in walk_paths(server) if re.match(r"^/users/[^?]+$", p))
     user_id = user_path.rsplit("/", 1)[1]
     key = server.app.server.extensions["learnpulse"].pseudonyms.key()
-    page.goto(f"{server}{user_path}", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}{user_path}")
     assert pseudonyms.pseudonym(key, user_id) in page.locator("h4, h1, h2, h3").first.inner_text()
 
     # a new sign-in (another browser) keeps the switch: it is kept per person on the server
     again = server.new_page(browser)
-    again.goto(f"{server}/participants", wait_until="networkidle")
-    settle(again)
+    goto(again, f"{server}/participants")
     assert again.locator("#shell-meeting-banner").count() == 1
     assert leaks(again.evaluate(SHOWN_JS), everyone) == []
     again.context.close()
 
     switch(page, False)
-    page.goto(f"{server}/users", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}/users")
     assert leaks(page.evaluate(SHOWN_JS), everyone)
     context.close()
 
@@ -119,8 +113,7 @@ def test_view_as_search_finds_a_real_name_and_shows_its_pseudonym(server, browse
     switches.set_switch(owner, True, datetime.now(UTC))  # as the navbar's switch does
     page = server.new_page(browser)
     try:
-        page.goto(f"{server}/view-as", wait_until="networkidle")
-        settle(page)
+        goto(page, f"{server}/view-as")
         page.locator("#view-as-pick").click()
         page.locator(".dash-dropdown-search").fill(f"{first} {last}")  # searched on the server
         option = page.locator(".dash-dropdown-option", has_text=pseudonyms.pseudonym(key, user_id))
@@ -134,7 +127,7 @@ def test_view_as_search_finds_a_real_name_and_shows_its_pseudonym(server, browse
         assert pseudonyms.pseudonym(key, user_id) in page.inner_text(".lp-view-as")
         assert leaks(page.evaluate(SHOWN_JS), everyone) == []
         page.locator("#shell-stop-view-as").click()
-        page.wait_for_timeout(1000)
+        page.wait_for_selector(".lp-view-as", state="detached")
     finally:
         switches.set_switch(owner, False, datetime.now(UTC))
         page.context.close()
@@ -150,8 +143,7 @@ def test_a_download_asks_first_and_keeps_the_names(server, browser):
     everyone = people(server)
     context = server.new_context(browser, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{server}/users", wait_until="networkidle")
-    settle(page)
+    goto(page, f"{server}/users")
     switch(page, True)
     asked: list[str] = []
 
@@ -161,7 +153,10 @@ def test_a_download_asks_first_and_keeps_the_names(server, browser):
 
     page.once("dialog", refuse)
     page.locator("#users-download").click()
-    page.wait_for_timeout(500)
+    for _ in range(100):  # the confirmation opens once the click is handled
+        if asked:
+            break
+        page.wait_for_timeout(50)
     assert asked and "This file contains names" in asked[0]
 
     page.once("dialog", lambda d: d.accept())

@@ -4,14 +4,13 @@ learners, its CSV equals `learnpulse export`, a changed limit recolours a bar an
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from data_access.queries import participants as q
 from data_access.scope import Scope
-from tests.browser import NOW, wait_until
+from tests import cli
+from tests.browser import NOW, goto, reload, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +43,7 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(server + "/participants", wait_until="networkidle")
+    goto(page, server + "/participants")
     page.wait_for_selector(BARS)
     with server.engine.connect() as conn:
         total = q.activity(conn, Scope.owner(), NOW, session)["participants"]
@@ -79,9 +78,8 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):
         page.locator("#participants-download").click()
     got = download.value.path().read_bytes()
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "participant-activity", "--session", session,
-                           "--bucket", "8-14", "--now", NOW.isoformat(), "-o", str(out)],
-                          env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    done = cli.run(["export", "participant-activity", "--session", session, "--bucket", "8-14", "--now",
+                    NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert got == out.read_bytes()
     assert got.decode("utf-8").count("\r\n") == len(expected) + 1
@@ -99,7 +97,7 @@ def test_click_bar_list_download_and_limits(server, browser, tmp_path):
     wait_until(page, RED_DRAWN)
 
     # reload: the limit is kept (stored for the cohort) and the shared link reopens the same bar
-    page.reload(wait_until="networkidle")
+    reload(page)
     page.wait_for_selector(BARS)
     wait_until(page, RED_DRAWN)
     assert page.input_value("#participants-yellow-limit") == "10"
@@ -117,14 +115,13 @@ def test_export_cohort_progress_button(server, browser, tmp_path):
     session, _ = _flagship(server.engine)
     context = server.new_context(browser, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{server}/participants?session={session}", wait_until="networkidle")
+    goto(page, f"{server}/participants?session={session}")
     page.wait_for_selector(BARS)
     with page.expect_download() as download:
         page.locator("#participants-export").click()
     assert download.value.suggested_filename == f"cohort-progress-{session}.csv"
     out = tmp_path / "cli.csv"
-    subprocess.run([sys.executable, "-m", "dashboard", "export", "cohort-progress", "--session", session,
-                    "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
-                   check=True)
+    cli.run(["export", "cohort-progress", "--session", session, "--now", NOW.isoformat(), "-o", str(out)],
+             env={"DATABASE_URL": server.db_url, "PATH": ""}).check_returncode()
     assert download.value.path().read_bytes() == out.read_bytes()
     context.close()

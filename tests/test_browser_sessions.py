@@ -4,15 +4,13 @@ the button is the `learnpulse export session` file."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import collaboration
 from data_access.queries import sessions as q
 from data_access.scope import Scope
-from tests.browser import NOW, wait_until
+from tests import cli
+from tests.browser import NOW, goto, wait_until
 
 pytestmark = pytest.mark.browser
 OWNER = Scope.owner()
@@ -30,7 +28,7 @@ def _busiest_session(engine) -> tuple[str, int, list[str]]:
 
 def test_sessions_table_opens_a_session(server, browser):
     page = server.new_page(browser)
-    page.goto(server + "/sessions", wait_until="networkidle")
+    goto(page, server + "/sessions")
     page.wait_for_selector("#sessions-grid .ag-row")
     page.locator("label", has_text="All").click()
     with server.engine.connect() as conn:
@@ -51,7 +49,7 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{server}/sessions/{session}", wait_until="networkidle")
+    goto(page, f"{server}/sessions/{session}")
     page.wait_for_selector("#session-levels-chart g.point path", state="attached")
     page.locator("#session-levels-chart g.point path").nth(band).click(force=True)
     page.locator("#session-people-title").filter(has_text=q.LEVEL_BANDS[band]).wait_for()
@@ -76,9 +74,8 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):
     with page.expect_download() as download:
         page.locator("#session-download").click()
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", "session", "--session", session,
-                           "--now", NOW.isoformat(), "-o", str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""},
-                          capture_output=True, text=True)
+    done = cli.run(["export", "session", "--session", session, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert download.value.path().read_bytes() == out.read_bytes()
     assert errors == []
@@ -91,11 +88,11 @@ def test_program_template_and_collaboration_tab(server, browser):
         expected = q.program_overview(conn, OWNER, NOW, program)
         collab = collaboration.sessions_rows(conn, OWNER, NOW)
     page = server.new_page(browser)
-    page.goto(f"{server}/sessions/program/{program}", wait_until="networkidle")
+    goto(page, f"{server}/sessions/program/{program}")
     page.locator("h2.lp-title").filter(has_text=expected["name"]).wait_for()
     page.wait_for_selector("#program-grid .ag-row")
     assert page.locator("#program-grid .ag-center-cols-container .ag-row").count() == len(expected["sessions"])
-    page.goto(f"{server}/sessions", wait_until="networkidle")
+    goto(page, f"{server}/sessions")
     page.get_by_role("link", name="Collaborative activity per session").click()  # moved to its section's tab
     page.wait_for_url("**/collaboration/sessions")
     page.wait_for_selector("#sessions-collab-grid .ag-row")

@@ -11,7 +11,7 @@ from dashboard import passwords
 from data_access import accounts, schema
 from data_access.queries import participants as q
 from data_access.scope import scope_for_user
-from tests.browser import NOW
+from tests.browser import NOW, goto, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a coach's long password"
@@ -50,9 +50,9 @@ def test_a_coach_signs_in_sees_only_their_sessions_and_signs_out(server, browser
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status == 401 else None)
-    page.goto(server + "/participants", wait_until="networkidle")
+    goto(page, server + "/participants")
     assert page.url.startswith(server + "/login?next=")
-    page.screenshot(path=str(tmp_path / "login.png"))
+    screenshot(page, "login.png")
     page.fill("#email", email)
     page.fill("#password", "wrong password")
     page.click("button[type=submit]")
@@ -70,7 +70,7 @@ def test_a_coach_signs_in_sees_only_their_sessions_and_signs_out(server, browser
     shown = _picker_values(page)
     assert {s.split(" · ")[0] for s in shown} == {c["name"] for c in coach_cohorts}
     assert len(coach_cohorts) < len(labels)
-    page.screenshot(path=str(tmp_path / "coach.png"))
+    screenshot(page, "coach.png")
     nav = page.locator("#nav .nav-link").all_inner_texts()
     assert nav == ["Overview", "Participants", "At risk", "Program sessions", "Groups", "Users",
                    "Collaborative activity"]
@@ -78,11 +78,11 @@ def test_a_coach_signs_in_sees_only_their_sessions_and_signs_out(server, browser
     assert page.locator(".lp-viewer").inner_text().count(email) == 1
     page.get_by_text("Sign out", exact=True).click()
     page.wait_for_url(server + "/logout")  # signing out is a POST: a page with the button
-    page.screenshot(path=str(tmp_path / "logout.png"))
+    screenshot(page, "logout.png")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_selector(".alert-success")
     assert "You are signed out." in page.inner_text(".alert-success")
-    page.goto(server + "/sessions", wait_until="networkidle")
+    goto(page, server + "/sessions")
     assert page.url.startswith(server + "/login")
     assert errors == []
     context.close()
@@ -94,19 +94,19 @@ def test_owner_views_as_a_coach_and_stops(server, browser, tmp_path):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(server + "/view-as", wait_until="networkidle")
+    goto(page, server + "/view-as")
     page.locator("#view-as-pick").click()
     page.locator(".dash-dropdown-search").fill(email)  # searched on the server
     page.locator(".dash-dropdown-option", has_text=email).click()
     page.get_by_role("button", name="View as this person").click()
     page.wait_for_selector(".lp-view-as")
     assert f"You are viewing LearnPulse as {name}" in page.inner_text(".lp-view-as")
-    page.goto(server + "/participants", wait_until="networkidle")
+    goto(page, server + "/participants")
     page.wait_for_selector("#participants-cohort")
     with server.engine.connect() as conn:
         coach_cohorts = q.cohorts(conn, scope_for_user(conn, accounts.user_by_email(conn, email).user_id), NOW)
     assert {s.split(" · ")[0] for s in _picker_values(page)} == {c["name"] for c in coach_cohorts}
-    page.screenshot(path=str(tmp_path / "view-as.png"))
+    screenshot(page, "view-as.png")
     page.get_by_role("button", name="Stop viewing as").click()
     page.wait_for_selector(".lp-view-as", state="detached")
     page.wait_for_selector("#overview-kpis .kpi-value")
@@ -116,12 +116,12 @@ def test_owner_views_as_a_coach_and_stops(server, browser, tmp_path):
 
 def test_navbar_collapses_on_a_narrow_screen(server, browser, tmp_path):
     page = server.new_page(browser, viewport={"width": 420, "height": 800})
-    page.goto(server + "/", wait_until="networkidle")
+    goto(page, server + "/")
     page.wait_for_selector(".navbar-toggler")
     assert not page.locator("#nav").is_visible()
     page.click(".navbar-toggler")
     page.locator("#nav").wait_for(state="visible")
-    page.screenshot(path=str(tmp_path / "narrow.png"))
+    screenshot(page, "narrow.png")
     page.get_by_role("link", name="Program sessions").click()
     page.wait_for_url(server + "/sessions")
     page.close()

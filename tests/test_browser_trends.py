@@ -4,8 +4,6 @@ cohorts of the template, whose download is the command's file and whose address 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -14,7 +12,8 @@ from data_access.exports.trends import monday
 from data_access.queries import participants as pq
 from data_access.queries import trends as q
 from data_access.scope import Scope
-from tests.browser import NOW, wait_until
+from tests import cli
+from tests.browser import NOW, goto, reload, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +23,8 @@ COMPARE_LINES = "#compare-chart g.scatterlayer g.trace"
 
 def _cli(server, tmp_path, *args) -> bytes:
     out = tmp_path / "cli.csv"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
-                           str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    done = cli.run(["export", *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 
@@ -42,7 +41,7 @@ def test_trend_table_and_comparison(server, browser, tmp_path):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{server}/participants?session={session}", wait_until="networkidle")
+    goto(page, f"{server}/participants?session={session}")
     page.wait_for_selector(TREND_BARS)
     assert page.locator(TREND_BARS).count() == len(trend["weeks"])
 
@@ -82,7 +81,7 @@ def test_trend_table_and_comparison(server, browser, tmp_path):
     assert download.value.path().read_bytes() == _cli(server, tmp_path, "cohort-compare", *args)
 
     # a reload keeps the choice (the address holds it)
-    page.reload(wait_until="networkidle")
+    reload(page)
     page.wait_for_selector(COMPARE_LINES)
     assert parse_qs(urlparse(page.url).query)["session"] == chosen
     wait_until(page, f"document.querySelectorAll('{COMPARE_LINES}').length === {2 * len(chosen)}")

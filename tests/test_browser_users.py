@@ -5,22 +5,20 @@ the General stats panel downloads the command's file for its filters."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data_access.queries import users as q
 from data_access.scope import Scope
-from tests.browser import NOW, wait_until
+from tests import cli
+from tests.browser import NOW, goto, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 OWNER = Scope.owner()
 
 
 def _cli(server, out, *args) -> bytes:
-    done = subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
-                           str(out)], env={"DATABASE_URL": server.db_url, "PATH": ""}, capture_output=True, text=True)
+    done = cli.run(["export", *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": server.db_url, "PATH": ""})
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 
@@ -53,9 +51,9 @@ def test_users_list_sorts_filters_downloads_and_opens_a_team(server, browser, tm
     context = server.new_context(browser, accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors = _watch(page)
-    page.goto(f"{server}/users", wait_until="networkidle")
+    goto(page, f"{server}/users")
     page.locator("#users-count").filter(has_text=f"{total:,} users").wait_for()
-    page.screenshot(path=str(tmp_path / "users.png"))
+    screenshot(page, "users.png")
 
     # sort by time spent, most first (two clicks: ascending, then descending)
     header = page.locator('#users-grid .ag-header-cell[col-id="time_spent"] .ag-header-cell-label')
@@ -77,7 +75,7 @@ def test_users_list_sorts_filters_downloads_and_opens_a_team(server, browser, tm
     assert download.value.path().read_bytes() == _cli(server, tmp_path / "users.csv", "users")
 
     # a manager's team: the URL says whose team, the rows are their direct reports
-    page.goto(f"{server}/users", wait_until="networkidle")
+    goto(page, f"{server}/users")
     page.locator('#users-grid .ag-header-cell[col-id="direct_reports"] .ag-header-cell-label').click()
     page.locator('#users-grid .ag-header-cell[col-id="direct_reports"] .ag-header-cell-label').click()
     link = page.locator(f'#users-grid [row-id="{manager["user_id"]}"] [col-id="direct_reports"] a')
@@ -88,7 +86,7 @@ def test_users_list_sorts_filters_downloads_and_opens_a_team(server, browser, tm
     wait_until(page, "document.querySelectorAll('#users-grid .ag-center-cols-container .ag-row').length > 0")
     shown = set(_cells(page, "users-grid", "email"))
     assert shown <= {r["email"] for r in team["rows"]} and shown
-    page.screenshot(path=str(tmp_path / "team.png"))
+    screenshot(page, "team.png")
     page.get_by_role("tab", name="Deleted").click()
     page.wait_for_url("**tab=deleted**")
     page.locator(".lp-back", has_text="All users").click()
@@ -122,7 +120,7 @@ def test_user_page_program_blocks_attempts_and_radar(server, browser, tmp_path):
     page = server.new_page(browser, viewport={"width": 1400, "height": 1000})
     errors = _watch(page)
     # from the list: the user's row opens their page
-    page.goto(f"{server}/users", wait_until="networkidle")
+    goto(page, f"{server}/users")
     page.locator('#users-grid .ag-floating-filter[aria-colindex="3"] input').fill(profile["email"])
     page.locator(f'#users-grid [row-id="{user_id}"] [col-id="profile"] a').click()
     page.wait_for_url(f"**/users/{user_id}")
@@ -130,7 +128,7 @@ def test_user_page_program_blocks_attempts_and_radar(server, browser, tmp_path):
     page.locator(".lp-public .kpi-label").first.wait_for()
     page.wait_for_selector("#user-sessions .ag-row")
     assert page.locator("#user-sessions .ag-center-cols-container .ag-row").count() == len(sessions)
-    page.screenshot(path=str(tmp_path / "user.png"), full_page=True)
+    screenshot(page, "user.png", full_page=True)
 
     # a program row opens its blocks; a course block's attempts open each attempt
     page.locator(f'#user-sessions [row-id="{played["session_id"]}"] [col-id="name"]').click()
@@ -140,7 +138,7 @@ def test_user_page_program_blocks_attempts_and_radar(server, browser, tmp_path):
     page.locator(f'#user-blocks [row-id="{block["block_id"]}"] [col-id="attempts"]').click()
     page.wait_for_selector("#user-block-attempts-grid .ag-row")
     assert page.locator("#user-block-attempts-grid .ag-center-cols-container .ag-row").count() == block["attempts"]
-    page.screenshot(path=str(tmp_path / "blocks.png"))
+    screenshot(page, "blocks.png")
     page.keyboard.press("Escape")
     page.locator(".modal-dialog").wait_for(state="hidden")
 
@@ -161,7 +159,7 @@ def test_general_stats_panel_and_not_found(server, browser, tmp_path):
     context = server.new_context(browser, accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors = _watch(page)
-    page.goto(f"{server}/users?tab=general", wait_until="networkidle")
+    goto(page, f"{server}/users?tab=general")
     page.wait_for_selector("#general-stats-preview .ag-row")
     page.locator("#general-stats-groups").click()
     page.keyboard.type("Sales")
@@ -174,8 +172,8 @@ def test_general_stats_panel_and_not_found(server, browser, tmp_path):
         page.locator("#general-stats-download").click()
     assert download.value.path().read_bytes() == _cli(server, tmp_path / "general.csv", "general-stats",
                                                       "--group", group)
-    page.screenshot(path=str(tmp_path / "general.png"))
-    page.goto(f"{server}/users/nobody", wait_until="networkidle")
+    screenshot(page, "general.png")
+    goto(page, f"{server}/users/nobody")
     page.locator(".alert").filter(has_text="There is no user 'nobody' you can see.").wait_for()
     assert errors == []
     context.close()

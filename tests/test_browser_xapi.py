@@ -12,7 +12,7 @@ from dashboard import ids
 from data_access.write.xapi.ingest import ingest
 from data_access.xapi.mapping import ident
 from data_access.xapi.sources import read_paths
-from tests.browser import NOW
+from tests.browser import NOW, goto, screenshot
 from tests.xapi_bundle import REALDATA, first_of_each_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not (REALDATA / "moodle").exists(),
@@ -37,13 +37,13 @@ def _watch(page):
 def test_moodle_course_is_a_cohort_on_participants(imported, browser, tmp_path):
     page = imported.new_page(browser, viewport={"width": 1300, "height": 1000})
     errors = _watch(page)
-    page.goto(f"{imported}/participants?session={quote(MOODLE_COURSE)}&bucket=2-3", wait_until="networkidle")
+    goto(page, f"{imported}/participants?session={quote(MOODLE_COURSE)}&bucket=2-3")
     page.locator(f"#{ids.Participants.LIST_TITLE}").filter(has_text="3 learners").wait_for(timeout=60_000)
     grid = page.locator(f"#{ids.Participants.GRID}")
     grid.locator(".ag-row").nth(2).wait_for(timeout=60_000)
     text = grid.inner_text()
     assert "test_recipient_lastname" in text and "Participant" in text
-    page.screenshot(path="/tmp/xapi-participants.png", full_page=True)
+    screenshot(page, "xapi-participants.png", full_page=True)
     assert not errors, errors
     page.close()
 
@@ -51,12 +51,12 @@ def test_moodle_course_is_a_cohort_on_participants(imported, browser, tmp_path):
 def test_course_runs_are_sessions(imported, browser, tmp_path):
     page = imported.new_page(browser, viewport={"width": 1300, "height": 1000})
     errors = _watch(page)
-    page.goto(f"{imported}/sessions/{MOODLE_COURSE}", wait_until="networkidle")
+    goto(page, f"{imported}/sessions/{MOODLE_COURSE}")
     page.wait_for_selector("h2.lp-title")
     assert page.locator("h2.lp-title").inner_text() == "test_name"
     page.locator("text=Registrations").first.wait_for()
-    page.screenshot(path="/tmp/xapi-session.png", full_page=True)
-    page.goto(f"{imported}/sessions/{EDX_RUN}", wait_until="networkidle")
+    screenshot(page, "xapi-session.png", full_page=True)
+    goto(page, f"{imported}/sessions/{EDX_RUN}")
     page.wait_for_selector("h2.lp-title")
     assert page.locator("h2.lp-title").inner_text() == "Demonstration Course — 2023_T1"
     assert not errors, errors
@@ -76,13 +76,13 @@ def test_an_xapi_learner_has_a_users_page(imported, browser, tmp_path):
             "(SELECT 1 FROM course_attempts a WHERE a.user_id = u.user_id) ORDER BY u.user_id LIMIT 1")).one()
     page = imported.new_page(browser, viewport={"width": 1300, "height": 1000})
     errors = _watch(page)
-    page.goto(f"{imported}/users", wait_until="networkidle")
+    goto(page, f"{imported}/users")
     page.locator(f"#{ids.Users.GRID} .ag-floating-filter-input input").nth(1).fill("test_recipient")
     page.locator(f"#{ids.Users.GRID} .ag-row", has_text="test_recipient_lastname").first.wait_for(timeout=60_000)
-    page.goto(f"{imported}/users/{quote(user_id)}", wait_until="networkidle")
+    goto(page, f"{imported}/users/{quote(user_id)}")
     page.wait_for_selector("h2.lp-title")
     assert page.locator("h2.lp-title").inner_text() == f"{first} {last}"
     page.locator(f"#{ids.UserPage.COURSES} .ag-row").first.wait_for(timeout=60_000)
-    page.screenshot(path=str(tmp_path / "xapi-user.png"), full_page=True)
+    screenshot(page, "xapi-user.png", full_page=True)
     assert not errors, errors
     page.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from flask import Flask
 from flask_caching import Cache
@@ -75,6 +77,7 @@ def test_cache_outage_is_logged_not_raised(loaded, now, caplog):
     assert "cache unavailable" in caplog.text
 
 
+@pytest.mark.xdist_group("redis")
 def test_redis_cache(loaded, now):
     redis = pytest.importorskip("redis")
     try:
@@ -82,7 +85,7 @@ def test_redis_cache(loaded, now):
     except Exception as exc:  # noqa: BLE001
         pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {type(exc).__name__}")
     cache = Cache(Flask("t"), config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:6379/0",
-                                      "CACHE_KEY_PREFIX": "learnpulse-test:"})
+                                      "CACHE_KEY_PREFIX": f"learnpulse-test-{os.getpid()}:"})
     cache.clear()
     query, calls = _counting()
     a = QueryRunner(loaded, cache)
@@ -162,12 +165,12 @@ def test_the_same_scoped_callback_twice_runs_its_queries_once(engine, tmp_path):
     from dashboard.factory import create_app
     from dashboard.ids import Participants
     from dashboard.settings import Settings
-    from data_access.importer import import_bundle
     from tests import participants_bundle as pb
+    from tests import snapshot
     from tests.dashcalls import payload
     from tests.signing import signed_in_client
 
-    import_bundle(engine, pb.write(tmp_path / "cohort"))
+    snapshot.import_bundle(engine, pb.write(tmp_path / "cohort"))
     url = engine.url.render_as_string(hide_password=False)
     app = create_app(Settings.from_env(env={}, database_url=url, seed_demo_on_empty=False, data_dir=tmp_path))
     assert app.server.extensions["learnpulse"].queries.real_clock

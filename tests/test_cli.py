@@ -1,4 +1,5 @@
-"""The learnpulse command, run as a user runs it (a subprocess with DATABASE_URL)."""
+"""The learnpulse command: `run` as a user runs it (a subprocess with DATABASE_URL, for the console entry point
+and a one-line failure), `cli.run_on` in this process for the rest (a launch costs 2–4 s of imports)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests import fixture_bundle
+from tests import cli, fixture_bundle
 
 
 def run(args, db_url, env_extra: dict | None = None, **kw):
@@ -30,7 +31,7 @@ def test_import_errors_exit_nonzero_with_every_error(tmp_path):
         **fixture_bundle.replace_line("logins.csv", "u4,2026-06-12T11:00:00Z", "u4,soon"),
         **fixture_bundle.replace_line("groups.csv", "g3,Ops,g0", "g3,Ops,"),
     })
-    result = run(["import", str(bad)], url)
+    result = cli.run_on(["import", str(bad)], url)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0] == "import failed: 2 error(s), nothing was changed"
@@ -40,18 +41,18 @@ def test_import_errors_exit_nonzero_with_every_error(tmp_path):
 
 def test_demo_out_writes_a_bundle_only(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    result = run(["demo", "--learners", "60", "--seed", "3", "--out", str(tmp_path / "demo"),
-                  "--now", "2026-11-23T00:00:00Z"], url)
+    result = cli.run_on(["demo", "--learners", "60", "--seed", "3", "--out", str(tmp_path / "demo"),
+                         "--now", "2026-11-23T00:00:00Z"], url)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo" / "users.csv").exists()
     assert not (tmp_path / "cli.sqlite3").exists()  # --out: only writes it
-    imported = run(["import", str(tmp_path / "demo")], url)
+    imported = cli.run_on(["import", str(tmp_path / "demo")], url)
     assert imported.returncode == 0, imported.stderr
 
 
 def test_demo_imports(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    result = run(["demo", "--learners", "60"], url)
+    result = cli.run_on(["demo", "--learners", "60"], url)
     assert result.returncode == 0, result.stderr
     assert "demo: generated" in result.stderr
 
@@ -64,7 +65,7 @@ def test_every_report_of_the_spec_has_a_writer():
 
 def test_export_refuses_an_unknown_report(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    unknown = run(["export", "nonsense"], url)
+    unknown = cli.run_on(["export", "nonsense"], url)
     assert unknown.returncode == 2 and "invalid choice: 'nonsense'" in unknown.stderr
 
 

@@ -10,6 +10,7 @@ from data_access.queries import collaboration as q
 from data_access.scope import Scope, scope_for_email
 from data_access.write import derive_collab
 from tests import collab_bundle as cb
+from tests import snapshot
 
 OWNER = Scope.owner()
 NOW = cb.NOW
@@ -17,7 +18,7 @@ NOW = cb.NOW
 
 @pytest.fixture
 def collab(engine, tmp_path):
-    import_bundle(engine, cb.write(tmp_path / "collab"))
+    snapshot.import_bundle(engine, cb.write(tmp_path / "collab"))
     return engine
 
 

@@ -8,7 +8,7 @@ import pytest
 from data_access.exports import collaboration as x
 from data_access.importer import import_bundle
 from data_access.scope import Scope, scope_for_email
-from tests import cli
+from tests import cli, snapshot
 from tests import collab_bundle as cb
 from tests.signing import signed_in_client
 
@@ -53,7 +53,7 @@ SESSIONS_CSV = ("\ufeffName,Start,End,Publications,Comments,Reactions,Program te
 
 @pytest.fixture
 def collab(engine, tmp_path):
-    import_bundle(engine, cb.write(tmp_path / "collab"))
+    snapshot.import_bundle(engine, cb.write(tmp_path / "collab"))
     return engine
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import pytest
 
 from data_access.exports import users as export
-from data_access.importer import import_bundle
 from data_access.queries import users_export as q
 from data_access.scope import Scope
+from tests import snapshot
 from tests import users_bundle as ub
 
 NOW, OWNER, UTC = ub.NOW, Scope.owner(), "UTC"
@@ -28,7 +28,7 @@ ENROLLMENTS = ("session_id,user_id,status,source,group_id,assigned_at,unassigned
 @pytest.fixture
 def unassigned_db(engine, tmp_path, monkeypatch):
     monkeypatch.setitem(ub.FILES, "enrollments.csv", ENROLLMENTS)
-    import_bundle(engine, ub.write(tmp_path / "users"))
+    snapshot.import_bundle(engine, ub.write(tmp_path / "users"))
     return engine
 
 

@@ -23,6 +23,7 @@ from data_access.queries import at_risk as risk
 from data_access.queries import digest as digest_query
 from data_access.queries import participants as pq
 from data_access.scope import Scope, scope_for_email
+from tests import cli, snapshot
 from tests import digest_bundle as db_
 from tests.smtp_server import Inbox, Server, free_port
 
@@ -48,7 +49,7 @@ def _uid(conn, email):
 
 @pytest.fixture
 def digest_db(engine, tmp_path):
-    import_bundle(engine, db_.write(tmp_path / "bundle"))
+    snapshot.import_bundle(engine, db_.write(tmp_path / "bundle"))
     with engine.begin() as conn:
         for sid in ("r2", "r3"):
             pq.save_cohort_limits(conn, OWNER, db_.FIRST, sid, 5, 10)
@@ -391,8 +392,7 @@ def _cli(engine, *args, smtp_url=None, now=None):
         env["LEARNPULSE_NOW"] = now.isoformat()
     if smtp_url:
         env["LEARNPULSE_SMTP_URL"] = smtp_url
-    return subprocess.run([sys.executable, "-m", "dashboard", "digest", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return cli.run(["digest", *args], env=env)
 
 
 def test_cli(digest_db, smtp):

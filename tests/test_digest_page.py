@@ -12,18 +12,18 @@ from dashboard.ids import Digest as ID
 from dashboard.ids import Shell, ViewAs
 from dashboard.settings import Settings
 from data_access import digest_store
-from data_access.importer import import_bundle
 from data_access.queries import at_risk as risk
 from data_access.queries import participants as pq
 from data_access.scope import Scope
 from tests import digest_bundle as db_
+from tests import snapshot
 from tests.dashcalls import payload
 from tests.signing import page_content, signed_in_client
 
 
 @pytest.fixture
 def app(engine, tmp_path):
-    import_bundle(engine, db_.write(tmp_path / "bundle"))
+    snapshot.import_bundle(engine, db_.write(tmp_path / "bundle"))
     with engine.begin() as conn:
         for sid in ("r2", "r3"):
             pq.save_cohort_limits(conn, Scope.owner(), db_.FIRST, sid, 5, 10)

@@ -12,7 +12,7 @@ import pytest
 from data_access.importer import import_bundle
 from data_access.queries import groups as q
 from data_access.scope import Scope, scope_for_email
-from tests import cli
+from tests import cli, snapshot
 from tests import groups_bundle as gb
 from tests.signing import page_content, signed_in_client
 
@@ -22,7 +22,7 @@ NOW = gb.NOW
 
 @pytest.fixture
 def grouped(engine, tmp_path):
-    import_bundle(engine, gb.write(tmp_path / "groups"))
+    snapshot.import_bundle(engine, gb.write(tmp_path / "groups"))
     return engine
 
 

@@ -14,7 +14,7 @@ from data_access.exports import participants as export
 from data_access.importer import import_bundle
 from data_access.queries import participants as q
 from data_access.scope import Scope, scope_for_email
-from tests import cli
+from tests import cli, snapshot
 from tests import participants_bundle as pb
 from tests.signing import signed_in_client
 
@@ -48,7 +48,7 @@ ACTIVITY_8_14 = (
 
 @pytest.fixture
 def cohort(engine, tmp_path):
-    import_bundle(engine, pb.write(tmp_path / "cohort"))
+    snapshot.import_bundle(engine, pb.write(tmp_path / "cohort"))
     return engine
 
 

@@ -27,8 +27,8 @@ from werkzeug.serving import make_server
 from dashboard import auth, security, signin, signin_sessions
 from data_access import accounts, schema
 from data_access.importer import import_bundle
+from tests.cli import run_on as run
 from tests.signing import page_content, sign_in_path, signed_in_client
-from tests.test_cli import run
 from tests.test_signin import NOW, PASSWORD, audit, csrf, make_app, post_login, set_password
 
 EVIL = "evil.example"

@@ -15,7 +15,7 @@ import pytest
 from data_access.queries import collaboration
 from data_access.queries import sessions as q
 from data_access.scope import Scope, scope_for_email
-from tests import cli
+from tests import cli, snapshot
 from tests.signing import signed_in_client
 
 OWNER = Scope.owner()
@@ -159,10 +159,9 @@ def test_session_csv(loaded, now):
 
 
 def test_failed_assessment_and_partial_attendance(engine, tmp_path):
-    from data_access.importer import import_bundle
     from tests import participants_bundle as pb
 
-    import_bundle(engine, pb.write(tmp_path / "cohort"))
+    snapshot.import_bundle(engine, pb.write(tmp_path / "cohort"))
     with engine.connect() as conn:
         k2 = {r["user_id"]: r for r in q.block_detail_page(conn, OWNER, pb.NOW, "c1", "k2", end=50)["rows"]}
         k3 = {r["user_id"]: r for r in q.block_detail_page(conn, OWNER, pb.NOW, "c1", "k3", end=50)["rows"]}
@@ -227,12 +226,11 @@ def test_verified_needs_every_pass_mark_and_catalog_counts_as_open(engine, tmp_p
     """u3 completes every block but fails the assessment (50 < 60): progress 100, not verified; u4 registered
     from the catalog is an open registration."""
     from data_access.exports.session_csv import session_csv
-    from data_access.importer import import_bundle
     from tests import fixture_bundle as fb
 
     overrides = {**fb.replace_line("assessment_results.csv", "u3,b2,70,true", "u3,b2,50,false"),
                  **fb.replace_line("enrollments.csv", "s1,u4,registered,assigned", "s1,u4,registered,catalog")}
-    import_bundle(engine, fb.write(tmp_path / "b", overrides))
+    snapshot.import_bundle(engine, fb.write(tmp_path / "b", overrides))
     with engine.connect() as conn:
         g = q.general(conn, OWNER, now, "s1")
         people = {r["user_id"]: r for r in q.individual_page(conn, OWNER, now, "s1")["rows"]}

@@ -187,6 +187,7 @@ def test_behind_a_trusted_proxy_each_client_counts_by_its_forwarded_address(load
     assert post_login(client("127.0.0.1", "203.0.113.6"), "lea@example.com", PASSWORD).status_code == 302
 
 
+@pytest.mark.xdist_group("redis")  # one worker at a time: the counters live in the one Redis
 def test_throttling_is_shared_through_redis(loaded, tmp_path, monkeypatch):
     """Two app processes on one Redis count the same failures (a load balancer may alternate them)."""
     redis = pytest.importorskip("redis")

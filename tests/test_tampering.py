@@ -25,8 +25,7 @@ from dashboard.ids import UserPage as UP
 from dashboard.ids import Users as US
 from dashboard.settings import Settings
 from data_access.exports import REPORTS
-from data_access.importer import import_bundle
-from tests import fixture_bundle
+from tests import fixture_bundle, snapshot
 from tests.dashcalls import payload
 from tests.signing import page_content, signed_in_client
 
@@ -69,7 +68,7 @@ REPORT_ID_OPTION = {
 
 @pytest.fixture
 def app(engine, tmp_path):
-    import_bundle(engine, fixture_bundle.write(tmp_path / "bundle", OPS))
+    snapshot.import_bundle(engine, fixture_bundle.write(tmp_path / "bundle", OPS))
     url = engine.url.render_as_string(hide_password=False)
     return create_app(Settings.from_env(env={}, database_url=url, now_override=NOW, seed_demo_on_empty=False,
                                         data_dir=tmp_path))

@@ -4,7 +4,6 @@ on SQLite and PostgreSQL. Every expected value is worked out by hand in tests/tr
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +18,7 @@ from data_access.importer import import_bundle
 from data_access.queries import trends as q
 from data_access.scope import Scope, scope_for_email
 from data_access.write import derive
+from tests import cli, snapshot
 from tests import trends_bundle as tb
 from tests.signing import signed_in_client
 
@@ -41,7 +41,7 @@ COMPARE_UTC = ("\ufeffCohort,Session ID,Week N,Week,Active (%),Progress (%)\r\n"
 
 @pytest.fixture
 def trends(engine, tmp_path):
-    import_bundle(engine, tb.write(tmp_path / "trends"))
+    snapshot.import_bundle(engine, tb.write(tmp_path / "trends"))
     return engine
 
 
@@ -91,7 +91,7 @@ def test_migration_fills_login_days_and_completion_times(bare_trends):
 
 @pytest.fixture
 def bare_trends(engine, tmp_path):
-    import_bundle(engine, tb.write(tmp_path / "trends"))
+    snapshot.import_bundle(engine, tb.write(tmp_path / "trends"))
     ld, br = schema.login_days, schema.block_results
     with engine.connect() as conn:
         expected = (conn.execute(select(ld).order_by(ld.c.user_id, ld.c.day)).all(),
@@ -218,9 +218,8 @@ def sqlite_app(tmp_path):
 
 
 def _cli(url: str, *args: str, out) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dashboard", "export", *args, "--now", NOW.isoformat(), "-o",
-                           str(out)], capture_output=True, text=True,
-                          env={"DATABASE_URL": url, "PATH": "", "LEARNPULSE_TIMEZONE": PARIS}, timeout=120)
+    return cli.run(["export", *args, "--now", NOW.isoformat(), "-o", str(out)],
+                   env={"DATABASE_URL": url, "PATH": "", "LEARNPULSE_TIMEZONE": PARIS})
 
 
 def test_downloads_serve_the_cli_bytes(sqlite_app, tmp_path):

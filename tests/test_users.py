@@ -13,7 +13,7 @@ from data_access.queries import users as q
 from data_access.queries import users_export as qx
 from data_access.scope import Scope, scope_for_email
 from data_access.write import derive
-from tests import cli
+from tests import cli, snapshot
 from tests import users_bundle as ub
 from tests.signing import signed_in_client
 
@@ -24,7 +24,7 @@ UTC = "UTC"
 
 @pytest.fixture
 def users_db(engine, tmp_path):
-    import_bundle(engine, ub.write(tmp_path / "users"))
+    snapshot.import_bundle(engine, ub.write(tmp_path / "users"))
     return engine
 
 

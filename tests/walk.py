@@ -6,13 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data_access import schema
-from tests.browser import wait_until
-
-
-def settle(page) -> None:
-    page.wait_for_load_state("networkidle")
-    wait_until(page, "!document.querySelector('[data-dash-is-loading=\"true\"]')")
-    page.wait_for_timeout(300)
+from tests.browser import settle  # noqa: F401 - where the walking tests have always found it
 
 
 def walk_paths(server) -> list[str]:
