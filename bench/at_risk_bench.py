@@ -24,10 +24,10 @@ from dashcalls import post as _post  # noqa: E402
 from dashcalls import signed_in_client, timed  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from dashboard.core.ids import AtRisk as ID  # noqa: E402
+from dashboard.core.ids import Overview as OV  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import AtRisk as ID  # noqa: E402
-from dashboard.ids import Overview as OV  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access.queries import at_risk as q  # noqa: E402
 from data_access.scope import Scope, scope_for_email  # noqa: E402
 

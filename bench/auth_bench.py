@@ -25,8 +25,8 @@ from dashcalls import signed_in_client  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard import signin_sessions  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 
 RUNS = 2000

@@ -23,11 +23,11 @@ from dashcalls import page as open_page  # noqa: E402
 from dashcalls import payload, post, signed_in_client, timed  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from dashboard.core.ids import Collaboration as ID  # noqa: E402
+from dashboard.core.ids import CollaborationCourse as CID  # noqa: E402
+from dashboard.core.ids import CollaborationSessions as SID  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import Collaboration as ID  # noqa: E402
-from dashboard.ids import CollaborationCourse as CID  # noqa: E402
-from dashboard.ids import CollaborationSessions as SID  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 from data_access.queries import collaboration as q  # noqa: E402
 from data_access.scope import Scope, scope_for_email  # noqa: E402

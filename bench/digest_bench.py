@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.digest_run import send_due  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access import db, migrate, schema  # noqa: E402
 from data_access.queries import at_risk as risk  # noqa: E402
 from data_access.queries import digest as digest_query  # noqa: E402

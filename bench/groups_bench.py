@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashcalls import WARM_RUNS, payload, post, signed_in_client, timed  # noqa: E402
 from dashcalls import page as open_page  # noqa: E402
 
+from dashboard.core.ids import Group as ID  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import Group as ID  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access.queries import groups as q  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
 

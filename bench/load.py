@@ -39,13 +39,13 @@ from roles_bench import REQUEST, targets  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard import pages  # noqa: E402
-from dashboard.ids import Collaboration as CID  # noqa: E402
-from dashboard.ids import Group as GID  # noqa: E402
-from dashboard.ids import Overview as OID  # noqa: E402
-from dashboard.ids import Participants as PID  # noqa: E402
-from dashboard.ids import ProgramSession as SID  # noqa: E402
-from dashboard.ids import UserPage as UID  # noqa: E402
-from dashboard.ids import Users as USID  # noqa: E402
+from dashboard.core.ids import Collaboration as CID  # noqa: E402
+from dashboard.core.ids import Group as GID  # noqa: E402
+from dashboard.core.ids import Overview as OID  # noqa: E402
+from dashboard.core.ids import Participants as PID  # noqa: E402
+from dashboard.core.ids import ProgramSession as SID  # noqa: E402
+from dashboard.core.ids import UserPage as UID  # noqa: E402
+from dashboard.core.ids import Users as USID  # noqa: E402
 from data_access import accounts, schema  # noqa: E402
 from data_access.scope import Scope, scope_for_user  # noqa: E402
 
@@ -102,8 +102,8 @@ def calls_for(app, scope: Scope, t: dict) -> list[dict]:
 
 def write_plan(env: dict, users: int, path: Path) -> dict:
     """Both runs' clients, with one one-time sign-in token per client."""
+    from dashboard.core.settings import Settings
     from dashboard.factory import create_app
-    from dashboard.settings import Settings
 
     app = create_app(Settings.from_env(env=env, seed_demo_on_empty=False))
     engine = app.server.extensions["learnpulse"].engine

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import Flask  # noqa: E402
 from flask_caching import Cache  # noqa: E402
 
-from dashboard.settings import Settings  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from data_access import db  # noqa: E402
 from data_access.queries import overview as q  # noqa: E402
 from data_access.queries import trends  # noqa: E402

@@ -22,9 +22,9 @@ from dashcalls import payload as _payload  # noqa: E402
 from dashcalls import post as _post  # noqa: E402
 from dashcalls import signed_in_client, timed  # noqa: E402
 
+from dashboard.core.ids import Participants as ID  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import Participants as ID  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access.queries import participants as q  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
 

@@ -26,15 +26,15 @@ from dashcalls import page as open_page  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard import pages  # noqa: E402
+from dashboard.core.ids import Collaboration as CID  # noqa: E402
+from dashboard.core.ids import Group as GID  # noqa: E402
+from dashboard.core.ids import Overview as OID  # noqa: E402
+from dashboard.core.ids import Participants as PID  # noqa: E402
+from dashboard.core.ids import ProgramSession as SID  # noqa: E402
+from dashboard.core.ids import UserPage as UID  # noqa: E402
+from dashboard.core.ids import Users as USID  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import Collaboration as CID  # noqa: E402
-from dashboard.ids import Group as GID  # noqa: E402
-from dashboard.ids import Overview as OID  # noqa: E402
-from dashboard.ids import Participants as PID  # noqa: E402
-from dashboard.ids import ProgramSession as SID  # noqa: E402
-from dashboard.ids import UserPage as UID  # noqa: E402
-from dashboard.ids import Users as USID  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 from data_access.scope import Scope, scope_for_user, visible_groups, visible_sessions, visible_user  # noqa: E402
 

@@ -23,9 +23,9 @@ from dashcalls import page as open_page  # noqa: E402
 from dashcalls import payload, post, signed_in_client, timed  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from dashboard.core.ids import ProgramSession as ID  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import ProgramSession as ID  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 
 

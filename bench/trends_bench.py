@@ -26,12 +26,12 @@ from dashcalls import payload as _payload  # noqa: E402
 from dashcalls import post as _post  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from dashboard.core.ids import Compare as C  # noqa: E402
+from dashboard.core.ids import Overview as O  # noqa: E402
+from dashboard.core.ids import Participants as P  # noqa: E402
+from dashboard.core.ids import Trend as T  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import Compare as C  # noqa: E402
-from dashboard.ids import Overview as O  # noqa: E402
-from dashboard.ids import Participants as P  # noqa: E402
-from dashboard.ids import Trend as T  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 from data_access.queries import participants as pq  # noqa: E402
 from data_access.queries import trends as q  # noqa: E402

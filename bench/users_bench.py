@@ -24,11 +24,11 @@ from dashcalls import page as open_page  # noqa: E402
 from dashcalls import payload, post, signed_in_client, timed  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from dashboard.core.ids import GeneralStats as GID  # noqa: E402
+from dashboard.core.ids import UserPage as UID  # noqa: E402
+from dashboard.core.ids import Users as ID  # noqa: E402
+from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import GeneralStats as GID  # noqa: E402
-from dashboard.ids import UserPage as UID  # noqa: E402
-from dashboard.ids import Users as ID  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 from data_access.queries import users as q  # noqa: E402
 from data_access.scope import scope_for_email  # noqa: E402
 

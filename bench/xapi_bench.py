@@ -54,8 +54,8 @@ def _child_import(path: str, url: str) -> dict:
 
 def _child_endpoint(path: str, url: str, batches: int) -> dict:
     sys.path.insert(0, str(ROOT))
+    from dashboard.core.settings import Settings
     from dashboard.factory import create_app
-    from dashboard.settings import Settings
     from data_access.xapi import credentials
     from tests.browser import serve
 

@@ -10,9 +10,9 @@ from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
 from callbacks import cohorts, grids, inputs
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, downloads, services, viewer
-from dashboard.ids import AtRisk as ID
-from dashboard.pages import participants_href, user_href
+from dashboard.core import auth, downloads, services, viewer
+from dashboard.core.ids import AtRisk as ID
+from dashboard.core.pages import participants_href, user_href
 from data_access.exports import at_risk as export
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk as q

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import no_update
 
 from callbacks import inputs
-from dashboard import viewer
+from dashboard.core import viewer
 from layouts.cohorts import cohort_options
 
 

@@ -11,10 +11,10 @@ from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.program_session_rows import grid_rows, link_text
-from dashboard import downloads, viewer
-from dashboard.ids import Collaboration as ID
-from dashboard.ids import CollaborationSessions as SID
-from dashboard.pages import collaboration_group_href, collaboration_tab_href, course_href
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import Collaboration as ID
+from dashboard.core.ids import CollaborationSessions as SID
+from dashboard.core.pages import collaboration_group_href, collaboration_tab_href, course_href
 from data_access.queries import collaboration as q
 from layouts import palette
 from layouts.common import data_unavailable

@@ -10,8 +10,8 @@ from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
-from dashboard import downloads, viewer
-from dashboard.ids import CollaborationCourse as ID
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import CollaborationCourse as ID
 from data_access.exports.csv_format import date
 from data_access.queries import collaboration as q
 from layouts.collaboration_course import COMMENT_COLUMNS, NUMBERS, PEOPLE_COLUMNS, TYPES

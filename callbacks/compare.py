@@ -8,8 +8,8 @@ from dash import ClientsideFunction, Input, Output
 
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import downloads, viewer
-from dashboard.ids import Compare as ID
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import Compare as ID
 from data_access.exports.csv_format import pct
 from data_access.exports.trends import monday
 from data_access.queries import trends as q

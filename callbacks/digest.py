@@ -6,10 +6,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
-from dashboard import auth, services, viewer
-from dashboard.digest_run import Composer
-from dashboard.ids import Digest as ID
-from dashboard.pseudonyms import current_masker
+from dashboard.core import auth, services, viewer
+from dashboard.core.digest_mail import Composer
+from dashboard.core.ids import Digest as ID
+from dashboard.core.pseudonyms import current_masker
 from data_access.digest_store import Subscription
 from data_access.exports.csv_format import date
 from data_access.queries import digest as q

@@ -7,8 +7,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
 from callbacks import inputs
-from dashboard import downloads, viewer
-from dashboard.ids import GeneralStats as ID
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import GeneralStats as ID
 from data_access.exports.csv_format import pct
 from data_access.queries import users_export as q
 from layouts.common import data_unavailable

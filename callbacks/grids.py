@@ -8,7 +8,7 @@ import logging
 from dash import no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import viewer
+from dashboard.core import viewer
 from data_access.grid_filters import MAX_ROWS, read_request
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.learners import learner_dialog, people_rows
 from callbacks.program_session_rows import grid_rows
-from dashboard import downloads, viewer
-from dashboard.ids import Group as ID
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import Group as ID
 from data_access.exports.csv_format import date
 from data_access.queries import groups as q
 from layouts import palette

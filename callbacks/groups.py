@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State
 
-from dashboard.ids import Groups as ID
+from dashboard.core.ids import Groups as ID
 
 
 def register(app) -> None:

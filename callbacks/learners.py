@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import viewer
-from dashboard.pages import profile_link
+from dashboard.core import viewer
+from dashboard.core.pages import profile_link
 from data_access.exports.csv_format import date
 from layouts.common import data_unavailable
 from layouts.formats import duration, score_text

@@ -10,9 +10,9 @@ from dash import Input, Output, dcc
 
 from callbacks.figures import empty_chart, empty_figure, style
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, pages, viewer
-from dashboard.ids import Overview as ID
-from dashboard.pages import at_risk_href
+from dashboard.core import auth, pages, viewer
+from dashboard.core.ids import Overview as ID
+from dashboard.core.pages import at_risk_href
 from data_access.queries import at_risk, trends
 from data_access.queries import overview as q
 from layouts.common import data_unavailable, kpi_card, no_data_yet

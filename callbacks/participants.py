@@ -10,9 +10,9 @@ from callbacks import cohorts, grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import downloads, viewer
-from dashboard.ids import Participants as ID
-from dashboard.pages import profile_link
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import Participants as ID
+from dashboard.core.pages import profile_link
 from data_access import recency
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk

@@ -6,8 +6,8 @@ from dash import Input, Output
 
 from callbacks import inputs
 from callbacks.program_session_rows import grid_rows
-from dashboard import viewer
-from dashboard.ids import Program as ID
+from dashboard.core import viewer
+from dashboard.core.ids import Program as ID
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, kpi_row
 from layouts.formats import score_text

@@ -4,7 +4,7 @@ page, dates as text."""
 
 from __future__ import annotations
 
-from dashboard.pages import program_href, program_session_href
+from dashboard.core.pages import program_href, program_session_href
 from data_access.exports.csv_format import date
 
 

@@ -7,8 +7,8 @@ from dash import Input, Output, Patch
 
 from callbacks import inputs
 from callbacks.program_session_rows import grid_rows
-from dashboard import downloads, viewer
-from dashboard.ids import ProgramSessions as ID
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import ProgramSessions as ID
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, no_data_yet
 

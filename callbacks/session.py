@@ -10,8 +10,8 @@ from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
 from callbacks.learners import learner_dialog, people_rows
-from dashboard import viewer
-from dashboard.ids import ProgramSession as ID
+from dashboard.core import viewer
+from dashboard.core.ids import ProgramSession as ID
 from data_access.queries import sessions as q
 from layouts import palette
 from layouts.common import data_unavailable, kpi_row

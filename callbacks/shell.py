@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from dashboard import auth, pages
-from dashboard.ids import Shell as ID
+from dashboard.core import auth, pages
+from dashboard.core.ids import Shell as ID
 
 
 def stop_viewing_as(clicks):

@@ -10,10 +10,10 @@ from dash import Input, Output, State, html, no_update
 
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import downloads, viewer
-from dashboard.ids import Participants as P
-from dashboard.ids import Trend as ID
-from dashboard.pages import compare_href, profile_link
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import Participants as P
+from dashboard.core.ids import Trend as ID
+from dashboard.core.pages import compare_href, profile_link
 from data_access.exports.csv_format import date, pct
 from data_access.exports.trends import monday
 from data_access.queries import trends as q

@@ -9,9 +9,9 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from callbacks import inputs
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import viewer
-from dashboard.ids import UserPage as ID
-from dashboard.pages import program_session_href, team_href
+from dashboard.core import viewer
+from dashboard.core.ids import UserPage as ID
+from dashboard.core.pages import program_session_href, team_href
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk
 from data_access.queries import users as q

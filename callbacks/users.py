@@ -7,9 +7,9 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 
 from callbacks import general_stats, grids, inputs
 from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import downloads, viewer
-from dashboard.ids import Users as ID
-from dashboard.pages import profile_link, team_href
+from dashboard.core import downloads, viewer
+from dashboard.core.ids import Users as ID
+from dashboard.core.pages import profile_link, team_href
 from data_access.exports.csv_format import date
 from data_access.queries import users as q
 from layouts import general_stats as panel

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dash import Input, Output, State, no_update
 
 from callbacks import inputs
-from dashboard import auth, services
-from dashboard.ids import Shell, UserPage
-from dashboard.ids import ViewAs as ID
-from dashboard.pages import OVERVIEW_PAGE
+from dashboard.core import auth, services
+from dashboard.core.ids import Shell, UserPage
+from dashboard.core.ids import ViewAs as ID
+from dashboard.core.pages import OVERVIEW_PAGE
 from data_access import accounts
 from data_access.exports.csv_format import date as timestamp
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from dashboard import digest_cli, xapi_cli
-from dashboard.settings import Settings, parse_now
+from dashboard.core.settings import Settings, parse_now
 from data_access.exports import ALL_REPORT_NAMES
 from data_access.migrate import SchemaBehind
 
@@ -272,7 +272,7 @@ def _signing_user(conn, email: str):
 def _read_password(email: str) -> str:
     import getpass
 
-    from dashboard import passwords
+    from dashboard.core import passwords
 
     if sys.stdin.isatty():
         first = getpass.getpass(f"New password for {email}: ")
@@ -289,7 +289,7 @@ def _read_password(email: str) -> str:
 def cmd_user(args) -> int:
     from datetime import UTC, datetime
 
-    from dashboard import passwords
+    from dashboard.core import passwords
     from data_access import accounts
 
     settings = _settings()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import flask
 
-from dashboard import auth, pages, services
-from dashboard.digest_mail import UNSUBSCRIBE_PATH, token_user
+from dashboard.core import auth, pages, services
+from dashboard.core.digest_mail import UNSUBSCRIBE_PATH, token_user
 from data_access import accounts, digest_store
 
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TextIO
 
-from dashboard import digest_mail
+from dashboard.core.digest_mail import Composer
+from dashboard.core.settings import Settings
 from dashboard.mail import Mailer, RecipientFailed, ServerFailed, parse_smtp_url
-from dashboard.settings import Settings
 from data_access import accounts, digest_store
 from data_access.queries import digest as digest_query
 from data_access.scope import Scope
@@ -51,29 +51,6 @@ class RunReport:
         if self.left:
             text += f", {self.left:,} left for the next run (mail server unusable)"
         return text
-
-
-@dataclass(frozen=True)
-class Composer:
-    """What every message of a run shares: the links' base, the sender, the time zone, the signing key."""
-    links: digest_mail.Links
-    sender: str
-    timezone: str
-    secret: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings, engine) -> Composer:
-        return cls(digest_mail.Links(settings.base_url),
-                   settings.mail_from or digest_mail.default_sender(settings.base_url), settings.timezone,
-                   settings.secret_key or accounts.app_secret(engine))
-
-    def render(self, d: dict, acct: accounts.Account, sub: digest_store.Subscription | None) -> digest_mail.Rendered:
-        return digest_mail.render(d, self.links, self.timezone, sub,
-                                  digest_mail.unsubscribe_token(self.secret, acct.user_id))
-
-    def message(self, d: dict, acct: accounts.Account, sub: digest_store.Subscription | None):
-        return digest_mail.message(self.render(d, acct, sub), to_email=acct.email, to_name=acct.name,
-                                   sender=self.sender)
 
 
 class Pool:

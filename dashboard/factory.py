@@ -10,20 +10,10 @@ from dash import Dash
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import (
-    auth,
-    digest_routes,
-    downloads,
-    pages,
-    pseudonyms,
-    request_guard,
-    router,
-    security,
-    signin,
-    xapi_routes,
-)
-from dashboard.services import EXTENSION, Services
-from dashboard.settings import Settings
+from dashboard import digest_routes, download_routes, request_guard, router, security, signin, xapi_routes
+from dashboard.core import auth, pages, pseudonyms
+from dashboard.core.services import EXTENSION, Services
+from dashboard.core.settings import Settings
 from data_access import accounts, db, migrate
 from data_access.query_runner import QueryRunner
 from data_access.write.xapi import ingest as xapi_ingest
@@ -93,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     security.refuse_unknown_paths(app)  # after the sign-in guard
     signin.register(app.server, settings)
     request_guard.register(app.server)  # after the sign-in check: a stranger gets 401, not a parse
-    downloads.register(app.server)
+    download_routes.register(app.server)
     xapi_routes.register(app.server)  # /xapi/: HTTP Basic of its own, no browser sign-in
     digest_routes.register(app.server)  # one-click unsubscribe: a signed token of its own, no sign-in
     if settings.digest_thread:

@@ -7,7 +7,7 @@ import dash
 from dash._pages import _parse_path_variables  # the router's own matching of path templates
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import auth, pages
+from dashboard.core import auth, pages
 from layouts.common import nothing_to_show, page_not_found
 
 ROUTER_PATHNAME = "_pages_location.pathname"  # the input of Dash's page router: the address being shown

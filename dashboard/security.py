@@ -30,7 +30,7 @@ def configure_cookies(server: flask.Flask, secure: bool) -> None:
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
         SESSION_COOKIE_NAME="learnpulse_session",
         # Flask-Login's own remember cookie (user id + HMAC, nothing on the server) is never set: "keep me signed
-        # in" is a sign-in session's token (dashboard.signin_sessions); this name only keeps Flask-Login from
+        # in" is a sign-in session's token (dashboard.core.signin_sessions); this name only keeps Flask-Login from
         # reading any other cookie
         REMEMBER_COOKIE_NAME="learnpulse_flask_login_unused", REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure,

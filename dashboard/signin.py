@@ -14,14 +14,13 @@ from flask_limiter import Limiter
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
-from dashboard import auth, passwords, services
+from dashboard.core import auth, passwords, services
 from data_access import accounts, db
 
 # failed sign-ins allowed before the form refuses for a while (successful ones do not count)
 PER_ACCOUNT = "5 per 15 minutes"
 PER_ADDRESS = "30 per 15 minutes"
 FAILED = 401
-LOGOUT_PATH = "/logout"
 LINK_FAILED = 403  # a one-time sign-in link or invitation that is unknown, used or expired
 
 
@@ -104,7 +103,7 @@ def register(server: flask.Flask, settings) -> Limiter:
             return flask.redirect(auth.safe_next(flask.request.args.get("next")))
         return _login_page()
 
-    @server.route(LOGOUT_PATH, methods=["GET", "POST"])
+    @server.route(auth.LOGOUT_PATH, methods=["GET", "POST"])
     def logout():
         """GET asks (a button); only a POST with the form's CSRF token signs out, so another site cannot sign
         people out with an image or a link. `everywhere=1`: every sign-in session of the person."""

@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urlencode
 import flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import services
+from dashboard.core import services
 from data_access.write.xapi.ingest import XapiFailed, ingest
 from data_access.xapi import lrs
 from data_access.xapi.credentials import Checker

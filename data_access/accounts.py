@@ -2,7 +2,7 @@
 a browser). People are the bundle's users; a password hash, one-time links and the audit log are ours.
 
 Every function takes a connection (the caller owns the transaction) and plain values; password hashing
-happens in dashboard.passwords, so this module stores and compares only what it is given.
+happens in dashboard.core.passwords, so this module stores and compares only what it is given.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def app_secret(engine) -> str:
 
 
 def pseudonym_key(engine) -> str:
-    """The key of the meeting-safe pseudonyms (dashboard.pseudonyms): made once per deployment like app_secret,
+    """The key of the meeting-safe pseudonyms (dashboard.core.pseudonyms): made once per deployment like app_secret,
     so a person has the same pseudonym every day and a different one in another deployment."""
     return _kept_secret(engine, "pseudonym_key")
 

@@ -613,7 +613,7 @@ signin_sessions = Table(
 )
 
 # A person's own settings of the app, kept across pages, browsers and sign-ins. meeting_safe: names and e-mails
-# are shown as pseudonyms (dashboard.pseudonyms).
+# are shown as pseudonyms (dashboard.core.pseudonyms).
 user_preferences = Table(
     "user_preferences", metadata,
     Column("user_id", ID, primary_key=True),

@@ -7,8 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages, viewer
-from dashboard.ids import AtRisk as ID
+from dashboard.core import pages, viewer
+from dashboard.core.ids import AtRisk as ID
 from data_access.queries import at_risk as q
 from layouts import charts
 from layouts.cohorts import cohort_options

@@ -9,9 +9,9 @@ from functools import partial
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads, pages, viewer
-from dashboard.ids import Collaboration as ID
-from dashboard.ids import CollaborationSessions as SID
+from dashboard.core import downloads, pages, viewer
+from dashboard.core.ids import Collaboration as ID
+from dashboard.core.ids import CollaborationSessions as SID
 from data_access.queries import collaboration as q
 from layouts import charts
 from layouts.common import data_unavailable, page_header

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads, pages
-from dashboard.ids import CollaborationCourse as ID
+from dashboard.core import downloads, pages
+from dashboard.core.ids import CollaborationCourse as ID
 from data_access.queries import collaboration as q
 from layouts import charts, entity
 from layouts.common import kpi_row, page_header

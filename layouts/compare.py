@@ -7,8 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages, viewer
-from dashboard.ids import Compare as ID
+from dashboard.core import pages, viewer
+from dashboard.core.ids import Compare as ID
 from data_access.queries import trends as q
 from layouts import charts
 from layouts.common import data_unavailable, page_header

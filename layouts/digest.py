@@ -7,10 +7,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, pages, services
-from dashboard.ids import Digest as ID
-from dashboard.pseudonyms import current_masker
-from dashboard.viewer import answers
+from dashboard.core import auth, pages, services
+from dashboard.core.ids import Digest as ID
+from dashboard.core.pseudonyms import current_masker
+from dashboard.core.viewer import answers
 from data_access.digest_store import DAY_NAMES, EMPTY, FAILED, SENT
 from data_access.exports.csv_format import date
 from data_access.queries import digest as q

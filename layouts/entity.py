@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import viewer
+from dashboard.core import viewer
 from layouts.common import data_unavailable, page_header
 
 

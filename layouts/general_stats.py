@@ -7,7 +7,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.ids import GeneralStats as ID
+from dashboard.core.ids import GeneralStats as ID
 from layouts.grids import client_grid
 
 PREVIEW_LINES = 50

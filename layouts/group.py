@@ -7,8 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads, pages
-from dashboard.ids import Group as ID
+from dashboard.core import downloads, pages
+from dashboard.core.ids import Group as ID
 from data_access.queries import groups as q
 from layouts import charts, entity
 from layouts.common import page_header, section_card

@@ -13,8 +13,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, pages, viewer
-from dashboard.ids import Groups as ID
+from dashboard.core import auth, pages, viewer
+from dashboard.core.ids import Groups as ID
 from data_access.queries import groups as q
 from layouts.common import data_unavailable, no_data_yet, page_header
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages
-from dashboard.ids import Overview as ID
+from dashboard.core import pages
+from dashboard.core.ids import Overview as ID
 from layouts import charts
 from layouts.common import page_header
 

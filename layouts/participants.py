@@ -7,8 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages, viewer
-from dashboard.ids import Participants as ID
+from dashboard.core import pages, viewer
+from dashboard.core.ids import Participants as ID
 from data_access import recency
 from data_access.queries import at_risk
 from data_access.queries import participants as q

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads, pages
-from dashboard.ids import Program as ID
+from dashboard.core import downloads, pages
+from dashboard.core.ids import Program as ID
 from data_access.queries import sessions as q
 from layouts import entity
 from layouts.common import page_header

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages
-from dashboard.ids import ProgramSessions as ID
+from dashboard.core import pages
+from dashboard.core.ids import ProgramSessions as ID
 from data_access.queries import sessions as q
 from layouts.common import page_header
 from layouts.grids import client_grid

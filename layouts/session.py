@@ -7,8 +7,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads, pages
-from dashboard.ids import ProgramSession as ID
+from dashboard.core import downloads, pages
+from dashboard.core.ids import ProgramSession as ID
 from data_access.queries import sessions as q
 from layouts import charts, entity
 from layouts.common import page_header, section_card

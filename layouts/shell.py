@@ -8,11 +8,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, pages, pseudonyms
-from dashboard.auth import Viewer
-from dashboard.ids import Shell as ID
-from dashboard.pseudonyms import HIDDEN_EMAIL
-from dashboard.signin import LOGOUT_PATH  # a page with the button that signs out
+from dashboard.core import auth, pages, pseudonyms
+from dashboard.core.auth import LOGOUT_PATH, Viewer
+from dashboard.core.ids import Shell as ID
+from dashboard.core.pseudonyms import HIDDEN_EMAIL
 
 
 def layout():

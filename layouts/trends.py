@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages
-from dashboard.ids import Trend as ID
+from dashboard.core import pages
+from dashboard.core.ids import Trend as ID
 from layouts import charts
 from layouts.grids import NUMBER_FILTER, client_grid
 from layouts.learners import PROFILE_COLUMN

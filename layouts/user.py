@@ -7,8 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, downloads, pages
-from dashboard.ids import UserPage as ID
+from dashboard.core import auth, downloads, pages
+from dashboard.core.ids import UserPage as ID
 from data_access.queries import users as q
 from layouts import charts, entity
 from layouts.common import page_header

@@ -7,8 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import pages, viewer
-from dashboard.ids import Users as ID
+from dashboard.core import pages, viewer
+from dashboard.core.ids import Users as ID
 from data_access.queries import users as q
 from layouts import general_stats
 from layouts.common import data_unavailable, page_header

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, pages
-from dashboard.ids import ViewAs as ID
+from dashboard.core import auth, pages
+from dashboard.core.ids import ViewAs as ID
 from layouts.common import page_header, page_not_found
 from layouts.grids import client_grid
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from tests.signing import sign_in_path
 
 CHROMIUM = "/usr/bin/chromium"

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, insert, select
 
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access import schema
 from data_access.exports import at_risk as export
 from data_access.importer import import_bundle
@@ -297,7 +297,7 @@ def _call(client, app, output, inputs, state=None):
 @pytest.mark.parametrize("overdue,score", [("abc", 50), (None, 50), (2, None), (float("nan"), 50), ([2], 50),
                                            ({"a": 1}, 50), (2.5, 50), (0, 50), (2, 101), (1e300, 50)])
 def test_malformed_limits_give_a_message(sqlite_risk, overdue, score):
-    from dashboard.ids import Participants as P
+    from dashboard.core.ids import Participants as P
 
     _url, app = sqlite_risk
     r = _call(signed_in_client(app), app, P.RISK_LIMITS, {f"{P.OVERDUE}.value": overdue, f"{P.SCORE}.value": score},
@@ -308,7 +308,7 @@ def test_malformed_limits_give_a_message(sqlite_risk, overdue, score):
 
 
 def test_limits_saved_from_participants(sqlite_risk):
-    from dashboard.ids import Participants as P
+    from dashboard.core.ids import Participants as P
 
     _url, app = sqlite_risk
     client = signed_in_client(app)
@@ -345,7 +345,7 @@ def test_malformed_grid_requests_answer_empty(sqlite_risk, inputs, state):
                                                                   "x" * 501), (None, "email", None),
 ])
 def test_malformed_contacts_give_a_message(sqlite_risk, rows, channel, note):
-    from dashboard.ids import AtRisk as A
+    from dashboard.core.ids import AtRisk as A
 
     _url, app = sqlite_risk
     r = _call(signed_in_client(app), app, A.RECORD_STATUS, {f"{A.RECORD}.n_clicks": 1},

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import pages
+from dashboard.core import pages
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from tests.browser import goto, require_chromium, serve
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from dashboard import pseudonyms
+from dashboard.core import pseudonyms
 from data_access import accounts, schema
 from tests.browser import goto, screenshot, settle, wait_until
 from tests.walk import walk_paths

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import passwords
+from dashboard.core import passwords
 from data_access import accounts, schema
 from data_access.queries import participants as q
 from data_access.scope import scope_for_user

@@ -162,9 +162,9 @@ def test_the_same_scoped_callback_twice_runs_its_queries_once(engine, tmp_path):
     a colleague may have changed them); the scoped queries are cache hits."""
     from sqlalchemy import event
 
+    from dashboard.core.ids import Participants
+    from dashboard.core.settings import Settings
     from dashboard.factory import create_app
-    from dashboard.ids import Participants
-    from dashboard.settings import Settings
     from tests import participants_bundle as pb
     from tests import snapshot
     from tests.dashcalls import payload

@@ -21,7 +21,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from dashboard import passwords
+from dashboard.core import passwords
 from data_access import accounts, db, migrate, schema
 from tests import fixture_bundle
 from tests.cli import run_on as run

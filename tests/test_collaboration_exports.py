@@ -93,8 +93,8 @@ def test_csvs_follow_the_viewers_scope(collab):
 
 
 def test_download_route_streams_the_cli_bytes(tmp_path):
+    from dashboard.core.settings import Settings
     from dashboard.factory import create_app
-    from dashboard.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     app = create_app(Settings.from_env(env={}, database_url=url, now_override=NOW, seed_demo_on_empty=False,

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from dashboard import digest_mail
+from dashboard.core import digest_mail
+from dashboard.core.settings import Settings
 from dashboard.digest_run import send_due
-from dashboard.settings import Settings
 from data_access import digest_store, schema
 from data_access.importer import import_bundle
 from data_access.queries import at_risk as risk

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from dashboard import digest_mail
+from dashboard.core import digest_mail
 from dashboard.mail import (
     MailConfigError,
     Mailer,

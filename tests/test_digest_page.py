@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from dashboard.core.ids import Digest as ID
+from dashboard.core.ids import Shell, ViewAs
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.ids import Digest as ID
-from dashboard.ids import Shell, ViewAs
-from dashboard.settings import Settings
 from data_access import digest_store
 from data_access.queries import at_risk as risk
 from data_access.queries import participants as pq

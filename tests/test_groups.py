@@ -198,8 +198,8 @@ def test_group_sessions_csv(grouped):
 @pytest.fixture
 def app(tmp_path):
     """The web app on the fixture (SQLite), now = NOW."""
+    from dashboard.core.settings import Settings
     from dashboard.factory import create_app
-    from dashboard.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'g.sqlite3'}"
     app = create_app(Settings.from_env(env={}, database_url=url, now_override=NOW, seed_demo_on_empty=False,
@@ -247,7 +247,7 @@ def test_group_without_session_shows_dashes_and_a_sentence(app):
     import json
 
     from callbacks.group import NO_SESSION
-    from dashboard.ids import Group as ID
+    from dashboard.core.ids import Group as ID
     from tests.dashcalls import payload
 
     client = signed_in_client(app)

@@ -123,6 +123,16 @@ def test_layouts_never_import_callbacks():
     assert _edges(import_graph(), ("layouts",), ("callbacks",)) == []
 
 
+def test_pages_import_only_the_core_of_dashboard():
+    """layouts/ and callbacks/ import dashboard.core (ids, auth, pages, the viewer helper, ...), never the
+    composition root (factory, router, routes, command line), and the core never imports the root."""
+    graph = _without_packages(import_graph())
+    root = [m for m in graph if m.startswith("dashboard.") and not _under(m, ("dashboard.core",))]
+    assert root and all(_under(m, ("dashboard",)) for m in root)
+    assert _edges(graph, ("layouts", "callbacks"), tuple(root)) == []
+    assert _edges(graph, ("dashboard.core",), tuple(root)) == []
+
+
 def test_read_side_and_write_side_apart():
     graph = import_graph()
     assert _paths(graph, READ, WRITE) == []
@@ -138,7 +148,7 @@ def test_tests_and_bench_do_not_import_each_other_both_ways():
 def page_modules() -> set[str]:
     """The modules of the page map's pages (layouts.<name> and callbacks.<name>: "collaboration.users" is a tab
     registered by layouts.collaboration)."""
-    from dashboard import pages
+    from dashboard.core import pages
 
     return {p.name.partition(".")[0] for p in pages.PAGES}
 

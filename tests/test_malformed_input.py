@@ -21,10 +21,10 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from callbacks.grids import MAX_ROWS, grid_request
-from dashboard.downloads import LIST_OPTIONS, TEXT_OPTIONS, options_from
+from dashboard.core.downloads import LIST_OPTIONS, TEXT_OPTIONS, options_from
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
 from dashboard.request_guard import json_depth
-from dashboard.settings import Settings
 from data_access import db
 from data_access.exports import REPORTS, get_writer
 from data_access.importer import import_bundle

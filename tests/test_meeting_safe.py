@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from dashboard import pseudonyms
+from dashboard.core import pseudonyms
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access import accounts
 from data_access.importer import import_bundle
 from data_access.queries import participants

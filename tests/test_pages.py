@@ -13,9 +13,9 @@ import dash
 import pytest
 from dash._pages import _path_to_page  # the router's own choice of page for an address
 
-from dashboard import pages
+from dashboard.core import pages
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access.scope import Scope
 from tests import fixture_bundle
 from tests.signing import page_content, signed_in_client

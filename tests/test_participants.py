@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from callbacks import participants as cb
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access import recency, schema
 from data_access.exports import participants as export
 from data_access.importer import import_bundle

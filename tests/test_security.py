@@ -24,7 +24,8 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
-from dashboard import auth, security, signin, signin_sessions
+from dashboard import security, signin
+from dashboard.core import auth, signin_sessions
 from data_access import accounts, schema
 from data_access.importer import import_bundle
 from tests.cli import run_on as run

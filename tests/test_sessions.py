@@ -175,8 +175,8 @@ def test_failed_assessment_and_partial_attendance(engine, tmp_path):
 
 
 def test_downloads_stream_the_cli_bytes(tmp_path, now):
+    from dashboard.core.settings import Settings
     from dashboard.factory import create_app
-    from dashboard.settings import Settings
     from data_access.importer import import_bundle
     from tests import fixture_bundle
 

@@ -15,11 +15,12 @@ import time
 
 import pytest
 
-from dashboard import passwords, signin
+from dashboard import signin
+from dashboard.core import passwords
+from dashboard.core.ids import Shell, UserPage
+from dashboard.core.ids import ViewAs as VA
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.ids import Shell, UserPage
-from dashboard.ids import ViewAs as VA
-from dashboard.settings import Settings
 from data_access import accounts
 from data_access.importer import import_bundle
 from tests import fixture_bundle

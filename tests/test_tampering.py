@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.core.ids import AtRisk as AR
+from dashboard.core.ids import Collaboration as C
+from dashboard.core.ids import CollaborationCourse as CC
+from dashboard.core.ids import Compare as CMP
+from dashboard.core.ids import Group as G
+from dashboard.core.ids import Participants as P
+from dashboard.core.ids import Program as PR
+from dashboard.core.ids import ProgramSession as S
+from dashboard.core.ids import Trend as T
+from dashboard.core.ids import UserPage as UP
+from dashboard.core.ids import Users as US
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.ids import AtRisk as AR
-from dashboard.ids import Collaboration as C
-from dashboard.ids import CollaborationCourse as CC
-from dashboard.ids import Compare as CMP
-from dashboard.ids import Group as G
-from dashboard.ids import Participants as P
-from dashboard.ids import Program as PR
-from dashboard.ids import ProgramSession as S
-from dashboard.ids import Trend as T
-from dashboard.ids import UserPage as UP
-from dashboard.ids import Users as US
-from dashboard.settings import Settings
 from data_access.exports import REPORTS
 from tests import fixture_bundle, snapshot
 from tests.dashcalls import payload
@@ -278,8 +278,8 @@ def test_the_weekly_digest_acts_only_for_the_signed_in_person(app):
     unsubscribe answers a forged token exactly as a token for nobody."""
     import json
 
-    from dashboard.digest_mail import unsubscribe_token
-    from dashboard.ids import Digest as D
+    from dashboard.core.digest_mail import unsubscribe_token
+    from dashboard.core.ids import Digest as D
     from data_access import digest_store
 
     coach = signed_in_client(app, COACH)

@@ -10,8 +10,8 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access import migrate, schema
 from data_access.exports import trends as export
 from data_access.importer import import_bundle
@@ -258,8 +258,8 @@ def _call(client, app, first_output: str, inputs: dict):
 
 
 def test_trend_callback_and_malformed_cohorts(web):
-    from dashboard.ids import Participants as P
-    from dashboard.ids import Trend as T
+    from dashboard.core.ids import Participants as P
+    from dashboard.core.ids import Trend as T
 
     app, client = web
     out = _call(client, app, T.CHART, {f"{P.COHORT}.value": "c1"})
@@ -282,7 +282,7 @@ def test_trend_callback_and_malformed_cohorts(web):
 
 
 def test_compare_callback_and_malformed_choices(web):
-    from dashboard.ids import Compare as C
+    from dashboard.core.ids import Compare as C
 
     app, client = web
     out = _call(client, app, C.CHART, {f"{C.PICK}.value": ["c2", "c1"]})

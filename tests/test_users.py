@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access.exports import users as export
 from data_access.importer import import_bundle
 from data_access.queries import users as q

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import text
 
+from dashboard.core.settings import Settings
 from dashboard.factory import create_app
-from dashboard.settings import Settings
 from data_access.importer import stored_counts
 from data_access.xapi import credentials
 from tests import xapi_bundle as xb

@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from dashboard import pages
+from dashboard.core import pages
+from dashboard.core.settings import Settings
+from data_access import accounts, digest_store
 from data_access.digest_store import Subscription
 from data_access.exports.csv_format import date as local_date
 
@@ -50,7 +52,7 @@ def token_user(secret: str, token: str) -> str | None:
 # --- links ----------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Links:
-    """The mail's links: the page map's addresses (dashboard.pages) under the app's public address."""
+    """The mail's links: the page map's addresses (dashboard.core.pages) under the app's public address."""
     base: str  # the app's public address (LEARNPULSE_PUBLIC_URL)
 
     def at_risk(self, session_id: str | None = None, reasons: list[str] | None = None) -> str:
@@ -239,3 +241,26 @@ def message(rendered: Rendered, *, to_email: str, to_name: str, sender: str,
     msg.attach(MIMEText(rendered.text, "plain", _UTF8_QP))
     msg.attach(MIMEText(rendered.html, "html", _UTF8_QP))
     return msg
+
+
+@dataclass(frozen=True)
+class Composer:
+    """What every message of a run shares: the links' base, the sender, the time zone, the signing key."""
+    links: Links
+    sender: str
+    timezone: str
+    secret: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, engine) -> Composer:
+        return cls(Links(settings.base_url),
+                   settings.mail_from or default_sender(settings.base_url), settings.timezone,
+                   settings.secret_key or accounts.app_secret(engine))
+
+    def render(self, d: dict, acct: accounts.Account, sub: digest_store.Subscription | None) -> Rendered:
+        return render(d, self.links, self.timezone, sub,
+                                  unsubscribe_token(self.secret, acct.user_id))
+
+    def message(self, d: dict, acct: accounts.Account, sub: digest_store.Subscription | None):
+        return message(self.render(d, acct, sub), to_email=acct.email, to_name=acct.name,
+                                   sender=self.sender)

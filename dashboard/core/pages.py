@@ -3,7 +3,7 @@ open, and the functions that build a link to a page. The navbar (layouts/shell.p
 (dashboard/router.py), Dash's page registry and every link read it; no other module writes a page's path.
 
 Words: a "program session" is a run of a learning program (a cohort, /sessions/<session_id>); a "sign-in session"
-is a browser's authentication (dashboard.signin_sessions) and has no page.
+is a browser's authentication (dashboard.core.signin_sessions) and has no page.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard.core import auth, services
 
 RAISE = object()  # answers(missing=RAISE): a LookupError is not this callback's to answer
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import flask
 from sqlalchemy.engine import Engine
 
-from dashboard.settings import Settings
+from dashboard.core.settings import Settings
 from data_access import freshness
 from data_access.query_runner import QueryRunner
 from data_access.write.xapi.folder import XapiFolder
@@ -22,7 +22,7 @@ class Services:
     engine: Engine
     queries: QueryRunner
     xapi_folder: XapiFolder
-    pseudonyms: object = None  # dashboard.pseudonyms.Pseudonyms (meeting-safe mode)
+    pseudonyms: object = None  # dashboard.core.pseudonyms.Pseudonyms (meeting-safe mode)
 
     def now(self) -> datetime:
         """The 'now' of metrics.md for pages, callbacks and downloads: LEARNPULSE_NOW when set, else the wall

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import flask
 
-from dashboard import auth, services
+from dashboard.core import auth, services
 from data_access import accounts
 from data_access.scope import Scope
 

@@ -1,5 +1,5 @@
 """Who is viewing. Every request except a few public routes needs a signed-in user: a Flask-Login session
-whose sign-in session (dashboard.signin_sessions) is still current on the server; an owner may view the app
+whose sign-in session (dashboard.core.signin_sessions) is still current on the server; an owner may view the app
 as someone else. The viewer is resolved once per request (flask.g) and every page, callback and download
 computes with `viewer_scope()`.
 
@@ -7,7 +7,7 @@ Unauthenticated: pages redirect to /login?next=…; Dash callbacks, layout reque
 401. With LEARNPULSE_TRUSTED_HEADER set, a request from a trusted proxy address carrying that header
 signs in the user it names (single sign-on done by the proxy).
 
-Which pages a signed-in viewer may open is the page map's (dashboard.pages: `Viewer.sections`); the router
+Which pages a signed-in viewer may open is the page map's (dashboard.core.pages: `Viewer.sections`); the router
 (dashboard.router) answers a page outside them as one that does not exist.
 """
 
@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 import flask
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from dashboard import pages, services, signin_sessions
+from dashboard.core import pages, services, signin_sessions
 from data_access import accounts
 from data_access.accounts import Account
 from data_access.scope import Scope
@@ -30,6 +30,7 @@ from data_access.scope import Scope
 log = logging.getLogger(__name__)
 
 LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"  # a page with the button that signs out (dashboard/signin.py serves both)
 # reachable without signing in: the sign-in pages, the CSS they use, the xAPI endpoint (its own HTTP Basic), the
 # weekly digest's one-click unsubscribe (its own signed token)
 PUBLIC_PREFIXES = ("/login", "/logout", "/invite/", "/assets/", "/_favicon.ico", "/xapi/", "/digest/unsubscribe/")
@@ -64,7 +65,7 @@ class Viewer:
 
     @property
     def sections(self) -> frozenset[str]:
-        """The sections of the app (dashboard.pages) this viewer may open."""
+        """The sections of the app (dashboard.core.pages) this viewer may open."""
         return pages.sections(self.scope)
 
 
@@ -88,7 +89,7 @@ MEETING_SAFE = "meeting_safe"  # flask.g: the signed-in person's meeting-safe se
 def meeting_safe() -> bool:
     """Whether the signed-in person (not a view-as target: the one in front of the screen) has switched the
     meeting-safe mode on. Kept in the database (user_preferences), so it follows them across browsers and
-    sign-ins; read at most once per request (and once a second per process, dashboard.pseudonyms)."""
+    sign-ins; read at most once per request (and once a second per process, dashboard.core.pseudonyms)."""
     if not flask.has_request_context():
         return False
     if MEETING_SAFE in flask.g:
