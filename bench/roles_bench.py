@@ -2,9 +2,10 @@
 
     DATABASE_URL=sqlite:///path.sqlite3 LEARNPULSE_NOW=2026-11-23T09:00:00Z python bench/roles_bench.py [ROLE…]
 
-Viewers (ROLE: owner, admin, coach, instructor; default all): the platform owner, the admin of the division
-(a group just under the root) with the most members, the coach of the largest team, an instructor of the
-largest session. For each, the targets are the largest things they see: the session with most enrollments,
+Viewers (ROLE: owner, admin, coach, instructor, author, learner; default all): the platform owner, the admin of
+the division (a group just under the root) with the most members, the coach of the largest team, an instructor of
+the largest session, the author of the most courses who manages no group, and a learner with no other role.
+For each, the targets are the largest things they see: the session with most enrollments,
 the user with most answers, their first group. Callbacks go through Flask's test client signed in as that
 viewer (Dash serialisation included); "cold" empties the cache before each call, "warm" is a cache hit; wall
 clock and this process's CPU time are printed (see timed).
@@ -77,11 +78,21 @@ def viewers(conn) -> dict[str, str | None]:
 
     largest = (select(e.c.session_id).group_by(e.c.session_id).order_by(func.count().desc(), e.c.session_id)
                .limit(1)).scalar_subquery()
+    c = schema.courses
+    managers = select(m.c.user_id).where(m.c.role.in_(("admin", "coach")))
+    author = conn.execute(select(c.c.author_id).where(c.c.author_id.not_in(managers))
+                          .group_by(c.c.author_id).order_by(func.count().desc(), c.c.author_id).limit(1)).scalar()
+    others = select(m.c.user_id).where(m.c.role != "learner")
+    learner = conn.execute(select(m.c.user_id).where(m.c.role == "learner", m.c.user_id.not_in(others),
+                                                     m.c.user_id.not_in(select(si.c.user_id)),
+                                                     m.c.user_id.not_in(select(c.c.author_id)))
+                           .order_by(m.c.user_id).limit(1)).scalar()
     return {"owner": None,
             "admin": biggest("admin", g.c.parent_id == root),
             "coach": biggest("coach", g.c.group_id != root),
             "instructor": conn.execute(select(si.c.user_id).where(si.c.session_id == largest)
-                                       .order_by(si.c.user_id).limit(1)).scalar()}
+                                       .order_by(si.c.user_id).limit(1)).scalar(),
+            "author": author, "learner": learner}
 
 
 def targets(conn, scope: Scope) -> dict:
@@ -113,6 +124,7 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
         return lambda: post(client, payload(app, first_output, inputs, state))
 
     timed(f"{role}: Overview (KPIs, logins, recency)", call(OID.KPIS, {f"{OID.LOAD}.data": 1}), svc)
+    timed(f"{role}: Overview at-risk card", call(OID.AT_RISK, {f"{OID.LOAD}.data": 1}), svc)
     if t["session"]:
         timed(f"{role}: Participants, load cohort", call(PID.ACTIVITY, {f"{PID.COHORT}.value": t["session"]}), svc)
         sid = {f"{SID.ID}.data": t["session"]}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, delete, func, insert, inspect, select, text
 
-from data_access import derive_collab, schema, user_metrics
+from data_access import derive_collab, derive_scope, schema, user_metrics
 
 DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
@@ -40,8 +40,10 @@ def refresh(conn, changed: set[str]) -> None:
 
 def refresh_dependent(conn, changed: set[str]) -> None:
     """The facts built over whole tables on top of session_users: the Users pages' (user_stats, user_tags),
-    the group statistics' and the collaborative activity counts, each for the tables it depends on."""
+    the Overview's scope facts, the group statistics' and the collaborative activity counts, each for the tables it
+    depends on."""
     refresh_user_facts(conn, changed)
+    derive_scope.refresh(conn, changed)  # the Overview's per-scope people and counts
     if changed & CHANGES_GROUP_FACTS:
         refresh_group_facts(conn)
     derive_collab.refresh(conn, changed)  # collaborative activity counts, with their own changed-tables sets
@@ -222,6 +224,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     if "logins" in changed:
         refresh_last_login(conn, users)
         refresh_login_days(conn, users)
+        derive_scope.refresh_logins(conn, users)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)
