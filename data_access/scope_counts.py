@@ -6,7 +6,7 @@ Helpers of data_access.queries (overview, trends, users): no `now` of their own,
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select, true
 
 from data_access import schema
 from data_access.derive_scope import PLATFORM
@@ -26,6 +26,24 @@ def users_of(scope: Scope):
     """A select of the user ids scope.visible_users lets through (any role, deleted included)."""
     su = schema.scope_users
     return select(su.c.user_id).where(su.c.group_id.in_(keys(scope)))
+
+
+def seen(scope: Scope, user_col):
+    """scope.visible_users_probe from the scope facts: each row's user probed by primary key in scope_users."""
+    if scope.is_owner:
+        return true()
+    su = schema.scope_users
+    return select(su.c.user_id).where(su.c.group_id.in_(keys(scope)), su.c.user_id == user_col).exists()
+
+
+def sessions_seen(scope: Scope, session_table):
+    """scope.visible_sessions from the group facts: a managed group's sessions are its group_sessions rows (kept
+    for exactly that rule: its catalog and the sessions assigned through it), plus the sessions one instructs."""
+    if scope.is_owner:
+        return true()
+    gs = schema.group_sessions
+    cond = session_table.c.session_id.in_(select(gs.c.session_id).where(gs.c.group_id.in_(scope.managed_groups)))
+    return cond | session_table.c.session_id.in_(scope.instructor_sessions) if scope.instructor_sessions else cond
 
 
 def learners(scope: Scope):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from data_access import recency, schema, scope_counts, session_state
-from data_access.scope import Scope, visible_sessions, visible_users_probe
+from data_access.scope import Scope
 
 DAY_S = 86_400
 
@@ -23,12 +23,12 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
         func.sum(case((session_state.running(s, now_s), 1), else_=0)),
         func.sum(case((session_state.upcoming(s, now_s), 1), else_=0)),
         func.sum(case((session_state.finished(s, now_s), 1), else_=0)),
-    ).where(visible_sessions(scope, s))).one()
+    ).where(scope_counts.sessions_seen(scope, s))).one()
     su = schema.session_users
-    running = select(s.c.session_id).where(session_state.running(s, now_s), visible_sessions(scope, s))
+    running = select(s.c.session_id).where(session_state.running(s, now_s), scope_counts.sessions_seen(scope, s))
     enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
                             .where(su.c.registered == 1, su.c.session_id.in_(running),
-                                   visible_users_probe(scope, su.c.user_id))).one()
+                                   scope_counts.seen(scope, su.c.user_id))).one()
     return {
         "learners": total,
         "active_7d": active_7d,
