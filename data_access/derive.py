@@ -17,6 +17,10 @@ CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_
 CHANGES_RISK = CHANGES_BLOCKS | {"users", "logins"}
 # group_sessions / group_counts read the closure, memberships, users (deleted_at) and session_users
 CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
+# read by the pages through covering indexes: vacuumed after an import (db.vacuum)
+VACUUMED = ["users", "memberships", "group_closure", "enrollments", "logins", "login_days", "block_results",
+            "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "scope_users",
+            "scope_recency", "scope_login_days"]
 
 
 def refresh(conn, changed: set[str]) -> None:
@@ -224,10 +228,10 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     if "logins" in changed:
         refresh_last_login(conn, users)
         refresh_login_days(conn, users)
-        derive_scope.refresh_logins(conn, users)
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)
+    derive_scope.refresh_people(conn, changed, users)  # the scope rules read it: at once, not a moment later
     if changed & CHANGES_RISK:
         refresh_risk_facts(conn, rows if changed & CHANGES_BLOCKS else None, users)
 

@@ -3,7 +3,8 @@ every user) the people it holds and the Overview's counts over them, so a viewer
 read their own scope's few hundred rows instead of joining memberships, the closure, users and logins per request.
 
 Kept by derive.refresh (import, xAPI replay) and derive.refresh_dependent (the xAPI fold's refresher) whole, and by
-derive.refresh_for for the last logins of the users a batch touched (refresh_logins). SQL that runs unchanged on
+derive.refresh_for for the users a posted batch touched (refresh_people: their memberships and last logins, at once,
+since scope.visible_users reads scope_users). SQL that runs unchanged on
 SQLite and PostgreSQL.
 """
 
@@ -27,8 +28,8 @@ _USERS = f"""
                 THEN 1 ELSE 0 END,
            CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, u.last_login_at
     FROM (SELECT DISTINCT gc.ancestor_id AS group_id, m.user_id
-          FROM memberships m JOIN group_closure gc ON gc.descendant_id = m.group_id
-          UNION SELECT '{PLATFORM}', user_id FROM users) p
+          FROM memberships m JOIN group_closure gc ON gc.descendant_id = m.group_id {{members}}
+          UNION SELECT '{PLATFORM}', user_id FROM users {{users}}) p
     JOIN users u ON u.user_id = p.user_id
     ORDER BY p.group_id, p.user_id"""
 
@@ -55,7 +56,7 @@ def refresh(conn, changed: set[str]) -> None:
         return
     if changed & CHANGES_USERS:
         conn.execute(text("DELETE FROM scope_users"))
-        conn.execute(text(_USERS))
+        conn.execute(text(_USERS.format(members="", users="")))
     else:
         refresh_logins(conn)
     for table, sql in (("scope_recency", _RECENCY), ("scope_login_days", _LOGIN_DAYS)):
@@ -66,10 +67,21 @@ def refresh(conn, changed: set[str]) -> None:
             conn.execute(text(f"ANALYZE {table}"))
 
 
-def refresh_logins(conn, users: str | None = None) -> None:
-    """scope_users.last_login_at from users.last_login_at (after derive.refresh_last_login), for the users of the SQL
-    subquery `users` or every user. The per-day counts follow at the next refresh()."""
-    if not inspect(conn).has_table("scope_users"):
+def refresh_people(conn, changed: set[str], users: str) -> None:
+    """scope_users of the users of the SQL subquery `users` (derive.refresh_for: a posted xAPI batch), in the same
+    transaction as their new memberships and logins, so that the scope rules reading it (scope.visible_users) see
+    them at once: whole when the group tree changed. The per-day counts follow at the next refresh()."""
+    if not changed & CHANGES_COUNTS or not inspect(conn).has_table("scope_users"):
         return
+    if "groups" in changed:
+        conn.execute(text("DELETE FROM scope_users"))
+        conn.execute(text(_USERS.format(members="", users="")))
+        return
+    conn.execute(text(f"DELETE FROM scope_users WHERE user_id IN ({users})"))
+    conn.execute(text(_USERS.format(members=f"WHERE m.user_id IN ({users})", users=f"WHERE user_id IN ({users})")))
+
+
+def refresh_logins(conn) -> None:
+    """scope_users.last_login_at from users.last_login_at (after derive.refresh_last_login)."""
     conn.execute(text("UPDATE scope_users SET last_login_at = (SELECT u.last_login_at FROM users u "
-                      "WHERE u.user_id = scope_users.user_id)" + (f" WHERE user_id IN ({users})" if users else "")))
+                      "WHERE u.user_id = scope_users.user_id)"))

@@ -28,14 +28,6 @@ def users_of(scope: Scope):
     return select(su.c.user_id).where(su.c.group_id.in_(keys(scope)))
 
 
-def seen(scope: Scope, user_col):
-    """scope.visible_users_probe from the scope facts: each row's user probed by primary key in scope_users."""
-    if scope.is_owner:
-        return true()
-    su = schema.scope_users
-    return select(su.c.user_id).where(su.c.group_id.in_(keys(scope)), su.c.user_id == user_col).exists()
-
-
 def sessions_seen(scope: Scope, session_table):
     """scope.visible_sessions from the group facts: a managed group's sessions are its group_sessions rows (kept
     for exactly that rule: its catalog and the sessions assigned through it), plus the sessions one instructs."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from data_access import recency, schema, scope_counts, session_state
-from data_access.scope import Scope
+from data_access.scope import Scope, visible_users_probe
 
 DAY_S = 86_400
 
@@ -28,7 +28,7 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
     running = select(s.c.session_id).where(session_state.running(s, now_s), scope_counts.sessions_seen(scope, s))
     enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
                             .where(su.c.registered == 1, su.c.session_id.in_(running),
-                                   scope_counts.seen(scope, su.c.user_id))).one()
+                                   visible_users_probe(scope, su.c.user_id))).one()
     return {
         "learners": total,
         "active_7d": active_7d,

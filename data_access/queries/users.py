@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, select
 
 from data_access import grid_filters, schema, scope_counts
 from data_access.bundle_spec import POSITIVE_REACTIONS
-from data_access.scope import Scope, require_user
+from data_access.scope import Scope, require_user, visible_users_probe
 
 EXPIRING_DAYS = 30
 PUBLIC_DAYS = 90
@@ -40,7 +40,7 @@ def users_page(conn, scope: Scope, now: datetime, deleted: bool = False, manager
     us, m = schema.user_stats, schema.managers
     stmt = (select(us.c.user_id, us.c.first_name, us.c.last_name, us.c.email, us.c.time_spent_s,
                    us.c.last_activity_at, us.c.direct_reports)
-            .where(us.c.deleted == (1 if deleted else 0), scope_counts.seen(scope, us.c.user_id)))
+            .where(us.c.deleted == (1 if deleted else 0), visible_users_probe(scope, us.c.user_id)))
     if manager_id is not None:
         require_user(conn, scope, manager_id)
         stmt = stmt.where(us.c.user_id.in_(select(m.c.user_id).where(m.c.manager_id == manager_id)))
