@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-PLATFORM = ""  # the scope key of the platform owner: every user
+from data_access.scope import PLATFORM
+
 DAY_S = 86_400
 # scope_login_days covers the last LOGIN_FACT_DAYS days up to the latest login stored: the Overview's 12 weeks with
 # room for a `now` up to months after the last import; a span it does not cover is read from login_days.

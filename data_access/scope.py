@@ -14,6 +14,8 @@ from sqlalchemy.sql import ColumnElement
 
 from data_access import schema
 
+PLATFORM = ""  # the scope key of the platform owner in the scope facts (schema.scope_users): every user
+
 
 class UnknownViewer(LookupError):
     pass

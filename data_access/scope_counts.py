@@ -9,8 +9,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from data_access import schema
-from data_access.derive_scope import PLATFORM
-from data_access.scope import Scope
+from data_access.scope import PLATFORM, Scope
 
 DAY_S = 86_400
 WEEK_DAYS = 7

@@ -48,9 +48,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("group_id", "day"),
         sqlite_with_rowid=False,
     )
-    from data_access import derive_scope  # the facts of what is stored, as an import computes them
-
-    derive_scope.refresh(op.get_bind(), derive_scope.CHANGES_COUNTS)
+    # the facts of what is stored, as an import computes them (data_access/derive_scope.py)
+    op.execute("""INSERT INTO scope_users (group_id, user_id, learner, deleted, last_login_at)
+    SELECT p.group_id, p.user_id,
+           CASE WHEN EXISTS (SELECT 1 FROM memberships l WHERE l.user_id = p.user_id AND l.role = 'learner')
+                THEN 1 ELSE 0 END,
+           CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END, u.last_login_at
+    FROM (SELECT DISTINCT gc.ancestor_id AS group_id, m.user_id
+          FROM memberships m JOIN group_closure gc ON gc.descendant_id = m.group_id
+          UNION SELECT '', user_id FROM users) p
+    JOIN users u ON u.user_id = p.user_id
+    ORDER BY p.group_id, p.user_id""")
+    op.execute("""INSERT INTO scope_recency (group_id, day, learners)
+    SELECT group_id, COALESCE(last_login_at / 86400, -1), COUNT(*) FROM scope_users
+    WHERE deleted = 0 AND learner = 1
+    GROUP BY group_id, COALESCE(last_login_at / 86400, -1)""")
+    op.execute("""INSERT INTO scope_login_days (group_id, day, active, gap1, gap2, gap3, gap4, gap5, gap6)
+    SELECT su.group_id, ld.day, COUNT(*),
+           SUM(CASE WHEN ld.prev_at IS NULL OR ld.day - ld.prev_at / 86400 > 1 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN ld.prev_at IS NULL OR ld.day - ld.prev_at / 86400 > 2 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN ld.prev_at IS NULL OR ld.day - ld.prev_at / 86400 > 3 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN ld.prev_at IS NULL OR ld.day - ld.prev_at / 86400 > 4 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN ld.prev_at IS NULL OR ld.day - ld.prev_at / 86400 > 5 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN ld.prev_at IS NULL OR ld.day - ld.prev_at / 86400 > 6 THEN 1 ELSE 0 END)
+    FROM login_days ld JOIN scope_users su ON su.user_id = ld.user_id
+    WHERE ld.day >= (SELECT MAX(day) FROM login_days) - 199
+    GROUP BY su.group_id, ld.day""")
 
 
 def downgrade() -> None:
