@@ -5,6 +5,6 @@ from dashboard.cli import main
 if __name__ == "__main__":
     main(["serve"])
 else:  # imported by a WSGI server such as gunicorn
-    from dashboard import create_app
+    from dashboard.factory import create_app
 
     server = create_app().server

@@ -26,7 +26,7 @@ from sqlalchemy import select  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
 from dashboard.ids import Collaboration as ID  # noqa: E402
 from dashboard.ids import CollaborationCourse as CID  # noqa: E402
-from dashboard.ids import SessionsCollab as SID  # noqa: E402
+from dashboard.ids import CollaborationSessions as SID  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 from data_access.queries import collaboration as q  # noqa: E402

@@ -25,7 +25,7 @@ PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 def _child(kind: str, learners: int, folder: str, url: str) -> dict:
     sys.path.insert(0, str(ROOT))
-    from data_access import db, schema
+    from data_access import db, migrate, schema
     from data_access.demo import generate, write_bundle
     from data_access.importer import import_bundle
 
@@ -38,7 +38,7 @@ def _child(kind: str, learners: int, folder: str, url: str) -> dict:
     else:
         engine = db.make_engine(url)
         schema.drop_schema(engine)
-        db.ensure_schema(engine)
+        migrate.upgrade(engine)
         report = import_bundle(engine, folder)
         seconds, rows = report.seconds, report.total_rows
         extra = {"validate_s": round(report.validate_seconds, 1), "write_s": round(report.write_seconds, 1),

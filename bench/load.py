@@ -40,12 +40,12 @@ from dashcalls import payload  # noqa: E402
 from roles_bench import REQUEST, targets  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from dashboard import auth  # noqa: E402
+from dashboard import pages  # noqa: E402
 from dashboard.ids import Collaboration as CID  # noqa: E402
 from dashboard.ids import Group as GID  # noqa: E402
 from dashboard.ids import Overview as OID  # noqa: E402
 from dashboard.ids import Participants as PID  # noqa: E402
-from dashboard.ids import Session as SID  # noqa: E402
+from dashboard.ids import ProgramSession as SID  # noqa: E402
 from dashboard.ids import UserPage as UID  # noqa: E402
 from dashboard.ids import Users as USID  # noqa: E402
 from data_access import accounts, schema  # noqa: E402
@@ -77,7 +77,7 @@ def mixed_viewers(conn) -> list[tuple[str, str | None]]:
 
 def calls_for(app, scope: Scope, t: dict) -> list[dict]:
     """The callbacks a viewer's client posts: (name, JSON body)."""
-    sections = auth.sections(scope)
+    sections = pages.sections(scope)
     out = [("overview", payload(app, OID.KPIS, {f"{OID.LOAD}.data": 1}))]
     if t["session"]:
         sid = {f"{SID.ID}.data": t["session"]}
@@ -85,17 +85,17 @@ def calls_for(app, scope: Scope, t: dict) -> list[dict]:
                 ("session: KPIs", payload(app, SID.KPIS, sid)),
                 ("session: people", payload(app, SID.PEOPLE_GRID, {f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST},
                                             {**sid, f"{SID.PEOPLE_FILTER}.data": {}}))]
-    if auth.USERS in sections:
+    if pages.USERS in sections:
         out.append(("users list", payload(app, USID.GRID, {f"{USID.GRID}.getRowsRequest": REQUEST},
                                           {f"{USID.TABS}.active_tab": "current", f"{USID.MANAGER}.data": None})))
     if t["user"]:
         out.append(("user page", payload(app, UID.PUBLIC, {f"{UID.ID}.data": t["user"]})))
-    if t["group"] and auth.GROUPS in sections:
+    if t["group"] and pages.GROUPS in sections:
         gid = {f"{GID.ID}.data": t["group"]}
         out += [("group: rates", payload(app, GID.KPIS, gid)),
                 ("group: sessions", payload(app, GID.SESSIONS_GRID,
                                             {f"{GID.SESSIONS_GRID}.getRowsRequest": REQUEST}, gid))]
-    if auth.COLLABORATION in sections:
+    if pages.COLLABORATION in sections:
         out += [("collab: users count", payload(app, CID.USERS_COUNT, {f"{CID.GROUP}.value": None})),
                 ("collab: users rows", payload(app, CID.USERS_GRID, {f"{CID.USERS_GRID}.getRowsRequest": REQUEST},
                                                {f"{CID.GROUP}.value": None}))]

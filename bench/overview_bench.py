@@ -19,16 +19,16 @@ from flask_caching import Cache  # noqa: E402
 
 from dashboard.settings import Settings  # noqa: E402
 from data_access import db  # noqa: E402
-from data_access.cache import CachedQueries  # noqa: E402
 from data_access.queries import overview as q  # noqa: E402
 from data_access.queries import trends  # noqa: E402
+from data_access.query_runner import QueryRunner  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
 
 
 def main() -> None:
     settings = Settings.from_env()
     engine = db.make_engine(os.environ.get("DATABASE_URL", settings.database_url))
-    runner = CachedQueries(engine, Cache(Flask("bench"), config={"CACHE_TYPE": "SimpleCache"}))
+    runner = QueryRunner(engine, Cache(Flask("bench"), config={"CACHE_TYPE": "SimpleCache"}))
     now = settings.now()
     for fn, kwargs in ((q.kpis, {}), (trends.weekly_active_learners, {"tz": settings.timezone}),
                        (q.learners_by_recency, {})):

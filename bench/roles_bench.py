@@ -26,13 +26,13 @@ from dashcalls import WARM_RUNS, payload, post, signed_in_client  # noqa: E402
 from dashcalls import page as open_page  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from dashboard import auth  # noqa: E402
+from dashboard import pages  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
 from dashboard.ids import Collaboration as CID  # noqa: E402
 from dashboard.ids import Group as GID  # noqa: E402
 from dashboard.ids import Overview as OID  # noqa: E402
 from dashboard.ids import Participants as PID  # noqa: E402
-from dashboard.ids import Session as SID  # noqa: E402
+from dashboard.ids import ProgramSession as SID  # noqa: E402
 from dashboard.ids import UserPage as UID  # noqa: E402
 from dashboard.ids import Users as USID  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
@@ -139,7 +139,7 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
         email = None if user_id is None else conn.execute(
             select(schema.users.c.email).where(schema.users.c.user_id == user_id)).scalar_one()
         t = targets(conn, scope)
-    sections = auth.sections(scope)
+    sections = pages.sections(scope)
     print(f"\n{role}: {email or 'platform owner'}; session {t['session']}, user {t['user']}, group {t['group']}")
     client = signed_in_client(app, email)
 
@@ -154,7 +154,7 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
         timed(f"{role}: Session KPIs (General + by group)", call(SID.KPIS, sid), svc)
         timed(f"{role}: Session individual results", call(SID.PEOPLE_GRID, {
             f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST}, {**sid, f"{SID.PEOPLE_FILTER}.data": {}}), svc)
-    if auth.USERS in sections:
+    if pages.USERS in sections:
         timed(f"{role}: Users list, first page", call(USID.GRID, {f"{USID.GRID}.getRowsRequest": REQUEST},
                                                       {f"{USID.TABS}.active_tab": "current",
                                                        f"{USID.MANAGER}.data": None}), svc)
@@ -163,12 +163,12 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
             open_page(client, app, f"/users/{uid}")
             return post(client, payload(app, UID.PUBLIC, {f"{UID.ID}.data": uid}))
         timed(f"{role}: User page (layout + sections)", user_page, svc)
-    if auth.COLLABORATION in sections:
+    if pages.COLLABORATION in sections:
         timed(f"{role}: Collab users, count + most active", call(CID.USERS_COUNT, {f"{CID.GROUP}.value": None}),
               svc)
         timed(f"{role}: Collab users, first 100 rows", call(CID.USERS_GRID, {
             f"{CID.USERS_GRID}.getRowsRequest": REQUEST}, {f"{CID.GROUP}.value": None}), svc)
-    if t["group"] and auth.GROUPS in sections:
+    if t["group"] and pages.GROUPS in sections:
         gid = {f"{GID.ID}.data": t["group"]}
         timed(f"{role}: Group rates + charts", call(GID.KPIS, gid), svc)
         timed(f"{role}: Group sessions table", call(GID.SESSIONS_GRID, {

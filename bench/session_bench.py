@@ -24,7 +24,7 @@ from dashcalls import payload, post, signed_in_client, timed  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard.factory import create_app  # noqa: E402
-from dashboard.ids import Session as ID  # noqa: E402
+from dashboard.ids import ProgramSession as ID  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
 

@@ -33,8 +33,8 @@ PG = "postgresql://postgres@127.0.0.1:5432/lp_xapi_bench"
 
 def _child_import(path: str, url: str) -> dict:
     sys.path.insert(0, str(ROOT))
-    from data_access import db, schema
-    from data_access.xapi.ingest import ingest
+    from data_access import db, migrate, schema
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import read_paths
 
     if url.startswith("sqlite:///"):  # an empty database: a new file (a dropped schema leaves 2 GB of free pages)
@@ -42,7 +42,7 @@ def _child_import(path: str, url: str) -> dict:
             Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
     engine = db.make_engine(url)
     schema.drop_schema(engine)
-    db.ensure_schema(engine)
+    migrate.upgrade(engine)
     report = ingest(engine, read_paths([path]), int(time.time()))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_mb = usage.ru_maxrss / 1024
@@ -68,7 +68,7 @@ def _child_endpoint(path: str, url: str, batches: int) -> dict:
     conn = http.client.HTTPConnection(host, int(port))
     headers = {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
                "Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"}
-    refresher = app.server.extensions["learnpulse"].refresher
+    folder = app.server.extensions["learnpulse"].xapi_folder
     timings = []
     with open(path, encoding="utf-8") as fh:  # every 50th statement: all verbs, logins to forum posts
         sample = [line for i, line in enumerate(fh) if i % 50 == 0][:100 * batches]
@@ -82,7 +82,7 @@ def _child_endpoint(path: str, url: str, batches: int) -> dict:
         response.read()
         timings.append(time.perf_counter() - t)
         assert response.status == 200, response.status
-    assert refresher.wait(600)
+    assert folder.wait(600)
     folded = time.perf_counter() - start  # until the last batch is folded and every derived fact refreshed
     srv.shutdown()
     timings.sort()

@@ -3,29 +3,24 @@ CSV, recorded contacts; the URL follows the cohort and the selected reasons."""
 
 from __future__ import annotations
 
-import logging
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks import inputs
-from callbacks.figures import GREY, RED, YELLOW
+from callbacks import cohorts, grids, inputs
 from callbacks.figures import layout as figure_layout
-from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import auth, downloads, services
+from dashboard import auth, downloads, services, viewer
 from dashboard.ids import AtRisk as ID
+from dashboard.pages import participants_href, user_href
 from data_access.exports import at_risk as export
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk as q
-from layouts.at_risk import cohort_options
+from layouts.at_risk import cohort_label
 from layouts.common import data_unavailable
-from layouts.participants import PATH as PARTICIPANTS_PATH
-from layouts.users import user_href
+from layouts.palette import GREY, RED, YELLOW
 
-log = logging.getLogger(__name__)
-
+MAIL_BUTTON = "btn btn-outline-primary btn-sm me-2 lp-download"
 REASON_COLOURS = {q.INACTIVE: GREY, q.BEHIND: YELLOW, q.LOW_SCORE: RED}
 REASON_HINTS = {q.INACTIVE: "no login for longer than the cohort's yellow limit",
                 q.BEHIND: "topics overdue at or above the cohort's overdue limit",
@@ -77,7 +72,7 @@ def table_rows(rows: list[dict], tz: str) -> list[dict]:
              "session_id": r["session_id"],
              "name": f"[{_md(r['first_name'])} {_md(r['last_name'])}]({user_href(r['user_id'])})",
              "email": r["email"],
-             "cohort": f"[{_md(r['cohort'])}]({PARTICIPANTS_PATH}?{urlencode({'session': r['session_id']})})",
+             "cohort": f"[{_md(r['cohort'])}]({participants_href(r['session_id'])})",
              "reasons": r["reasons"], "days_since": r["days_since"], "overdue": r["overdue"],
              "score": None if r["score_pct"] is None else float(pct(r["score_pct"])),
              "last_contacted": r["last_contacted_at"], "last_contacted_text": date(r["last_contacted_at"], tz)}
@@ -110,171 +105,137 @@ def mailto(emails: list[str], subject: str | None, body: str | None) -> str:
     return f"mailto:?{query}"
 
 
+def _no_running_cohort(session_id) -> bool:
+    """A cohort that is not running or not the viewer's answers like one that does not exist."""
+    return session_id not in {c["session_id"] for c in viewer.run(q.running_cohorts)}
+
+
+@viewer.answers(unavailable=lambda: (None, data_unavailable(), "#", None))
+def load(session_id):
+    sessions = _sessions(session_id)
+    s = viewer.run(q.summary, sessions=sessions)
+    if sessions and not s["candidates"] and _no_running_cohort(session_id):
+        return None, dbc.Alert(f"There is no running cohort {session_id!r} you can see.", color="warning"), "#", None
+    if not s["candidates"]:
+        empty = html.Span("Nobody to list: no participant in a running cohort you follow.", className="lp-hint")
+        return s, empty, downloads.url("at-risk", session=sessions), None
+    return s, count_line(s), downloads.url("at-risk", session=sessions), None
+
+
+def draw(summary, _clear, selected):
+    """The bars, with the reasons of the address selected; a click selects in the chart itself (so a
+    shift-click adds to what Plotly knows is selected), Clear draws them afresh."""
+    return reasons_figure(summary, [] if ctx.triggered_id == ID.CLEAR else _reasons(selected) or [])
+
+
+def select(selected_data, _clear):
+    if ctx.triggered_id != ID.CHART or not isinstance(selected_data, dict):
+        return []
+    picked = {inputs.point_value(p, "y") for p in inputs.points(selected_data)}
+    return [r for r in q.REASONS if r in picked]
+
+
+def title(selected, summary):
+    reasons = _reasons(selected) or []
+    summary = inputs.mapping(summary)
+    total = None
+    if summary and not reasons:
+        total = summary.get("at_risk")
+    elif summary and len(reasons) == 1:
+        total = inputs.mapping(summary.get("by_reason")).get(reasons[0])
+    return list_title(reasons, total)
+
+
+def grid_rows(request, selected, session_id):
+    """One block of rows: sorted, filtered and paged in SQL."""
+    tz = viewer.timezone()
+    return grids.answer(request, q.at_risk_page, lambda rows: table_rows(rows, tz), sessions=_sessions(session_id),
+                        reasons=_reasons(selected))
+
+
+def _off(info: str, record: bool = True) -> tuple:
+    return info, "#", MAIL_BUTTON + " disabled", True, True, record
+
+
+@viewer.answers(unavailable=lambda: _off("The selection could not be read; try again."), refused=lambda e: _off(str(e)))
+def selection(selected_rows, subject, body):
+    """What the selection allows: the mail link carries the e-mails of the selected learners the viewer sees
+    (real ones also in meeting-safe mode, where opening it asks first, as a download does)."""
+    pairs = _pairs(selected_rows)
+    if not pairs:
+        return _off("No learner selected")
+    rows = viewer.unshaped(q.selection, pairs=pairs)
+    emails = list(dict.fromkeys(r["email"] for r in rows))
+    if not rows:
+        return _off("None of the selected learners is at risk any more.", record=False)
+    info = f"{len(rows):,} selected" + (f" ({len(emails):,} people)" if len(emails) != len(rows) else "")
+    subject, body = (value if isinstance(value, str) else "" for value in (subject, body))
+    return info, mailto(emails, subject, body), MAIL_BUTTON, False, False, False
+
+
+@viewer.answers(unavailable=None, refused=None)
+def _selected_emails(selected_rows) -> list[str] | None:
+    # real e-mails also in meeting-safe mode: they go to the clipboard, like a download, not on screen
+    return list(dict.fromkeys(r["email"] for r in viewer.unshaped(q.selection, pairs=_pairs(selected_rows))))
+
+
+def emails_to_copy(clicks, selected_rows):
+    clicks = inputs.clicks(clicks)
+    emails = _selected_emails(selected_rows)
+    if emails is None:
+        return {"emails": [], "click": clicks, "failed": True}
+    return {"emails": emails, "click": clicks}
+
+
+@viewer.answers(unavailable=no_update, refused=no_update)
+def selection_csv(_clicks, selected_rows):
+    svc = services.current()
+    with svc.engine.connect() as conn:
+        text = export.selection(conn, auth.viewer_scope(), svc.now(), viewer.timezone(), _pairs(selected_rows))
+    return {"content": text, "filename": "at-risk-selection.csv", "type": "text/csv"}
+
+
+def _not_recorded(exc):
+    return html.Span(str(exc), className="text-danger"), no_update, no_update
+
+
+@viewer.answers(unavailable=lambda: _not_recorded("Not recorded: the database did not answer."),
+                missing=_not_recorded, refused=_not_recorded)
+def record(clicks, selected_rows, channel, note):
+    """Record a contact with every selected learner (all or nothing)."""
+    n = viewer.write(q.record_contacts, pairs=_pairs(selected_rows), channel=channel, note=note,
+                     recorded_by=auth.current_viewer().account.user_id)
+    text = f"✓ Recorded a contact ({channel}) with {n:,} {'learner' if n == 1 else 'learners'}"
+    return html.Span(text, className="text-success"), clicks, ""
+
+
+def search_cohorts(typed, chosen):
+    return cohorts.search(q.running_cohorts, cohort_label, typed, chosen)
+
+
 def register(app) -> None:
-    @app.callback(
-        Output(ID.SUMMARY, "data"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
-        Output(ID.MESSAGE, "children", allow_duplicate=True),
-        Input(ID.COHORT, "value"), prevent_initial_call="initial_duplicate",
-    )
-    def load(session_id):
-        svc = services.current()
-        sessions = _sessions(session_id)
-        try:
-            s = svc.queries.run(q.summary, auth.viewer_scope(), svc.now(), sessions=sessions)
-        except SQLAlchemyError:
-            log.exception("at risk: database error")
-            return None, data_unavailable(), "#", None
-        if sessions and not s["candidates"]:
-            # a cohort that is not running or not the viewer's answers like one that does not exist
-            try:
-                known = {c["session_id"] for c in svc.queries.run(q.running_cohorts, auth.viewer_scope(), svc.now())}
-            except SQLAlchemyError:
-                known = set()
-            if session_id not in known:
-                return None, dbc.Alert(f"There is no running cohort {session_id!r} you can see.", color="warning"), \
-                    "#", None
-        if not s["candidates"]:
-            empty = html.Span("Nobody to list: no participant in a running cohort you follow.", className="lp-hint")
-            return s, empty, downloads.url("at-risk", session=sessions), None
-        return s, count_line(s), downloads.url("at-risk", session=sessions), None
-
-    @app.callback(Output(ID.CHART, "figure"), Input(ID.SUMMARY, "data"), Input(ID.CLEAR, "n_clicks"),
-                  State(ID.SELECTED, "data"))
-    def draw(summary, _clear, selected):
-        """The bars, with the reasons of the address selected; a click selects in the chart itself (so a
-        shift-click adds to what Plotly knows is selected), Clear draws them afresh."""
-        return reasons_figure(summary, [] if ctx.triggered_id == ID.CLEAR else _reasons(selected) or [])
-
-    @app.callback(
-        Output(ID.SELECTED, "data"),
-        Input(ID.CHART, "selectedData"), Input(ID.CLEAR, "n_clicks"), prevent_initial_call=True,
-    )
-    def select(selected_data, _clear):
-        if ctx.triggered_id != ID.CHART or not isinstance(selected_data, dict):
-            return []
-        points = selected_data.get("points") or []
-        picked = {p.get("y") for p in points if isinstance(p, dict)}
-        return [r for r in q.REASONS if r in picked]
-
-    @app.callback(Output(ID.LIST_TITLE, "children"), Input(ID.SELECTED, "data"), Input(ID.SUMMARY, "data"))
-    def title(selected, summary):
-        reasons = _reasons(selected) or []
-        total = None
-        if isinstance(summary, dict) and not reasons:
-            total = summary.get("at_risk")
-        elif isinstance(summary, dict) and len(reasons) == 1:
-            total = (summary.get("by_reason") or {}).get(reasons[0])
-        return list_title(reasons, total)
-
-    @app.callback(
-        Output(ID.GRID, "getRowsResponse"),
-        Input(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"), State(ID.COHORT, "value"),
-        prevent_initial_call=True,
-    )
-    def grid_rows(request, selected, session_id):
-        """One block of rows: sorted, filtered and paged in SQL."""
-        if not isinstance(request, dict):
-            return EMPTY_ROWS
-        svc = services.current()
-        try:
-            page = svc.queries.run(q.at_risk_page, auth.viewer_scope(), svc.now(), sessions=_sessions(session_id),
-                                   reasons=_reasons(selected), **grid_request(request))
-        except (ValueError, LookupError, TypeError, AttributeError, SQLAlchemyError):  # a malformed request
-            log.exception("at risk: could not list learners for %r", request)
-            return EMPTY_ROWS
-        return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
-
-    @app.callback(
-        Output(ID.SELECTION_INFO, "children"), Output(ID.MAILTO, "href"), Output(ID.MAILTO, "className"),
-        Output(ID.COPY, "disabled"), Output(ID.SELECTION_CSV, "disabled"), Output(ID.RECORD, "disabled"),
-        Input(ID.GRID, "selectedRows"), Input(ID.SUBJECT, "value"), Input(ID.BODY, "value"),
-    )
-    def selection(selected_rows, subject, body):
-        """What the selection allows: the mail link carries the e-mails of the selected learners the viewer sees
-        (real ones also in meeting-safe mode, where opening it asks first, as a download does)."""
-        button = "btn btn-outline-primary btn-sm me-2 lp-download"
-        pairs = _pairs(selected_rows)
-        if not pairs:
-            return "No learner selected", "#", button + " disabled", True, True, True
-        svc = services.current()
-        try:
-            rows = svc.queries.run_unshaped(q.selection, auth.viewer_scope(), svc.now(), pairs=pairs)
-        except ValueError as exc:
-            return str(exc), "#", button + " disabled", True, True, True
-        except SQLAlchemyError:
-            log.exception("at risk: could not read the selection")
-            return "The selection could not be read; try again.", "#", button + " disabled", True, True, True
-        emails = list(dict.fromkeys(r["email"] for r in rows))
-        if not rows:
-            return "None of the selected learners is at risk any more.", "#", button + " disabled", True, True, False
-        info = f"{len(rows):,} selected" + (f" ({len(emails):,} people)" if len(emails) != len(rows) else "")
-        subject = subject if isinstance(subject, str) else ""
-        body = body if isinstance(body, str) else ""
-        return info, mailto(emails, subject, body), button, False, False, False
-
-    @app.callback(
-        Output(ID.EMAILS, "data"), Input(ID.COPY, "n_clicks"), State(ID.GRID, "selectedRows"),
-        prevent_initial_call=True,
-    )
-    def emails_to_copy(clicks, selected_rows):
-        clicks = inputs.clicks(clicks)
-        svc = services.current()
-        try:
-            # real e-mails also in meeting-safe mode: they go to the clipboard, like a download, not on screen
-            rows = svc.queries.run_unshaped(q.selection, auth.viewer_scope(), svc.now(), pairs=_pairs(selected_rows))
-        except (ValueError, SQLAlchemyError):
-            return {"emails": [], "click": clicks, "failed": True}
-        return {"emails": list(dict.fromkeys(r["email"] for r in rows)), "click": clicks}
-
-    @app.callback(
-        Output(ID.SELECTION_FILE, "data"), Input(ID.SELECTION_CSV, "n_clicks"), State(ID.GRID, "selectedRows"),
-        prevent_initial_call=True,
-    )
-    def selection_csv(_clicks, selected_rows):
-        svc = services.current()
-        try:
-            with svc.engine.connect() as conn:
-                text = export.selection(conn, auth.viewer_scope(), svc.now(), svc.settings.timezone,
-                                        _pairs(selected_rows))
-        except (ValueError, SQLAlchemyError):
-            log.exception("at risk: could not write the selection")
-            return no_update
-        return {"content": text, "filename": "at-risk-selection.csv", "type": "text/csv"}
-
-    @app.callback(
-        Output(ID.RECORD_STATUS, "children"), Output(ID.RECORDED, "data"), Output(ID.NOTE, "value"),
-        Input(ID.RECORD, "n_clicks"), State(ID.GRID, "selectedRows"), State(ID.CHANNEL, "value"),
-        State(ID.NOTE, "value"), prevent_initial_call=True,
-    )
-    def record(clicks, selected_rows, channel, note):
-        """Record a contact with every selected learner (all or nothing)."""
-        viewer = auth.current_viewer()
-        svc = services.current()
-        try:
-            n = svc.queries.write(q.record_contacts, auth.viewer_scope(), svc.now(), pairs=_pairs(selected_rows),
-                                  channel=channel, note=note, recorded_by=viewer.account.user_id)
-        except (ValueError, LookupError) as exc:
-            return html.Span(str(exc), className="text-danger"), no_update, no_update
-        except SQLAlchemyError:
-            log.exception("at risk: could not record contacts")
-            return html.Span("Not recorded: the database did not answer.", className="text-danger"), no_update, \
-                no_update
-        text = f"✓ Recorded a contact ({channel}) with {n:,} {'learner' if n == 1 else 'learners'}"
-        return html.Span(text, className="text-success"), clicks, ""
-
-    @app.callback(Output(ID.COHORT, "options"), Input(ID.COHORT, "search_value"), State(ID.COHORT, "value"),
-                  prevent_initial_call=True)
-    def search_cohorts(search, chosen):
-        if search is None:
-            return no_update
-        svc = services.current()
-        try:
-            cohorts = svc.queries.run(q.running_cohorts, auth.viewer_scope(), svc.now())
-        except SQLAlchemyError:
-            return no_update
-        return cohort_options(cohorts, search=search if isinstance(search, str) else None,
-                              keep=chosen if isinstance(chosen, str) else None)
-
+    app.callback(Output(ID.SUMMARY, "data"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
+                 Output(ID.MESSAGE, "children", allow_duplicate=True), Input(ID.COHORT, "value"),
+                 prevent_initial_call="initial_duplicate")(load)
+    app.callback(Output(ID.CHART, "figure"), Input(ID.SUMMARY, "data"), Input(ID.CLEAR, "n_clicks"),
+                 State(ID.SELECTED, "data"))(draw)
+    app.callback(Output(ID.SELECTED, "data"), Input(ID.CHART, "selectedData"), Input(ID.CLEAR, "n_clicks"),
+                 prevent_initial_call=True)(select)
+    app.callback(Output(ID.LIST_TITLE, "children"), Input(ID.SELECTED, "data"), Input(ID.SUMMARY, "data"))(title)
+    app.callback(Output(ID.GRID, "getRowsResponse"), Input(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"),
+                 State(ID.COHORT, "value"), prevent_initial_call=True)(grid_rows)
+    app.callback(Output(ID.SELECTION_INFO, "children"), Output(ID.MAILTO, "href"), Output(ID.MAILTO, "className"),
+                 Output(ID.COPY, "disabled"), Output(ID.SELECTION_CSV, "disabled"), Output(ID.RECORD, "disabled"),
+                 Input(ID.GRID, "selectedRows"), Input(ID.SUBJECT, "value"), Input(ID.BODY, "value"))(selection)
+    app.callback(Output(ID.EMAILS, "data"), Input(ID.COPY, "n_clicks"), State(ID.GRID, "selectedRows"),
+                 prevent_initial_call=True)(emails_to_copy)
+    app.callback(Output(ID.SELECTION_FILE, "data"), Input(ID.SELECTION_CSV, "n_clicks"),
+                 State(ID.GRID, "selectedRows"), prevent_initial_call=True)(selection_csv)
+    app.callback(Output(ID.RECORD_STATUS, "children"), Output(ID.RECORDED, "data"), Output(ID.NOTE, "value"),
+                 Input(ID.RECORD, "n_clicks"), State(ID.GRID, "selectedRows"), State(ID.CHANNEL, "value"),
+                 State(ID.NOTE, "value"), prevent_initial_call=True)(record)
+    app.callback(Output(ID.COHORT, "options"), Input(ID.COHORT, "search_value"), State(ID.COHORT, "value"),
+                 prevent_initial_call=True)(search_cohorts)
     app.clientside_callback(ClientsideFunction("learnpulse_at_risk", "syncUrl"),
                             Output(ID.URL_SYNC, "data"), Input(ID.COHORT, "value"), Input(ID.SELECTED, "data"))
     app.clientside_callback(ClientsideFunction("learnpulse_at_risk", "refreshGrid"),

@@ -3,25 +3,21 @@ opens the people behind it (server-paged, with its own CSV), kept in the address
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks import inputs
-from callbacks.collaboration import KIND_SERIES, paged_rows
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import CollaborationCourse as ID
 from data_access.exports.csv_format import date
 from data_access.queries import collaboration as q
 from layouts.collaboration_course import COMMENT_COLUMNS, NUMBERS, PEOPLE_COLUMNS, TYPES
 from layouts.common import data_unavailable
+from layouts.palette import REACTION_KINDS
 
-log = logging.getLogger(__name__)
 UNITS = {"views": ("view", "views"), "like": ("like", "likes"), "comments": ("comment", "comments"),
          "downloads": ("download", "downloads")}
 
@@ -29,7 +25,7 @@ UNITS = {"views": ("view", "views"), "like": ("like", "likes"), "comments": ("co
 def reactions_figure(info: dict) -> dict:
     if not info["reactions"]:
         return empty_figure("No reaction yet on this course's activities")
-    kinds, names, colours = zip(*KIND_SERIES, strict=True)
+    kinds, names, colours = zip(*REACTION_KINDS, strict=True)
     return {"data": [{"type": "bar", "x": list(names), "y": [info[k] for k in kinds],
                       "marker": {"color": list(colours)}, "text": [f"{info[k]:,}" for k in kinds],
                       "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{x}: %{y:,}<extra></extra>"}],
@@ -66,55 +62,55 @@ def selection(value) -> dict | None:
     return {"activity": activity, "action": action}
 
 
+@viewer.answers(unavailable=lambda: (empty_figure("Not available"), [], data_unavailable()),
+                missing=lambda: (empty_figure("Not available"), [], data_unavailable()))  # the layout said why
+def load(course_id):
+    course_id = inputs.an_id(course_id)
+    info = viewer.run(q.course_info, course_id=course_id)
+    rows = viewer.run(q.course_activities, course_id=course_id)
+    message = None if rows else dbc.Alert("This course has no activity yet: every number is 0.",
+                                          color="secondary", className="lp-empty")
+    return reactions_figure(info), activity_rows(rows), message
+
+
+def select(click, _close):
+    if ctx.triggered_id == ID.PEOPLE_CLOSE:
+        return {}
+    column, activity = inputs.clicked_column(click), inputs.clicked_row(click)
+    if column not in NUMBERS or not activity:
+        return no_update
+    return {"activity": activity, "action": NUMBERS[column][0]}
+
+
+def show_people(selected, rows):
+    selected, rows = selection(selected), inputs.rows(rows)
+    if not selected or not any(r.get("activity_id") == selected["activity"] for r in rows):
+        return {"display": "none"}, None, "#", PEOPLE_COLUMNS  # nothing chosen, or not this course's activity
+    columns = PEOPLE_COLUMNS + (COMMENT_COLUMNS if selected["action"] == "comments" else [])
+    href = downloads.url("activity-users", activity=selected["activity"], action=selected["action"])
+    return {}, people_title(selected, rows), href, columns
+
+
+def people(request, selected, course_id):
+    selected = selection(selected)
+    if not selected:
+        return EMPTY_ROWS
+    tz = viewer.timezone()
+    return grids.answer(request, q.activity_people_page, lambda rows: people_rows(rows, tz),
+                        activity_id=selected["activity"], action=selected["action"],
+                        course_id=inputs.an_id(course_id))
+
+
 def register(app) -> None:
-    @app.callback(Output(ID.REACTIONS_CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.MESSAGE, "children"),
-                  Input(ID.ID, "data"))
-    def load(course_id):
-        course_id = inputs.an_id(course_id)
-        svc = services.current()
-        scope, now = auth.viewer_scope(), svc.now()
-        try:
-            info = svc.queries.run(q.course_info, scope, now, course_id=course_id)
-            rows = svc.queries.run(q.course_activities, scope, now, course_id=course_id)
-        except (LookupError, SQLAlchemyError):  # the layout already said why
-            log.exception("course: could not load %r", course_id)
-            return empty_figure("Not available"), [], data_unavailable()
-        message = None if rows else dbc.Alert("This course has no activity yet: every number is 0.",
-                                              color="secondary", className="lp-empty")
-        return reactions_figure(info), activity_rows(rows), message
-
-    @app.callback(Output(ID.SELECTED, "data"), Input(ID.GRID, "cellClicked"), Input(ID.PEOPLE_CLOSE, "n_clicks"),
-                  prevent_initial_call=True)
-    def select(click, _close):
-        if ctx.triggered_id == ID.PEOPLE_CLOSE:
-            return {}
-        column, activity = inputs.clicked_column(click), inputs.clicked_row(click)
-        if column not in NUMBERS or not activity:
-            return no_update
-        return {"activity": activity, "action": NUMBERS[column][0]}
-
-    @app.callback(Output(ID.PEOPLE_CARD, "style"), Output(ID.PEOPLE_TITLE, "children"),
-                  Output(ID.PEOPLE_DOWNLOAD, "href"), Output(ID.PEOPLE_GRID, "columnDefs"),
-                  Input(ID.SELECTED, "data"), Input(ID.GRID, "rowData"))
-    def show_people(selected, rows):
-        selected, rows = selection(selected), inputs.rows(rows)
-        if not selected or not any(r.get("activity_id") == selected["activity"] for r in rows):
-            return {"display": "none"}, None, "#", PEOPLE_COLUMNS  # nothing chosen, or not this course's activity
-        columns = PEOPLE_COLUMNS + (COMMENT_COLUMNS if selected["action"] == "comments" else [])
-        href = downloads.url("activity-users", activity=selected["activity"], action=selected["action"])
-        return {}, people_title(selected, rows), href, columns
-
-    @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
-                  State(ID.SELECTED, "data"), State(ID.ID, "data"), prevent_initial_call=True)
-    def people(request, selected, course_id):
-        selected = selection(selected)
-        if not selected:
-            return EMPTY_ROWS
-        tz = services.current().settings.timezone
-        return paged_rows(request, q.activity_people_page, lambda rows: people_rows(rows, tz),
-                          activity_id=selected["activity"], action=selected["action"],
-                          course_id=inputs.an_id(course_id))
-
+    app.callback(Output(ID.REACTIONS_CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.MESSAGE, "children"),
+                 Input(ID.ID, "data"))(load)
+    app.callback(Output(ID.SELECTED, "data"), Input(ID.GRID, "cellClicked"), Input(ID.PEOPLE_CLOSE, "n_clicks"),
+                 prevent_initial_call=True)(select)
+    app.callback(Output(ID.PEOPLE_CARD, "style"), Output(ID.PEOPLE_TITLE, "children"),
+                 Output(ID.PEOPLE_DOWNLOAD, "href"), Output(ID.PEOPLE_GRID, "columnDefs"),
+                 Input(ID.SELECTED, "data"), Input(ID.GRID, "rowData"))(show_people)
+    app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
+                 State(ID.SELECTED, "data"), State(ID.ID, "data"), prevent_initial_call=True)(people)
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.PEOPLE_REFRESH, "data"),
                             Input(ID.SELECTED, "data"), State(ID.PEOPLE_GRID, "id"), prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction("learnpulse_collab", "syncSelection"), Output(ID.URL_SYNC, "data"),

@@ -3,25 +3,21 @@ the same numbers, the download; the address keeps the choice."""
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import Compare as ID
 from data_access.exports.csv_format import pct
 from data_access.exports.trends import monday
 from data_access.queries import trends as q
 from layouts.common import data_unavailable
+from layouts.palette import OKABE_ITO
 
-log = logging.getLogger(__name__)
-
-# Okabe-Ito: told apart with every common colour vision deficiency; each cohort also has its own dash and marker
-COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]
+# Okabe-Ito colours; each cohort also has its own dash and marker
+COLOURS = [OKABE_ITO[name] for name in ("blue", "orange", "green", "pink", "vermillion")]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x"]
 
@@ -64,30 +60,27 @@ def table_rows(cohorts: list[dict]) -> list[dict]:
             for c in cohorts for w in c["weeks"]]
 
 
-def register(app) -> None:
-    @app.callback(Output(ID.CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.DOWNLOAD, "href"),
-                  Output(ID.DOWNLOAD, "className"), Output(ID.MESSAGE, "children"), Input(ID.PICK, "value"))
-    def compare(chosen):
-        off = "btn btn-primary disabled"
-        try:
-            ids = q.check_cohort_list(chosen)
-        except ValueError:
-            return (empty_chart(f"Choose {q.MIN_COHORTS} to {q.MAX_COHORTS} cohorts to compare"), [], None, off,
-                    None)
-        svc = services.current()
-        try:
-            cohorts = svc.queries.run(q.cohort_comparison, auth.viewer_scope(), svc.now(), session_ids=ids,
-                                      tz=svc.settings.timezone)
-        except LookupError as exc:
-            return empty_chart("Not available"), [], None, off, dbc.Alert(str(exc), color="warning")
-        except SQLAlchemyError:
-            log.exception("compare: database error")
-            return empty_chart("Not available"), [], None, off, data_unavailable()
-        note = None
-        if not any(c["weeks"] for c in cohorts):
-            note = dbc.Alert("None of these cohorts has started yet.", color="secondary")
-        return (comparison_figure(cohorts), table_rows(cohorts), downloads.url("cohort-compare", session=ids),
-                "btn btn-primary", note)
+OFF = "btn btn-primary disabled"
 
+
+@viewer.answers(unavailable=lambda: (empty_chart("Not available"), [], None, OFF, data_unavailable()),
+                missing=lambda exc: (empty_chart("Not available"), [], None, OFF,
+                                     dbc.Alert(str(exc), color="warning")))
+def compare(chosen):
+    try:
+        ids = q.check_cohort_list(chosen)
+    except ValueError:
+        return empty_chart(f"Choose {q.MIN_COHORTS} to {q.MAX_COHORTS} cohorts to compare"), [], None, OFF, None
+    cohorts = viewer.run(q.cohort_comparison, session_ids=ids, tz=viewer.timezone())
+    note = None
+    if not any(c["weeks"] for c in cohorts):
+        note = dbc.Alert("None of these cohorts has started yet.", color="secondary")
+    return (comparison_figure(cohorts), table_rows(cohorts), downloads.url("cohort-compare", session=ids),
+            "btn btn-primary", note)
+
+
+def register(app) -> None:
+    app.callback(Output(ID.CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.DOWNLOAD, "href"),
+                 Output(ID.DOWNLOAD, "className"), Output(ID.MESSAGE, "children"), Input(ID.PICK, "value"))(compare)
     app.clientside_callback(ClientsideFunction("learnpulse_trends", "syncCompareUrl"),
                             Output(ID.URL_SYNC, "data"), Input(ID.PICK, "value"))

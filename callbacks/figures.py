@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-GREEN, YELLOW, RED, GREY = "#2e9d5b", "#e0a800", "#d9534f", "#8c8c8c"
-TONES = {"green": GREEN, "yellow": YELLOW, "red": RED}
+from layouts.palette import MUTED_TEXT, PLOTLY_COLOURS, TEMPLATE_GRID, TEMPLATE_TEXT
 
 
 def style(fig: go.Figure, legend: bool = False) -> go.Figure:
@@ -15,19 +14,18 @@ def style(fig: go.Figure, legend: bool = False) -> go.Figure:
 
 
 def empty_figure(message: str) -> dict:
-    """A chart area with no axes and a short sentence, for no data or a failed load: empty_chart (a plain dict;
-    a go.Figure took ~30 ms, paid by every answer to an id that does not exist)."""
+    """A chart area with no axes and a short sentence, for no data or a failed load: empty_chart (a plain dict,
+    not a go.Figure: building one costs ~30 ms, paid by every answer to an id that does not exist)."""
     return empty_chart(message)
 
 
-_GRID = "#EBF0F8"
+_LINES = {"gridcolor": TEMPLATE_GRID, "linecolor": TEMPLATE_GRID, "zerolinecolor": TEMPLATE_GRID}
 # the few parts of plotly_white the dict-built charts need (the full template adds ~8 KB to every response)
 LIGHT_TEMPLATE = {"layout": {
-    "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa"],
-    "font": {"color": "#2a3f5f"}, "hoverlabel": {"align": "left"}, "hovermode": "closest",
-    "xaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "ticks": "", "automargin": True},
-    "yaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "ticks": "", "automargin": True,
-              "zerolinewidth": 2},
+    "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": PLOTLY_COLOURS,
+    "font": {"color": TEMPLATE_TEXT}, "hoverlabel": {"align": "left"}, "hovermode": "closest",
+    "xaxis": {**_LINES, "ticks": "", "automargin": True},
+    "yaxis": {**_LINES, "ticks": "", "automargin": True, "zerolinewidth": 2},
 }}
 
 
@@ -42,5 +40,5 @@ def empty_chart(message: str) -> dict:
     """empty_figure as a plain dict (no go.Figure: ~50 ms less for a page that often has nothing to draw)."""
     hidden = {"visible": False}
     return {"data": [], "layout": layout(xaxis=hidden, yaxis=hidden, annotations=[{
-        "text": message, "showarrow": False, "font": {"size": 14, "color": "#6b7785"}, "xref": "paper",
+        "text": message, "showarrow": False, "font": {"size": 14, "color": MUTED_TEXT}, "xref": "paper",
         "yref": "paper", "x": 0.5, "y": 0.5}])}

@@ -3,14 +3,11 @@ and for the chosen filters the number of lines, a preview and the Download → N
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import inputs
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import GeneralStats as ID
 from data_access.exports.csv_format import pct
 from data_access.queries import users_export as q
@@ -18,7 +15,7 @@ from layouts.common import data_unavailable
 from layouts.formats import duration
 from layouts.general_stats import PREVIEW_LINES
 
-log = logging.getLogger(__name__)
+OFF = "btn btn-primary disabled"
 
 
 def preview_rows(rows: list[dict]) -> list[dict]:
@@ -37,56 +34,48 @@ def summary(p: dict):
     return parts
 
 
+@viewer.answers(unavailable=no_update, missing=no_update)
 def _search(fn, search, chosen):
-    try:
-        search, chosen = inputs.text(search), inputs.ids(chosen)
-    except LookupError:
-        return no_update
+    search, chosen = inputs.text(search), inputs.ids(chosen)
     if not search and not chosen:
         return no_update
-    svc = services.current()
-    try:
-        return svc.queries.run(fn, auth.viewer_scope(), svc.now(), search=search, keep=tuple(chosen))
-    except SQLAlchemyError:
-        log.exception("general stats: options")
-        return no_update
+    return viewer.run(fn, search=search, keep=tuple(chosen))
+
+
+@viewer.answers(unavailable=lambda: [])
+def groups(_id):
+    return viewer.run(q.group_options)
+
+
+def users(search, chosen):
+    return _search(q.user_options, search, chosen)
+
+
+def sessions(search, chosen):
+    return _search(q.session_options, search, chosen)
+
+
+def _refused(exc):
+    text = str(exc).replace("--since ", "The start date ").replace("--until ", "the end date ")
+    return None, [], None, OFF, dbc.Alert(text, color="warning", className="mt-2")
+
+
+@viewer.answers(unavailable=lambda: (None, [], None, OFF, data_unavailable()), missing=_refused, refused=_refused)
+def preview(groups, users, sessions, since, until):
+    filters = {"groups": inputs.ids(groups), "users": inputs.ids(users), "sessions": inputs.ids(sessions),
+               "since": inputs.text(since, 40) or None, "until": inputs.text(until, 40) or None}
+    p = viewer.run(q.general_preview, lines=PREVIEW_LINES, **filters)
+    href = downloads.url("general-stats", group=filters["groups"], user=filters["users"],
+                         session=filters["sessions"], since=filters["since"], until=filters["until"])
+    return summary(p), preview_rows(p["rows"]), href, "btn btn-primary", None
 
 
 def register(app) -> None:
-    @app.callback(Output(ID.GROUPS, "options"), Input(ID.GROUPS, "id"))
-    def groups(_id):
-        svc = services.current()
-        try:
-            return svc.queries.run(q.group_options, auth.viewer_scope(), svc.now())
-        except SQLAlchemyError:
-            log.exception("general stats: groups")
-            return []
-
-    @app.callback(Output(ID.USERS, "options"), Input(ID.USERS, "search_value"), State(ID.USERS, "value"))
-    def users(search, chosen):
-        return _search(q.user_options, search, chosen)
-
-    @app.callback(Output(ID.SESSIONS, "options"), Input(ID.SESSIONS, "search_value"), State(ID.SESSIONS, "value"))
-    def sessions(search, chosen):
-        return _search(q.session_options, search, chosen)
-
-    @app.callback(Output(ID.SUMMARY, "children"), Output(ID.PREVIEW, "rowData"), Output(ID.DOWNLOAD, "href"),
-                  Output(ID.DOWNLOAD, "className"), Output(ID.MESSAGE, "children"),
-                  Input(ID.GROUPS, "value"), Input(ID.USERS, "value"), Input(ID.SESSIONS, "value"),
-                  Input(ID.DATES, "start_date"), Input(ID.DATES, "end_date"))
-    def preview(groups, users, sessions, since, until):
-        svc = services.current()
-        off = "btn btn-primary disabled"
-        try:
-            filters = {"groups": inputs.ids(groups), "users": inputs.ids(users), "sessions": inputs.ids(sessions),
-                       "since": inputs.text(since, 40) or None, "until": inputs.text(until, 40) or None}
-            p = svc.queries.run(q.general_preview, auth.viewer_scope(), svc.now(), lines=PREVIEW_LINES, **filters)
-        except (ValueError, LookupError) as exc:
-            text = str(exc).replace("--since ", "The start date ").replace("--until ", "the end date ")
-            return None, [], None, off, dbc.Alert(text, color="warning", className="mt-2")
-        except SQLAlchemyError:
-            log.exception("general stats: preview")
-            return None, [], None, off, data_unavailable()
-        href = downloads.url("general-stats", group=filters["groups"], user=filters["users"],
-                             session=filters["sessions"], since=filters["since"], until=filters["until"])
-        return summary(p), preview_rows(p["rows"]), href, "btn btn-primary", None
+    app.callback(Output(ID.GROUPS, "options"), Input(ID.GROUPS, "id"))(groups)
+    app.callback(Output(ID.USERS, "options"), Input(ID.USERS, "search_value"), State(ID.USERS, "value"))(users)
+    app.callback(Output(ID.SESSIONS, "options"), Input(ID.SESSIONS, "search_value"),
+                 State(ID.SESSIONS, "value"))(sessions)
+    app.callback(Output(ID.SUMMARY, "children"), Output(ID.PREVIEW, "rowData"), Output(ID.DOWNLOAD, "href"),
+                 Output(ID.DOWNLOAD, "className"), Output(ID.MESSAGE, "children"),
+                 Input(ID.GROUPS, "value"), Input(ID.USERS, "value"), Input(ID.SESSIONS, "value"),
+                 Input(ID.DATES, "start_date"), Input(ID.DATES, "end_date"))(preview)

@@ -3,28 +3,26 @@ are paged in SQL; a line lists its learners, a learner opens the session page's 
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks import inputs
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
-from callbacks.grids import EMPTY_ROWS, grid_request
-from callbacks.program_sessions import grid_rows
-from callbacks.session import learner_dialog, people_rows
-from dashboard import auth, downloads, services
+from callbacks.grids import EMPTY_ROWS
+from callbacks.learners import learner_dialog, people_rows
+from callbacks.program_session_rows import grid_rows
+from dashboard import downloads, viewer
 from dashboard.ids import Group as ID
 from data_access.exports.csv_format import date
 from data_access.queries import groups as q
+from layouts import palette
 from layouts.common import data_unavailable, kpi_card
 from layouts.formats import day, score_text
 
-log = logging.getLogger(__name__)
-BAR, BLENDED, ONLINE = "#4c6ef5", "#f08c00", "#4c6ef5"
+BAR, BLENDED, ONLINE = palette.BLUE, palette.ORANGE, palette.BLUE
 NO_SESSION = ("No program session is in this group's catalog or assigned through it, so there is nothing to "
               "measure yet.")
 HIDDEN, SHOWN = {"display": "none"}, {}
@@ -79,8 +77,8 @@ def blended_figure(st: dict) -> dict:
 
 @lru_cache(maxsize=16_384)
 def _when(epoch: int | None, tz: str) -> str:
-    """A session's start or end as in the CSV; memoised (pure), since every block of the table formats 200
-    dates, which was most of a cached answer's time."""
+    """A session's start or end as in the CSV; memoised (pure): every block of the table formats 200 dates,
+    otherwise most of a cached answer's time."""
     return date(epoch, tz)
 
 
@@ -92,80 +90,66 @@ def session_rows(rows: list[dict], tz: str) -> list[dict]:
              "score": None if r["score"] is None else round(r["score"], 1)} for r in grid_rows(rows, tz, _when)]
 
 
+def _not_loaded():
+    na = empty_figure("Not available")
+    return None, na, na, HIDDEN, data_unavailable()
+
+
+@viewer.answers(unavailable=_not_loaded, missing=_not_loaded)  # the layout already said "not found"
+def load(group_id):
+    st = viewer.run(q.group_statistics, group_id=inputs.an_id(group_id), tz=viewer.timezone())
+    if not st["sessions"]:  # the cards with '-' and a sentence, no empty axes
+        return kpi_cards(st), no_update, no_update, HIDDEN, dbc.Alert(NO_SESSION, color="secondary")
+    return kpi_cards(st), ongoing_figure(st["months"]), blended_figure(st), SHOWN, None
+
+
+def sessions(request, group_id):
+    tz = viewer.timezone()
+    return grids.answer(request, q.sessions_page, lambda rows: session_rows(rows, tz),
+                        group_id=inputs.an_id(group_id))
+
+
+@viewer.answers(unavailable=(None, "Not available", SHOWN, None), missing=(None, "Not available", SHOWN, None))
+def choose_session(click, group_id):
+    session_id = inputs.clicked_row(click)
+    if not session_id:
+        return no_update, no_update, no_update, no_update
+    s = viewer.run(q.group_session, group_id=inputs.an_id(group_id), session_id=session_id)
+    title = [html.Strong(s["name"]), f" · {day(s['start_at'])} – {day(s['end_at'])} · ",
+             f"{s['learners']:,} learner{'s' if s['learners'] != 1 else ''}"]
+    return s["session_id"], title, SHOWN, downloads.url("session", session=s["session_id"])
+
+
+def people(request, group_id, session_id):
+    session_id = inputs.an_id(session_id)
+    if not request or not session_id:
+        return EMPTY_ROWS
+    tz = viewer.timezone()
+    return grids.answer(request, q.session_learners_page, lambda rows: people_rows(rows, tz),
+                        group_id=inputs.an_id(group_id), session_id=session_id)
+
+
+def open_learner(click, group_id, session_id):
+    user_id, session_id = inputs.clicked_row(click), inputs.an_id(session_id)
+    if not user_id or not session_id:
+        return no_update, no_update, no_update
+    return learner_dialog(q.learner_blocks, group_id=inputs.an_id(group_id), session_id=session_id,
+                          user_id=user_id)
+
+
 def register(app) -> None:
-    @app.callback(Output(ID.KPIS, "children"), Output(ID.ONGOING_CHART, "figure"), Output(ID.BLENDED_CHART, "figure"),
-                  Output(ID.CHARTS, "style"), Output(ID.MESSAGE, "children"), Input(ID.ID, "data"))
-    def load(group_id):
-        group_id = inputs.an_id(group_id)
-        svc = services.current()
-        try:
-            st = svc.queries.run(q.group_statistics, auth.viewer_scope(), svc.now(), group_id=group_id,
-                                 tz=svc.settings.timezone)
-        except (LookupError, SQLAlchemyError):  # the layout already said "not found"
-            log.exception("group: could not load %r", group_id)
-            na = empty_figure("Not available")
-            return None, na, na, HIDDEN, data_unavailable()
-        if not st["sessions"]:  # the cards with '-' and a sentence, no empty axes
-            return kpi_cards(st), no_update, no_update, HIDDEN, dbc.Alert(NO_SESSION, color="secondary")
-        return kpi_cards(st), ongoing_figure(st["months"]), blended_figure(st), SHOWN, None
-
-    @app.callback(Output(ID.SESSIONS_GRID, "getRowsResponse"), Input(ID.SESSIONS_GRID, "getRowsRequest"),
-                  State(ID.ID, "data"), prevent_initial_call=True)
-    def sessions(request, group_id):
-        if not request:
-            return no_update
-        svc = services.current()
-        try:
-            page = svc.queries.run(q.sessions_page, auth.viewer_scope(), svc.now(), group_id=inputs.an_id(group_id),
-                                   **grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):
-            log.exception("group: sessions table")
-            return EMPTY_ROWS
-        return {"rowData": session_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
-
-    @app.callback(Output(ID.SESSION, "data"), Output(ID.PEOPLE_TITLE, "children"), Output(ID.PEOPLE_CARD, "style"),
-                  Output(ID.PEOPLE_DOWNLOAD, "href"), Input(ID.SESSIONS_GRID, "cellClicked"), State(ID.ID, "data"),
-                  prevent_initial_call=True)
-    def choose_session(click, group_id):
-        session_id = inputs.clicked_row(click)
-        if not session_id:
-            return no_update, no_update, no_update, no_update
-        svc = services.current()
-        try:
-            s = svc.queries.run(q.group_session, auth.viewer_scope(), svc.now(), group_id=inputs.an_id(group_id),
-                                session_id=session_id)
-        except (LookupError, SQLAlchemyError):
-            log.exception("group: session line")
-            return None, "Not available", SHOWN, None
-        title = [html.Strong(s["name"]), f" · {day(s['start_at'])} – {day(s['end_at'])} · ",
-                 f"{s['learners']:,} learner{'s' if s['learners'] != 1 else ''}"]
-        return s["session_id"], title, SHOWN, downloads.url("session", session=s["session_id"])
-
-    @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
-                  State(ID.ID, "data"), State(ID.SESSION, "data"), prevent_initial_call=True)
-    def people(request, group_id, session_id):
-        session_id = inputs.an_id(session_id)
-        if not request or not session_id:
-            return EMPTY_ROWS
-        svc = services.current()
-        try:
-            page = svc.queries.run(q.session_learners_page, auth.viewer_scope(), svc.now(),
-                                   group_id=inputs.an_id(group_id), session_id=session_id, **grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):
-            log.exception("group: learners of a session")
-            return EMPTY_ROWS
-        return {"rowData": people_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
-
-    @app.callback(Output(ID.LEARNER_MODAL, "is_open"), Output(ID.LEARNER_TITLE, "children"),
-                  Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
-                  State(ID.ID, "data"), State(ID.SESSION, "data"), prevent_initial_call=True)
-    def open_learner(click, group_id, session_id):
-        user_id, session_id = inputs.clicked_row(click), inputs.an_id(session_id)
-        if not user_id or not session_id:
-            return no_update, no_update, no_update
-        return learner_dialog(q.learner_blocks, group_id=inputs.an_id(group_id), session_id=session_id,
-                              user_id=user_id)
-
+    app.callback(Output(ID.KPIS, "children"), Output(ID.ONGOING_CHART, "figure"), Output(ID.BLENDED_CHART, "figure"),
+                 Output(ID.CHARTS, "style"), Output(ID.MESSAGE, "children"), Input(ID.ID, "data"))(load)
+    app.callback(Output(ID.SESSIONS_GRID, "getRowsResponse"), Input(ID.SESSIONS_GRID, "getRowsRequest"),
+                 State(ID.ID, "data"), prevent_initial_call=True)(sessions)
+    app.callback(Output(ID.SESSION, "data"), Output(ID.PEOPLE_TITLE, "children"), Output(ID.PEOPLE_CARD, "style"),
+                 Output(ID.PEOPLE_DOWNLOAD, "href"), Input(ID.SESSIONS_GRID, "cellClicked"), State(ID.ID, "data"),
+                 prevent_initial_call=True)(choose_session)
+    app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
+                 State(ID.ID, "data"), State(ID.SESSION, "data"), prevent_initial_call=True)(people)
+    app.callback(Output(ID.LEARNER_MODAL, "is_open"), Output(ID.LEARNER_TITLE, "children"),
+                 Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
+                 State(ID.ID, "data"), State(ID.SESSION, "data"), prevent_initial_call=True)(open_learner)
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.PEOPLE_REFRESH, "data"),
                             Input(ID.SESSION, "data"), State(ID.PEOPLE_GRID, "id"), prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction("learnpulse", "revealCard"), Output(ID.PEOPLE_REVEAL, "data"),

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc
-from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.figures import GREEN, GREY, RED, YELLOW, empty_chart, empty_figure
+from callbacks.figures import empty_chart, empty_figure
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, services
+from dashboard import auth, pages, viewer
 from dashboard.ids import Overview as ID
+from dashboard.pages import at_risk_href
 from data_access.queries import at_risk, trends
 from data_access.queries import overview as q
-from layouts.common import NAV, data_unavailable, kpi_card, no_data_yet
+from layouts.common import data_unavailable, kpi_card, no_data_yet
+from layouts.palette import GREEN, GREY, OKABE_ITO, RED, YELLOW
 
-log = logging.getLogger(__name__)
-
-AT_RISK_PATH = NAV["at_risk"][0]
 RECENCY_COLOURS = [GREEN, GREEN, GREEN, YELLOW, RED, RED, GREY]
 
 
@@ -48,7 +45,7 @@ def active_figure(rows: list[dict]) -> dict:
         return empty_chart("No login in the last 12 weeks")
     x = [f"{datetime.fromisoformat(r['monday']):%b} {datetime.fromisoformat(r['monday']).day}" for r in rows]
     bar = {"type": "bar", "x": x, "y": [r["active"] for r in rows],
-           "marker": {"color": ["#56B4E9" if r["current"] else "#0072B2" for r in rows],
+           "marker": {"color": [OKABE_ITO["sky"] if r["current"] else OKABE_ITO["blue"] for r in rows],
                       "pattern": {"shape": ["/" if r["current"] else "" for r in rows]}},
            "customdata": [[r["monday"].replace("-", "/"), " (this week, so far)" if r["current"] else ""]
                           for r in rows],
@@ -74,35 +71,29 @@ def at_risk_card(s: dict):
     n, by = s["at_risk"], s["by_reason"]
     hint = " · ".join(f"{by[r]:,} {r}" for r in at_risk.REASONS) if n else "nobody in a running cohort you follow"
     card = kpi_card("At risk", f"{n:,}", f"{hint} — open the list", "tone-bad" if n else "tone-good")
-    return dbc.Row(dbc.Col(dcc.Link(card, href=AT_RISK_PATH, className="lp-risk-card",
+    return dbc.Row(dbc.Col(dcc.Link(card, href=at_risk_href(), className="lp-risk-card",
                                     title="Whom to help now, and why"), xs=12, md=6, lg=4))
 
 
-def register(app) -> None:
-    @app.callback(Output(ID.AT_RISK, "children"), Input(ID.LOAD, "data"))
-    def load_at_risk(_):
-        viewer = auth.current_viewer()
-        if viewer is None or auth.AT_RISK not in viewer.sections:
-            return None
-        svc = services.current()
-        try:
-            return at_risk_card(svc.queries.run(at_risk.summary, auth.viewer_scope(), svc.now()))
-        except SQLAlchemyError:
-            log.exception("overview: could not count learners at risk")
-            return None
+@viewer.answers(unavailable=None)
+def load_at_risk(_):
+    current = auth.current_viewer()
+    if current is None or pages.AT_RISK not in current.sections:
+        return None
+    return at_risk_card(viewer.run(at_risk.summary))
 
-    @app.callback(Output(ID.KPIS, "children"), Output(ID.ACTIVE_CHART, "figure"),
-                  Output(ID.RECENCY_CHART, "figure"), Input(ID.LOAD, "data"))
-    def load(_):
-        svc = services.current()
-        scope, now = auth.viewer_scope(), svc.now()
-        try:
-            k = svc.queries.run(q.kpis, scope, now)
-            if not k["learners"] and not (k["sessions_running"] + k["sessions_upcoming"] + k["sessions_finished"]):
-                return no_data_yet(), empty_figure("No logins yet"), empty_figure("No learners yet")
-            active = svc.queries.run(trends.weekly_active_learners, scope, now, tz=svc.settings.timezone)
-            return (kpi_cards(k), active_figure(active),
-                    recency_figure(svc.queries.run(q.learners_by_recency, scope, now)))
-        except SQLAlchemyError:
-            log.exception("overview: database error")
-            return data_unavailable(), empty_figure("Not available"), empty_figure("Not available")
+
+@viewer.answers(unavailable=lambda: (data_unavailable(), empty_figure("Not available"),
+                                     empty_figure("Not available")))
+def load(_):
+    k = viewer.run(q.kpis)
+    if not k["learners"] and not (k["sessions_running"] + k["sessions_upcoming"] + k["sessions_finished"]):
+        return no_data_yet(), empty_figure("No logins yet"), empty_figure("No learners yet")
+    active = viewer.run(trends.weekly_active_learners, tz=viewer.timezone())
+    return kpi_cards(k), active_figure(active), recency_figure(viewer.run(q.learners_by_recency))
+
+
+def register(app) -> None:
+    app.callback(Output(ID.AT_RISK, "children"), Input(ID.LOAD, "data"))(load_at_risk)
+    app.callback(Output(ID.KPIS, "children"), Output(ID.ACTIVE_CHART, "figure"),
+                 Output(ID.RECENCY_CHART, "figure"), Input(ID.LOAD, "data"))(load)

@@ -3,27 +3,23 @@ recoloured; the URL follows the cohort and the selected bars."""
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks import inputs
-from callbacks.figures import TONES, empty_figure
+from callbacks import cohorts, grids, inputs
+from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
 from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import Participants as ID
+from dashboard.pages import profile_link
 from data_access import recency
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk
 from data_access.queries import participants as q
 from layouts.common import data_unavailable
-from layouts.participants import cohort_options
-from layouts.users import profile_link
-
-log = logging.getLogger(__name__)
+from layouts.palette import TONES, WHITE
+from layouts.participants import cohort_label
 
 
 def _n(value: int, one: str, many: str | None = None) -> str:
@@ -72,7 +68,7 @@ def activity_figure(activity: dict, limits: dict, selected: list[str]) -> dict:
         "type": "bar", "x": labels, "y": [r["learners"] for r in rows],
         # colour and pattern together (colour is never the only carrier): green plain, yellow striped, red crossed
         "marker": {"color": [TONES[tone] for tone in tones],
-                   "pattern": {"shape": [PATTERNS[tone] for tone in tones], "fgcolor": "#ffffff", "size": 7,
+                   "pattern": {"shape": [PATTERNS[tone] for tone in tones], "fgcolor": WHITE, "size": 7,
                                "solidity": 0.25}},
         "customdata": [TONE_WORDS[tone] for tone in tones],
         "text": [f"{r['learners']:,}" for r in rows], "textposition": "outside", "cliponaxis": False,
@@ -144,194 +140,153 @@ def _limits(value) -> dict | None:
     return None if q.validate_limits(green, yellow) else {"green": int(green), "yellow": int(yellow)}
 
 
+def _unsaved(exc):
+    return no_update, html.Span(str(exc), className="text-danger"), True, True
+
+
+NOT_SAVED = (no_update, html.Span("Not saved: the database did not answer.", className="text-danger"), False, False)
+
+
+@viewer.answers(unavailable=lambda: (None, data_unavailable(), no_update, no_update, no_update, "#", None),
+                missing=lambda exc: (None, None, no_update, no_update, no_update, "#",
+                                     dbc.Alert(str(exc), color="warning")))
+def load_cohort(session_id):
+    session_id = inputs.an_id(session_id)
+    activity = viewer.run(q.activity, session_id=session_id)  # LookupError outside scope
+    # read fresh, not cached: a colleague may just have changed them (the scope was checked just above)
+    limits = viewer.fresh(q.stored_limits, session_id=session_id)
+    activity["session_id"] = session_id
+    href = downloads.url("cohort-progress", session=session_id)
+    return activity, summary_line(activity), limits, limits["green"], limits["yellow"], href, None
+
+
+@viewer.answers(unavailable=NOT_SAVED, missing=_unsaved, refused=_unsaved)
+def save_limits(green, yellow, session_id, current):
+    if current and current == {"green": green, "yellow": yellow}:
+        return no_update, no_update, False, False
+    problem = q.validate_limits(green, yellow)
+    if problem:
+        return _unsaved(problem)
+    saved = viewer.write(q.save_cohort_limits, session_id=inputs.an_id(session_id), green=green, yellow=yellow)
+    return saved, html.Span("✓ Saved for this cohort", className="text-success"), False, False
+
+
+@viewer.answers(unavailable=(None, None, None, None), missing=(None, None, None, None),
+                refused=(None, None, None, None))
+def load_risk(session_id):
+    """The cohort's at-risk limits and its contacts of the last 30 days."""
+    session_id = inputs.an_id(session_id)
+    if session_id is None:
+        return None, None, None, None
+    limits = viewer.fresh(at_risk.risk_limits, session_id=session_id)
+    contacts = viewer.run(at_risk.cohort_contacts, session_id=session_id)
+    return limits, limits["overdue"], limits["score"], contacts_line(contacts)
+
+
+@viewer.answers(unavailable=NOT_SAVED, missing=_unsaved, refused=_unsaved)
+def save_risk_limits(overdue, score, session_id, current):
+    if isinstance(current, dict) and current == {"overdue": overdue, "score": score}:
+        return no_update, no_update, False, False
+    problem = at_risk.validate_risk_limits(overdue, score)
+    if problem:
+        return _unsaved(problem)
+    saved = viewer.write(at_risk.save_risk_limits, session_id=inputs.an_id(session_id), overdue=overdue,
+                         score=score)
+    return saved, html.Span("✓ Saved", className="text-success"), False, False
+
+
+def draw(activity, limits, selected):
+    activity, limits = _activity(activity), _limits(limits)
+    if not activity or not limits:
+        return empty_figure("Not available"), None
+    return activity_figure(activity, limits, inputs.labels(selected, recency.LABELS)), legend(limits)
+
+
+def select(selected_data, _clear, _session):
+    if ctx.triggered_id != ID.CHART or not selected_data:
+        return []
+    picked = {inputs.point_value(p, "x") for p in inputs.points(selected_data)}
+    return [label for label in recency.LABELS if label in picked]
+
+
+def list_header(selected, activity, session_id):
+    """Title, buttons and visibility of the list; its count comes from the chart's own numbers."""
+    grid_style, hidden = {"height": "520px"}, {"display": "none"}
+    button = "btn btn-outline-primary btn-sm me-2"
+    selected, activity, session_id = inputs.labels(selected, recency.LABELS), _activity(activity), \
+        inputs.an_id(session_id)
+    if not selected or not activity or not session_id:
+        return "Learners", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
+    counts = {b["bucket"]: b["learners"] for b in activity["buckets"]}
+    count = sum(counts.get(label, 0) for label in selected)
+    href = downloads.url("participant-activity", session=session_id, bucket=selected)
+    return (list_title(selected, count), hidden, grid_style, href, button if count else button + " disabled",
+            not count, None)
+
+
+def grid_rows(request, selected, session_id):
+    """One block of rows for the grid: sorted, filtered and paged in SQL."""
+    selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
+    if not request or not selected or not session_id:
+        return EMPTY_ROWS
+    tz = viewer.timezone()
+    return grids.answer(request, q.participants_page, lambda rows: table_rows(rows, tz), session_id=session_id,
+                        buckets=selected)
+
+
+@viewer.answers(unavailable=lambda: None, missing=lambda: None, refused=lambda: None)
+def _emails(request, selected, session_id):
+    order = grid_request(request)
+    return viewer.unshaped(q.participant_emails, session_id=session_id, buckets=selected,
+                           sort_model=order["sort_model"], filter_model=order["filter_model"])
+
+
+def emails_to_copy(clicks, request, selected, session_id):
+    """Every email the table lists (all pages, with its filters and order), for the clipboard: real e-mails
+    also in meeting-safe mode (they go to the clipboard, like a download, not on screen)."""
+    clicks = inputs.clicks(clicks)
+    selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
+    if not selected or not session_id:
+        return {"emails": [], "click": clicks}
+    emails = _emails(request, selected, session_id)
+    if emails is None:
+        return {"emails": [], "click": clicks, "failed": True}
+    return {"emails": emails, "click": clicks}
+
+
+def search_cohorts(typed, chosen):
+    return cohorts.search(q.cohorts, cohort_label, typed, chosen)
+
+
 def register(app) -> None:
-    @app.callback(
-        Output(ID.ACTIVITY, "data"), Output(ID.SUMMARY, "children"), Output(ID.LIMITS, "data"),
-        Output(ID.GREEN, "value"), Output(ID.YELLOW, "value"), Output(ID.EXPORT, "href"),
-        Output(ID.MESSAGE, "children", allow_duplicate=True),
-        Input(ID.COHORT, "value"), prevent_initial_call="initial_duplicate",
-    )
-    def load_cohort(session_id):
-        session_id = inputs.an_id(session_id)
-        svc = services.current()
-        scope, now = auth.viewer_scope(), svc.now()
-        try:
-            activity = svc.queries.run(q.activity, scope, now, session_id=session_id)  # LookupError outside scope
-            # read fresh, not cached: a colleague may just have changed them (the scope was checked just above)
-            limits = svc.queries.fresh(q.stored_limits, scope, now, session_id=session_id)
-        except LookupError as exc:
-            return None, None, no_update, no_update, no_update, "#", dbc.Alert(str(exc), color="warning")
-        except SQLAlchemyError:
-            log.exception("participants: database error")
-            return None, data_unavailable(), no_update, no_update, no_update, "#", None
-        activity["session_id"] = session_id
-        href = downloads.url("cohort-progress", session=session_id)
-        return activity, summary_line(activity), limits, limits["green"], limits["yellow"], href, None
-
-    @app.callback(
-        Output(ID.LIMITS, "data", allow_duplicate=True), Output(ID.LIMITS_STATUS, "children"),
-        Output(ID.GREEN, "invalid"), Output(ID.YELLOW, "invalid"),
-        Input(ID.GREEN, "value"), Input(ID.YELLOW, "value"), State(ID.COHORT, "value"), State(ID.LIMITS, "data"),
-        prevent_initial_call=True,
-    )
-    def save_limits(green, yellow, session_id, current):
-        if current and current == {"green": green, "yellow": yellow}:
-            return no_update, no_update, False, False
-        problem = q.validate_limits(green, yellow)
-        if problem:
-            return no_update, html.Span(problem, className="text-danger"), True, True
-        svc = services.current()
-        try:
-            saved = svc.queries.write(q.save_cohort_limits, auth.viewer_scope(), svc.now(),
-                                      session_id=inputs.an_id(session_id), green=green, yellow=yellow)
-        except (LookupError, ValueError) as exc:
-            return no_update, html.Span(str(exc), className="text-danger"), True, True
-        except SQLAlchemyError:
-            log.exception("participants: could not save limits")
-            return no_update, html.Span("Not saved: the database did not answer.", className="text-danger"), \
-                False, False
-        return saved, html.Span("✓ Saved for this cohort", className="text-success"), False, False
-
-    @app.callback(
-        Output(ID.RISK_LIMITS, "data"), Output(ID.OVERDUE, "value"), Output(ID.SCORE, "value"),
-        Output(ID.CONTACTS, "children"), Input(ID.COHORT, "value"),
-    )
-    def load_risk(session_id):
-        """The cohort's at-risk limits and its contacts of the last 30 days."""
-        svc = services.current()
-        scope, now = auth.viewer_scope(), svc.now()
-        session_id = inputs.an_id(session_id)
-        if session_id is None:
-            return None, None, None, None
-        try:
-            limits = svc.queries.fresh(at_risk.risk_limits, scope, now, session_id=session_id)
-            contacts = svc.queries.run(at_risk.cohort_contacts, scope, now, session_id=session_id)
-        except (LookupError, ValueError):
-            return None, None, None, None
-        except SQLAlchemyError:
-            log.exception("participants: could not read the at-risk limits")
-            return None, None, None, None
-        return limits, limits["overdue"], limits["score"], contacts_line(contacts)
-
-    @app.callback(
-        Output(ID.RISK_LIMITS, "data", allow_duplicate=True), Output(ID.RISK_STATUS, "children"),
-        Output(ID.OVERDUE, "invalid"), Output(ID.SCORE, "invalid"),
-        Input(ID.OVERDUE, "value"), Input(ID.SCORE, "value"), State(ID.COHORT, "value"),
-        State(ID.RISK_LIMITS, "data"), prevent_initial_call=True,
-    )
-    def save_risk_limits(overdue, score, session_id, current):
-        if isinstance(current, dict) and current == {"overdue": overdue, "score": score}:
-            return no_update, no_update, False, False
-        problem = at_risk.validate_risk_limits(overdue, score)
-        if problem:
-            return no_update, html.Span(problem, className="text-danger"), True, True
-        svc = services.current()
-        try:
-            saved = svc.queries.write(at_risk.save_risk_limits, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                      overdue=overdue, score=score)
-        except (LookupError, ValueError, TypeError) as exc:
-            return no_update, html.Span(str(exc), className="text-danger"), True, True
-        except SQLAlchemyError:
-            log.exception("participants: could not save the at-risk limits")
-            return no_update, html.Span("Not saved: the database did not answer.", className="text-danger"), \
-                False, False
-        return saved, html.Span("✓ Saved", className="text-success"), False, False
-
-    @app.callback(
-        Output(ID.CHART, "figure"), Output(ID.LEGEND, "children"),
-        Input(ID.ACTIVITY, "data"), Input(ID.LIMITS, "data"), Input(ID.SELECTED, "data"),
-    )
-    def draw(activity, limits, selected):
-        activity, limits = _activity(activity), _limits(limits)
-        if not activity or not limits:
-            return empty_figure("Not available"), None
-        return activity_figure(activity, limits, inputs.labels(selected, recency.LABELS)), legend(limits)
-
-    @app.callback(
-        Output(ID.SELECTED, "data"),
-        Input(ID.CHART, "selectedData"), Input(ID.CLEAR, "n_clicks"), Input(ID.COHORT, "value"),
-        prevent_initial_call=True,
-    )
-    def select(selected_data, _clear, _session):
-        if ctx.triggered_id != ID.CHART or not selected_data:
-            return []
-        picked = {inputs.point_value(p, "x") for p in inputs.points(selected_data)}
-        return [label for label in recency.LABELS if label in picked]
-
-    @app.callback(
-        Output(ID.LIST_TITLE, "children"), Output(ID.LIST_HINT, "style"), Output(ID.GRID, "style"),
-        Output(ID.DOWNLOAD, "href"), Output(ID.DOWNLOAD, "className"), Output(ID.COPY, "disabled"),
-        Output(ID.COPY_STATUS, "children"),
-        Input(ID.SELECTED, "data"), Input(ID.ACTIVITY, "data"), State(ID.COHORT, "value"),
-    )
-    def list_header(selected, activity, session_id):
-        """Title, buttons and visibility of the list; its count comes from the chart's own numbers."""
-        grid_style, hidden = {"height": "520px"}, {"display": "none"}
-        button = "btn btn-outline-primary btn-sm me-2"
-        selected, activity, session_id = inputs.labels(selected, recency.LABELS), _activity(activity), \
-            inputs.an_id(session_id)
-        if not selected or not activity or not session_id:
-            return "Learners", {}, {**grid_style, **hidden}, None, button + " disabled", True, None
-        counts = {b["bucket"]: b["learners"] for b in activity["buckets"]}
-        count = sum(counts.get(label, 0) for label in selected)
-        href = downloads.url("participant-activity", session=session_id, bucket=selected)
-        return (list_title(selected, count), hidden, grid_style, href, button if count else button + " disabled",
-                not count, None)
-
-    @app.callback(
-        Output(ID.GRID, "getRowsResponse"),
-        Input(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"), State(ID.COHORT, "value"),
-        prevent_initial_call=True,
-    )
-    def grid_rows(request, selected, session_id):
-        """One block of rows for the grid: sorted, filtered and paged in SQL."""
-        selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
-        if not request or not selected or not session_id:
-            return EMPTY_ROWS
-        svc = services.current()
-        try:
-            page = svc.queries.run(q.participants_page, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                   buckets=selected, **grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
-            log.exception("participants: could not list learners for %r", request)
-            return EMPTY_ROWS
-        return {"rowData": table_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
-
-    @app.callback(
-        Output(ID.EMAILS, "data"),
-        Input(ID.COPY, "n_clicks"), State(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"),
-        State(ID.COHORT, "value"), prevent_initial_call=True,
-    )
-    def emails_to_copy(clicks, request, selected, session_id):
-        """Every email the table lists (all pages, with its filters and order), for the clipboard: real e-mails
-        also in meeting-safe mode (they go to the clipboard, like a download, not on screen)."""
-        clicks = inputs.clicks(clicks)
-        selected, session_id = inputs.labels(selected, recency.LABELS), inputs.an_id(session_id)
-        if not selected or not session_id:
-            return {"emails": [], "click": clicks}
-        svc = services.current()
-        try:
-            order = grid_request(request)
-            emails = svc.queries.run_unshaped(q.participant_emails, auth.viewer_scope(), svc.now(),
-                                              session_id=session_id, buckets=selected,
-                                              sort_model=order["sort_model"], filter_model=order["filter_model"])
-        except (ValueError, LookupError, SQLAlchemyError):
-            log.exception("participants: could not read emails")
-            return {"emails": [], "click": clicks, "failed": True}
-        return {"emails": emails, "click": clicks}
-
-    @app.callback(Output(ID.COHORT, "options"), Input(ID.COHORT, "search_value"), State(ID.COHORT, "value"),
-                  prevent_initial_call=True)
-    def search_cohorts(search, chosen):
-        if search is None:
-            return no_update
-        svc = services.current()
-        try:
-            cohorts = svc.queries.run(q.cohorts, auth.viewer_scope(), svc.now())
-        except SQLAlchemyError:
-            return no_update
-        return cohort_options(cohorts, search=inputs.text(search), keep=inputs.an_id(chosen))
-
+    app.callback(Output(ID.ACTIVITY, "data"), Output(ID.SUMMARY, "children"), Output(ID.LIMITS, "data"),
+                 Output(ID.GREEN, "value"), Output(ID.YELLOW, "value"), Output(ID.EXPORT, "href"),
+                 Output(ID.MESSAGE, "children", allow_duplicate=True),
+                 Input(ID.COHORT, "value"), prevent_initial_call="initial_duplicate")(load_cohort)
+    app.callback(Output(ID.LIMITS, "data", allow_duplicate=True), Output(ID.LIMITS_STATUS, "children"),
+                 Output(ID.GREEN, "invalid"), Output(ID.YELLOW, "invalid"),
+                 Input(ID.GREEN, "value"), Input(ID.YELLOW, "value"), State(ID.COHORT, "value"),
+                 State(ID.LIMITS, "data"), prevent_initial_call=True)(save_limits)
+    app.callback(Output(ID.RISK_LIMITS, "data"), Output(ID.OVERDUE, "value"), Output(ID.SCORE, "value"),
+                 Output(ID.CONTACTS, "children"), Input(ID.COHORT, "value"))(load_risk)
+    app.callback(Output(ID.RISK_LIMITS, "data", allow_duplicate=True), Output(ID.RISK_STATUS, "children"),
+                 Output(ID.OVERDUE, "invalid"), Output(ID.SCORE, "invalid"),
+                 Input(ID.OVERDUE, "value"), Input(ID.SCORE, "value"), State(ID.COHORT, "value"),
+                 State(ID.RISK_LIMITS, "data"), prevent_initial_call=True)(save_risk_limits)
+    app.callback(Output(ID.CHART, "figure"), Output(ID.LEGEND, "children"),
+                 Input(ID.ACTIVITY, "data"), Input(ID.LIMITS, "data"), Input(ID.SELECTED, "data"))(draw)
+    app.callback(Output(ID.SELECTED, "data"), Input(ID.CHART, "selectedData"), Input(ID.CLEAR, "n_clicks"),
+                 Input(ID.COHORT, "value"), prevent_initial_call=True)(select)
+    app.callback(Output(ID.LIST_TITLE, "children"), Output(ID.LIST_HINT, "style"), Output(ID.GRID, "style"),
+                 Output(ID.DOWNLOAD, "href"), Output(ID.DOWNLOAD, "className"), Output(ID.COPY, "disabled"),
+                 Output(ID.COPY_STATUS, "children"),
+                 Input(ID.SELECTED, "data"), Input(ID.ACTIVITY, "data"), State(ID.COHORT, "value"))(list_header)
+    app.callback(Output(ID.GRID, "getRowsResponse"), Input(ID.GRID, "getRowsRequest"), State(ID.SELECTED, "data"),
+                 State(ID.COHORT, "value"), prevent_initial_call=True)(grid_rows)
+    app.callback(Output(ID.EMAILS, "data"), Input(ID.COPY, "n_clicks"), State(ID.GRID, "getRowsRequest"),
+                 State(ID.SELECTED, "data"), State(ID.COHORT, "value"), prevent_initial_call=True)(emails_to_copy)
+    app.callback(Output(ID.COHORT, "options"), Input(ID.COHORT, "search_value"), State(ID.COHORT, "value"),
+                 prevent_initial_call=True)(search_cohorts)
     app.clientside_callback(ClientsideFunction("learnpulse", "syncParticipantsUrl"),
                             Output(ID.URL_SYNC, "data"), Input(ID.COHORT, "value"), Input(ID.SELECTED, "data"))
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"),

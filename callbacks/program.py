@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from dash import Input, Output
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import inputs
-from callbacks.program_sessions import grid_rows
-from dashboard import auth, services
+from callbacks.program_session_rows import grid_rows
+from dashboard import viewer
 from dashboard.ids import Program as ID
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, kpi_row
@@ -22,14 +19,12 @@ def kpi_cards(p: dict):
                     ("Average score", score_text(p["average_score"]))], xs=6, md=True)
 
 
+@viewer.answers(unavailable=lambda: (data_unavailable(), []),
+                missing=lambda: (data_unavailable(), []))  # the layout already said why
+def load(program_id):
+    p = viewer.run(q.program_overview, program_id=inputs.an_id(program_id))
+    return kpi_cards(p), grid_rows(p["sessions"], viewer.timezone())
+
+
 def register(app) -> None:
-    @app.callback(Output(ID.KPIS, "children"), Output(ID.GRID, "rowData"), Input(ID.ID, "data"))
-    def load(program_id):
-        svc = services.current()
-        try:
-            p = svc.queries.run(q.program_overview, auth.viewer_scope(), svc.now(),
-                                program_id=inputs.an_id(program_id))
-        except (LookupError, SQLAlchemyError):  # the layout already said why
-            logging.getLogger(__name__).exception("program: could not load %r", program_id)
-            return data_unavailable(), []
-        return kpi_cards(p), grid_rows(p["sessions"], svc.settings.timezone)
+    app.callback(Output(ID.KPIS, "children"), Output(ID.GRID, "rowData"), Input(ID.ID, "data"))(load)

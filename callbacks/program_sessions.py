@@ -2,70 +2,38 @@
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import inputs
-from dashboard import auth, downloads, services
-from dashboard.ids import Sessions as ID
-from data_access.exports.csv_format import date
+from callbacks.program_session_rows import grid_rows
+from dashboard import downloads, viewer
+from dashboard.ids import ProgramSessions as ID
 from data_access.queries import sessions as q
 from layouts.common import data_unavailable, no_data_yet
-from layouts.program_sessions import PATH as SESSIONS_PATH
-
-log = logging.getLogger(__name__)
 
 
-def session_href(session_id: str) -> str:
-    return f"{SESSIONS_PATH}/{session_id}"
+@viewer.answers(unavailable=lambda: ([], None, None, data_unavailable()))
+def load(status):
+    if status not in (q.IN_PROGRESS, q.FINISHED, q.ALL):
+        return [], None, None, dbc.Alert("Choose which sessions to list: in progress, finished or all.",
+                                         color="warning")
+    rows = viewer.run(q.sessions_table, status=status)
+    count = f"{len(rows):,} session{'s' if len(rows) != 1 else ''}"
+    message = None
+    if not rows:
+        message = no_data_yet() if status == q.ALL else dbc.Alert(
+            "No session matches this filter; choose All to see every session.", color="secondary")
+    return grid_rows(rows, viewer.timezone()), count, downloads.url("sessions", status=status), message
 
 
-def program_href(program_id: str) -> str:
-    return f"{SESSIONS_PATH}/program/{program_id}"
-
-
-def _md(text: str) -> str:
-    """Markdown link text: escape what would break the link."""
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-
-
-def grid_rows(rows: list[dict], tz: str, when=date) -> list[dict]:
-    """Rows with the session's name as a link and dates as text (when: the date formatter)."""
-    out = []
-    for r in rows:
-        row = {**r, "name_link": f"[{_md(r['name'])}]({session_href(r['session_id'])})",
-               "start": when(r["start_at"], tz), "end": when(r["end_at"], tz)}
-        if "program" in r:
-            row["program_link"] = f"[{_md(r['program'])}]({program_href(r['program_id'])})"
-        out.append(row)
-    return out
+def search(text):
+    patch = Patch()
+    patch["quickFilterText"] = inputs.text(text)
+    return patch
 
 
 def register(app) -> None:
-    @app.callback(Output(ID.GRID, "rowData"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
-                  Output(ID.MESSAGE, "children"), Input(ID.STATUS, "value"))
-    def load(status):
-        svc = services.current()
-        if status not in (q.IN_PROGRESS, q.FINISHED, q.ALL):
-            return [], None, None, dbc.Alert("Choose which sessions to list: in progress, finished or all.",
-                                             color="warning")
-        try:
-            rows = svc.queries.run(q.sessions_table, auth.viewer_scope(), svc.now(), status=status)
-        except SQLAlchemyError:
-            log.exception("sessions: database error")
-            return [], None, None, data_unavailable()
-        count = f"{len(rows):,} session{'s' if len(rows) != 1 else ''}"
-        message = None
-        if not rows:
-            message = no_data_yet() if status == q.ALL else dbc.Alert(
-                "No session matches this filter; choose All to see every session.", color="secondary")
-        return grid_rows(rows, svc.settings.timezone), count, downloads.url("sessions", status=status), message
-
-    @app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)
-    def search(text):
-        patch = Patch()
-        patch["quickFilterText"] = inputs.text(text)
-        return patch
+    app.callback(Output(ID.GRID, "rowData"), Output(ID.COUNT, "children"), Output(ID.DOWNLOAD, "href"),
+                 Output(ID.MESSAGE, "children"), Input(ID.STATUS, "value"))(load)
+    app.callback(Output(ID.GRID, "dashGridOptions"), Input(ID.SEARCH, "value"), prevent_initial_call=True)(search)

@@ -3,26 +3,21 @@ clicks narrow the learner lists; the two big tables are paged in SQL."""
 
 from __future__ import annotations
 
-import logging
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
-import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
-
-from callbacks import inputs
+from callbacks import grids, inputs
 from callbacks.figures import empty_figure
 from callbacks.figures import layout as figure_layout
-from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import auth, services
-from dashboard.ids import Session as ID
-from data_access.exports.csv_format import date
+from callbacks.grids import EMPTY_ROWS
+from callbacks.learners import learner_dialog, people_rows
+from dashboard import viewer
+from dashboard.ids import ProgramSession as ID
 from data_access.queries import sessions as q
+from layouts import palette
 from layouts.common import data_unavailable, kpi_row
 from layouts.formats import duration, score_text
-from layouts.users import profile_link
 
-log = logging.getLogger(__name__)
-BAR = "#4c6ef5"
+HIDDEN, SHOWN = {"display": "none"}, {}
 
 
 def kpi_cards(g: dict):
@@ -34,7 +29,7 @@ def kpi_cards(g: dict):
     ], xs=6, md=3, xl=True)
 
 
-def _bars(x, y, custom, hover, colour=BAR, y_title="", y_max=None, text=None) -> dict:
+def _bars(x, y, custom, hover, colour=palette.BLUE, y_title="", y_max=None, text=None) -> dict:
     bar = {"type": "bar", "x": x, "y": y, "customdata": custom, "marker": {"color": colour},
            "hovertemplate": hover, "text": text, "textposition": "outside", "cliponaxis": False}
     yaxis = {"title": {"text": y_title}, "fixedrange": True, "rangemode": "tozero"}
@@ -65,7 +60,7 @@ def score_figure(blocks: list[dict]) -> dict:
         return empty_figure("No score yet")
     return _bars([f"{b['position']}. {_short(b['title'])}" for b in scored], [b["score"] for b in scored],
                  [b["block_id"] for b in scored], "%{x}<br>average score %{y:.1f}<extra>click for details</extra>",
-                 colour="#2e9d5b", y_title="average score", y_max=105,
+                 colour=palette.GREEN, y_title="average score", y_max=105,
                  text=[score_text(b["score"]) for b in scored])
 
 
@@ -73,7 +68,7 @@ def levels_figure(levels: list[dict]) -> dict:
     if not sum(lv["learners"] for lv in levels):
         return empty_figure("No score yet")
     return _bars([lv["band"] for lv in levels], [lv["learners"] for lv in levels], list(range(len(levels))),
-                 "score %{x}: %{y:,} learners<extra>click to list them</extra>", colour="#7950f2",
+                 "score %{x}: %{y:,} learners<extra>click to list them</extra>", colour=palette.VIOLET,
                  y_title="learners", text=[f"{lv['learners']:,}" for lv in levels])
 
 
@@ -86,40 +81,9 @@ def group_rows(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-def people_rows(rows: list[dict], tz: str) -> list[dict]:
-    return [{"user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
-             "unassigned": r["unassigned"], "deleted": r["deleted"], "progress": round(r["progress"], 1),
-             "score": None if r["score"] is None else round(r["score"], 1),
-             "time_spent": duration(r["time_spent_s"]) if r["time_spent_s"] else "-",
-             "last_activity": date(r["last_activity_at"], tz), "profile_link": profile_link(r["user_id"])}
-            for r in rows]
-
-
 def block_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "score": None if r["score"] is None else round(r["score"], 1),
              "time_spent": duration(r["time_spent_s"])} for r in rows]
-
-
-def learner_table(blocks: list[dict]):
-    head = html.Thead(html.Tr([html.Th(h) for h in ("#", "Block", "Kind", "Status", "Score", "Time", "Attempts")]))
-    body = html.Tbody([html.Tr([html.Td(b["position"]), html.Td(b["title"]), html.Td(b["kind"]),
-                                html.Td(b["status"]), html.Td(score_text(b["score"])),
-                                html.Td(duration(b["time_spent_s"])), html.Td(b["attempts"])]) for b in blocks])
-    return dbc.Table([head, body], size="sm", striped=True, className="mb-0")
-
-
-def learner_dialog(query, **kwargs) -> tuple:
-    """(is_open, title, body) of the learner dialog from a learner-blocks query (the session page's, or the
-    Groups page's which checks access through the group)."""
-    svc = services.current()
-    try:
-        learner = svc.queries.run(query, auth.viewer_scope(), svc.now(), **kwargs)
-    except LookupError:  # gone since the table was drawn, or never visible: the same answer
-        return True, "Not found", dbc.Alert("This learner is not in this list (any more).", color="secondary")
-    except SQLAlchemyError:
-        log.exception("learner detail")
-        return True, "Not available", data_unavailable()
-    return True, f"{learner['first_name']} {learner['last_name']}: results per block", learner_table(learner["blocks"])
 
 
 def _band(value) -> int | None:
@@ -128,101 +92,92 @@ def _band(value) -> int | None:
     return value if value is not None and 0 <= value < len(q.LEVEL_BANDS) else None
 
 
+def _shown(g: dict, info: dict) -> bool:
+    """These sections show once someone started, or when the session is over."""
+    return g["attendees"] > 0 or info["state"] == "finished"
+
+
+def _not_loaded():
+    na = empty_figure("Not available")
+    return data_unavailable(), na, na, na, [], None, None, HIDDEN
+
+
+@viewer.answers(unavailable=_not_loaded, missing=_not_loaded)
+def load(session_id):
+    session_id = inputs.an_id(session_id)
+    info = viewer.run(q.session_info, session_id=session_id)
+    g = viewer.run(q.general, session_id=session_id)
+    groups = viewer.run(q.results_by_group, session_id=session_id)
+    shown = _shown(g, info)
+    return (kpi_cards(g), progress_figure(g["blocks"]), score_figure(g["blocks"]), levels_figure(g["levels"]),
+            group_rows(groups), SHOWN if shown else HIDDEN, SHOWN if shown else HIDDEN,
+            HIDDEN if shown else SHOWN)
+
+
+def narrow_people(level_click, group_click, _clear, group_data):
+    if ctx.triggered_id == ID.LEVELS_CHART and level_click:
+        band = _band(next(iter(inputs.points(level_click)), {}).get("customdata"))
+        if band is None:
+            return no_update, no_update
+        return {"band": band}, f"Only attendees scoring {q.LEVEL_BANDS[band]}"
+    if ctx.triggered_id == ID.GROUPS_GRID and group_click:
+        group_id = inputs.clicked_row(group_click)
+        if group_id is None:
+            return no_update, no_update
+        name = next((r.get("group") for r in inputs.rows(group_data) if r.get("group_id") == group_id), None)
+        return {"group": group_id}, f"Only {inputs.text(name) or group_id}"
+    return {}, None
+
+
+def open_block(score_click, progress_click):
+    click = score_click if ctx.triggered_id == ID.SCORE_CHART else progress_click
+    block_id = inputs.an_id(next(iter(inputs.points(click)), {}).get("customdata"))
+    return block_id if block_id else no_update
+
+
+def people(request, session_id, narrow):
+    narrow = inputs.mapping(narrow)
+    group_id, band = inputs.an_id(narrow.get("group")), _band(narrow.get("band"))
+    if request and (("group" in narrow and group_id is None) or ("band" in narrow and band is None)):
+        return EMPTY_ROWS
+    tz = viewer.timezone()
+    return grids.answer(request, q.individual_page, lambda rows: people_rows(rows, tz),
+                        session_id=inputs.an_id(session_id), group_id=group_id, band=band)
+
+
+def block_results(request, session_id, block_id):
+    block_id = inputs.an_id(block_id)
+    if not request or not block_id:
+        return EMPTY_ROWS
+    return grids.answer(request, q.block_detail_page, block_rows, session_id=inputs.an_id(session_id),
+                        block_id=block_id)
+
+
+def open_learner(click, session_id):
+    user_id = inputs.clicked_row(click)
+    if not user_id or inputs.clicked_column(click) == "profile":
+        return no_update, no_update, no_update
+    return learner_dialog(q.learner_blocks, session_id=inputs.an_id(session_id), user_id=user_id)
+
+
 def register(app) -> None:
-    @app.callback(
-        Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
-        Output(ID.LEVELS_CHART, "figure"), Output(ID.GROUPS_GRID, "rowData"),
-        Output(ID.GROUPS_CARD, "style"), Output(ID.PEOPLE_CARD, "style"), Output(ID.NOT_STARTED, "style"),
-        Input(ID.ID, "data"),
-    )
-    def load(session_id):
-        session_id = inputs.an_id(session_id)
-        svc = services.current()
-        scope, now = auth.viewer_scope(), svc.now()
-        try:
-            info = svc.queries.run(q.session_info, scope, now, session_id=session_id)
-            g = svc.queries.run(q.general, scope, now, session_id=session_id)
-            groups = svc.queries.run(q.results_by_group, scope, now, session_id=session_id)
-        except (LookupError, SQLAlchemyError):
-            log.exception("session: could not load %s", session_id)
-            na = empty_figure("Not available")
-            return data_unavailable(), na, na, na, [], None, None, {"display": "none"}
-        # the seed: these sections show once someone started, or when the session is over
-        shown = g["attendees"] > 0 or info["state"] == "finished"
-        visible, hidden = {}, {"display": "none"}
-        return (kpi_cards(g), progress_figure(g["blocks"]), score_figure(g["blocks"]), levels_figure(g["levels"]),
-                group_rows(groups), visible if shown else hidden, visible if shown else hidden,
-                hidden if shown else visible)
-
-    @app.callback(
-        Output(ID.PEOPLE_FILTER, "data"), Output(ID.PEOPLE_TITLE, "children"),
-        Input(ID.LEVELS_CHART, "clickData"), Input(ID.GROUPS_GRID, "cellClicked"), Input(ID.PEOPLE_CLEAR, "n_clicks"),
-        State(ID.GROUPS_GRID, "rowData"), prevent_initial_call=True,
-    )
-    def narrow_people(level_click, group_click, _clear, group_data):
-        if ctx.triggered_id == ID.LEVELS_CHART and level_click:
-            band = _band(next(iter(inputs.points(level_click)), {}).get("customdata"))
-            if band is None:
-                return no_update, no_update
-            return {"band": band}, f"Only attendees scoring {q.LEVEL_BANDS[band]}"
-        if ctx.triggered_id == ID.GROUPS_GRID and group_click:
-            group_id = inputs.clicked_row(group_click)
-            if group_id is None:
-                return no_update, no_update
-            name = next((r.get("group") for r in inputs.rows(group_data) if r.get("group_id") == group_id), None)
-            return {"group": group_id}, f"Only {inputs.text(name) or group_id}"
-        return {}, None
-
-    @app.callback(Output(ID.BLOCK, "value"), Input(ID.SCORE_CHART, "clickData"),
-                  Input(ID.PROGRESS_CHART, "clickData"), prevent_initial_call=True)
-    def open_block(score_click, progress_click):
-        click = score_click if ctx.triggered_id == ID.SCORE_CHART else progress_click
-        block_id = inputs.an_id(next(iter(inputs.points(click)), {}).get("customdata"))
-        return block_id if block_id else no_update
-
-    @app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
-                  State(ID.ID, "data"), State(ID.PEOPLE_FILTER, "data"), prevent_initial_call=True)
-    def people(request, session_id, narrow):
-        if not request:
-            return no_update
-        narrow = inputs.mapping(narrow)
-        group_id, band = inputs.an_id(narrow.get("group")), _band(narrow.get("band"))
-        if ("group" in narrow and group_id is None) or ("band" in narrow and band is None):
-            return EMPTY_ROWS
-        svc = services.current()
-        try:
-            page = svc.queries.run(q.individual_page, auth.viewer_scope(), svc.now(),
-                                   session_id=inputs.an_id(session_id), group_id=group_id, band=band,
-                                   **grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
-            log.exception("session: individual results")
-            return EMPTY_ROWS
-        return {"rowData": people_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}
-
-    @app.callback(Output(ID.BLOCK_GRID, "getRowsResponse"), Input(ID.BLOCK_GRID, "getRowsRequest"),
-                  State(ID.ID, "data"), State(ID.BLOCK, "value"), prevent_initial_call=True)
-    def block_results(request, session_id, block_id):
-        block_id = inputs.an_id(block_id)
-        if not request or not block_id:
-            return EMPTY_ROWS
-        svc = services.current()
-        try:
-            page = svc.queries.run(q.block_detail_page, auth.viewer_scope(), svc.now(),
-                                   session_id=inputs.an_id(session_id), block_id=block_id, **grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):
-            log.exception("session: detailed results")
-            return EMPTY_ROWS
-        return {"rowData": block_rows(page["rows"]), "rowCount": page["total"]}
-
-    @app.callback(Output(ID.LEARNER_MODAL, "is_open"), Output(ID.LEARNER_TITLE, "children"),
-                  Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
-                  State(ID.ID, "data"), prevent_initial_call=True)
-    def open_learner(click, session_id):
-        user_id = inputs.clicked_row(click)
-        if not user_id or inputs.clicked_column(click) == "profile":
-            return no_update, no_update, no_update
-        return learner_dialog(q.learner_blocks, session_id=inputs.an_id(session_id), user_id=user_id)
-
+    app.callback(Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
+                 Output(ID.LEVELS_CHART, "figure"), Output(ID.GROUPS_GRID, "rowData"),
+                 Output(ID.GROUPS_CARD, "style"), Output(ID.PEOPLE_CARD, "style"), Output(ID.NOT_STARTED, "style"),
+                 Input(ID.ID, "data"))(load)
+    app.callback(Output(ID.PEOPLE_FILTER, "data"), Output(ID.PEOPLE_TITLE, "children"),
+                 Input(ID.LEVELS_CHART, "clickData"), Input(ID.GROUPS_GRID, "cellClicked"),
+                 Input(ID.PEOPLE_CLEAR, "n_clicks"), State(ID.GROUPS_GRID, "rowData"),
+                 prevent_initial_call=True)(narrow_people)
+    app.callback(Output(ID.BLOCK, "value"), Input(ID.SCORE_CHART, "clickData"),
+                 Input(ID.PROGRESS_CHART, "clickData"), prevent_initial_call=True)(open_block)
+    app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),
+                 State(ID.ID, "data"), State(ID.PEOPLE_FILTER, "data"), prevent_initial_call=True)(people)
+    app.callback(Output(ID.BLOCK_GRID, "getRowsResponse"), Input(ID.BLOCK_GRID, "getRowsRequest"),
+                 State(ID.ID, "data"), State(ID.BLOCK, "value"), prevent_initial_call=True)(block_results)
+    app.callback(Output(ID.LEARNER_MODAL, "is_open"), Output(ID.LEARNER_TITLE, "children"),
+                 Output(ID.LEARNER_BODY, "children"), Input(ID.PEOPLE_GRID, "cellClicked"),
+                 State(ID.ID, "data"), prevent_initial_call=True)(open_learner)
     for grid, source, prop, store in ((ID.PEOPLE_GRID, ID.PEOPLE_FILTER, "data", ID.PEOPLE_REFRESH),
                                       (ID.BLOCK_GRID, ID.BLOCK, "value", ID.BLOCK_REFRESH)):
         app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(store, "data"),

@@ -3,29 +3,26 @@ the pace of a running cohort with the list behind it."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import Participants as P
 from dashboard.ids import Trend as ID
+from dashboard.pages import compare_href, profile_link
 from data_access.exports.csv_format import date, pct
 from data_access.exports.trends import monday
 from data_access.queries import trends as q
 from layouts.common import data_unavailable
 from layouts.formats import day
-from layouts.users import profile_link
+from layouts.palette import NOTE_TEXT, OKABE_ITO
 
-log = logging.getLogger(__name__)
-
-BAR, BAR_NOW, LINE = "#0072B2", "#56B4E9", "#D55E00"  # Okabe-Ito blue, sky blue, vermillion
+BAR, BAR_NOW, LINE = OKABE_ITO["blue"], OKABE_ITO["sky"], OKABE_ITO["vermillion"]
+HIDDEN = {"display": "none"}
 
 
 def _label(w: dict) -> str:
@@ -54,7 +51,7 @@ def trend_figure(trend: dict) -> dict:
             "marker": {"symbol": "diamond", "size": 8},
             "hovertemplate": "progress by the end of the week: %{y:.1f}%<extra></extra>"}
     annotations = [{"x": _label(w), "y": 1, "yref": "paper", "text": "this week, so far", "showarrow": False,
-                    "yanchor": "bottom", "font": {"size": 11, "color": "#555"}} for w in weeks if w["current"]]
+                    "yanchor": "bottom", "font": {"size": 11, "color": NOTE_TEXT}} for w in weeks if w["current"]]
     return {"data": [bars, line], "layout": figure_layout(
         showlegend=True, legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="x unified",
         margin={"l": 50, "r": 50, "t": 24, "b": 40}, annotations=annotations,
@@ -99,63 +96,64 @@ def pace_rows(p: dict, tz: str) -> list[dict]:
              "profile_link": profile_link(r["user_id"])} for r in p["behind"]]
 
 
+def _cohort(session_id) -> str | None:
+    return session_id if isinstance(session_id, str) and session_id else None
+
+
+NO_TREND = (empty_chart("Not available"), [], None, compare_href())
+
+
+@viewer.answers(unavailable=lambda: (*NO_TREND, data_unavailable()),
+                missing=lambda exc: (*NO_TREND, dbc.Alert(str(exc), color="warning")))
+def load(session_id):
+    """The weeks of the cohort: chart, table, download and the link to the comparison."""
+    session_id = _cohort(session_id)
+    if session_id is None:
+        return empty_chart("Choose a cohort"), [], None, compare_href(), None
+    trend = viewer.run(q.activity_trend, session_id=session_id, tz=viewer.timezone())
+    return (trend_figure(trend), table_rows(trend), downloads.url("activity-trend", session=session_id),
+            compare_href(session_id), None)
+
+
+NO_PACE = (None, HIDDEN, None, HIDDEN, "List them")
+
+
+@viewer.answers(unavailable=NO_PACE, missing=NO_PACE)  # (the trend above says why)
+def load_pace(session_id):
+    """The pace sentence of a running cohort (its list comes on demand: it can hold thousands)."""
+    session_id = _cohort(session_id)
+    if session_id is None:
+        return NO_PACE
+    p = viewer.run(q.pace_summary, session_id=session_id)
+    show = {"display": "inline"} if p["behind"] else HIDDEN
+    return pace_text(p), show, downloads.url("pace", session=session_id), HIDDEN, "List them"
+
+
+@viewer.answers(unavailable=(HIDDEN, "List them", []), missing=(HIDDEN, "List them", []))
+def show_pace(_clicks, style, session_id):
+    """List (or hide) the participants behind pace, with their projection."""
+    if not (isinstance(style, dict) and style.get("display") == "none"):
+        return HIDDEN, "List them", no_update
+    session_id = _cohort(session_id)
+    if session_id is None:
+        return HIDDEN, "List them", []
+    p = viewer.run(q.pace, session_id=session_id)
+    return {}, "Hide them", pace_rows(p, viewer.timezone())
+
+
+def as_table(on):
+    chart = {"height": "320px"}
+    return ({**chart, "display": "none"}, {}) if on is True else (chart, HIDDEN)
+
+
 def register(app) -> None:
-    @app.callback(
-        Output(ID.CHART, "figure"), Output(ID.TABLE, "rowData"), Output(ID.DOWNLOAD, "href"),
-        Output(ID.COMPARE, "href"), Output(ID.MESSAGE, "children"),
-        Input(P.COHORT, "value"),
-    )
-    def load(session_id):
-        """The weeks of the cohort: chart, table, download and the link to the comparison."""
-        if not isinstance(session_id, str) or not session_id:
-            return empty_chart("Choose a cohort"), [], None, "/compare", None
-        svc = services.current()
-        try:
-            trend = svc.queries.run(q.activity_trend, auth.viewer_scope(), svc.now(), session_id=session_id,
-                                    tz=svc.settings.timezone)
-        except LookupError as exc:
-            return empty_chart("Not available"), [], None, "/compare", dbc.Alert(str(exc), color="warning")
-        except SQLAlchemyError:
-            log.exception("trend: database error")
-            return empty_chart("Not available"), [], None, "/compare", data_unavailable()
-        return (trend_figure(trend), table_rows(trend), downloads.url("activity-trend", session=session_id),
-                "/compare?" + urlencode({"session": session_id}), None)
-
-    @app.callback(
-        Output(ID.PACE, "children"), Output(ID.PACE_SHOW, "style"), Output(ID.PACE_DOWNLOAD, "href"),
-        Output(ID.PACE_LIST, "style", allow_duplicate=True), Output(ID.PACE_SHOW, "children", allow_duplicate=True),
-        Input(P.COHORT, "value"), prevent_initial_call="initial_duplicate",
-    )
-    def load_pace(session_id):
-        """The pace sentence of a running cohort (its list comes on demand: it can hold thousands)."""
-        hidden = {"display": "none"}
-        if not isinstance(session_id, str) or not session_id:
-            return None, hidden, None, hidden, "List them"
-        svc = services.current()
-        try:
-            p = svc.queries.run(q.pace_summary, auth.viewer_scope(), svc.now(), session_id=session_id)
-        except (LookupError, SQLAlchemyError):  # (the trend above says why)
-            return None, hidden, None, hidden, "List them"
-        show = {"display": "inline"} if p["behind"] else hidden
-        return pace_text(p), show, downloads.url("pace", session=session_id), hidden, "List them"
-
-    @app.callback(Output(ID.PACE_LIST, "style"), Output(ID.PACE_SHOW, "children"), Output(ID.PACE_GRID, "rowData"),
-                  Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"), State(P.COHORT, "value"),
-                  prevent_initial_call=True)
-    def show_pace(_clicks, style, session_id):
-        """List (or hide) the participants behind pace, with their projection."""
-        if not (isinstance(style, dict) and style.get("display") == "none"):
-            return {"display": "none"}, "List them", no_update
-        if not isinstance(session_id, str) or not session_id:
-            return {"display": "none"}, "List them", []
-        svc = services.current()
-        try:
-            p = svc.queries.run(q.pace, auth.viewer_scope(), svc.now(), session_id=session_id)
-        except (LookupError, SQLAlchemyError):
-            return {"display": "none"}, "List them", []
-        return {}, "Hide them", pace_rows(p, svc.settings.timezone)
-
-    @app.callback(Output(ID.CHART, "style"), Output(ID.TABLE_WRAP, "style"), Input(ID.AS_TABLE, "value"))
-    def as_table(on):
-        chart = {"height": "320px"}
-        return ({**chart, "display": "none"}, {}) if on is True else (chart, {"display": "none"})
+    app.callback(Output(ID.CHART, "figure"), Output(ID.TABLE, "rowData"), Output(ID.DOWNLOAD, "href"),
+                 Output(ID.COMPARE, "href"), Output(ID.MESSAGE, "children"), Input(P.COHORT, "value"))(load)
+    app.callback(Output(ID.PACE, "children"), Output(ID.PACE_SHOW, "style"), Output(ID.PACE_DOWNLOAD, "href"),
+                 Output(ID.PACE_LIST, "style", allow_duplicate=True),
+                 Output(ID.PACE_SHOW, "children", allow_duplicate=True),
+                 Input(P.COHORT, "value"), prevent_initial_call="initial_duplicate")(load_pace)
+    app.callback(Output(ID.PACE_LIST, "style"), Output(ID.PACE_SHOW, "children"), Output(ID.PACE_GRID, "rowData"),
+                 Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"), State(P.COHORT, "value"),
+                 prevent_initial_call=True)(show_pace)
+    app.callback(Output(ID.CHART, "style"), Output(ID.TABLE_WRAP, "style"), Input(ID.AS_TABLE, "value"))(as_table)

@@ -3,28 +3,24 @@ dialog (a block, its attempts), a course row its attempts, a question row every 
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import inputs
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
-from dashboard import auth, services
+from dashboard import viewer
 from dashboard.ids import UserPage as ID
+from dashboard.pages import program_session_href, team_href
 from data_access.exports.csv_format import date, pct
 from data_access.queries import at_risk
 from data_access.queries import users as q
-from layouts.common import NAV, data_unavailable, kpi_card
+from layouts import palette
+from layouts.common import data_unavailable, kpi_card
 from layouts.formats import duration, score_text
 from layouts.user import ANSWER_COLUMNS, ATTEMPT_COLUMNS, BLOCK_COLUMNS, table
-from layouts.users import team_href
 
-log = logging.getLogger(__name__)
-SESSIONS_PATH = NAV["program_sessions"][0]
-TRAINING, ASSESSMENT, AVERAGE = "#4c6ef5", "#2e9d5b", "#7950f2"
+TRAINING, ASSESSMENT, AVERAGE = palette.BLUE, palette.GREEN, palette.VIOLET
 
 
 def _score(value):
@@ -84,7 +80,7 @@ def session_rows(rows: list[dict], tz: str) -> list[dict]:
              "progress": _score(r["progress"]), "score": _score(r["score"]), "time_spent": _time(r["time_spent_s"]),
              "time_spent_s": r["time_spent_s"], "end": date(r["end_at"], tz), "status": r["status"],
              "last_activity": date(r["last_activity_at"], tz) or "-",
-             "view": f"[View]({SESSIONS_PATH}/{r['session_id']})"} for r in rows]
+             "view": f"[View]({program_session_href(r['session_id'])})"} for r in rows]
 
 
 def progress_rows(rows: list[dict], tz: str) -> list[dict]:
@@ -126,10 +122,11 @@ def radar_figure(tags: list[dict]) -> dict:
                               "(%{customdata[3]} assessments)<extra></extra>"}
     return {"data": [trace], "layout": figure_layout(
         margin={"l": 80, "r": 80, "t": 30, "b": 30},
-        polar={"radialaxis": {"range": [0, 100], "tickfont": {"size": 9, "color": "#8c8c8c"},
-                              "tickvals": [25, 50, 75, 100], "angle": 90 - 180 / len(theta), "gridcolor": "#e3e8ef"},
+        polar={"radialaxis": {"range": [0, 100], "tickfont": {"size": 9, "color": palette.GREY},
+                              "tickvals": [25, 50, 75, 100], "angle": 90 - 180 / len(theta),
+                              "gridcolor": palette.GRID_LINE},
                "angularaxis": {"tickfont": {"size": 12}, "rotation": 90, "direction": "clockwise",
-                               "gridcolor": "#e3e8ef"}, "bgcolor": "white"})}
+                               "gridcolor": palette.GRID_LINE}, "bgcolor": "white"})}
 
 
 def work_figure(tags: list[dict]) -> dict:
@@ -165,104 +162,97 @@ def contact_rows(rows: list[dict], tz: str) -> list[dict]:
              "cohort": r["cohort"], "note": r["note"] or ""} for i, r in enumerate(rows)]
 
 
+@viewer.answers(unavailable=lambda: [], missing=lambda: [])
+def contacts(user_id):
+    """The learner's contacts in the cohorts where the viewer sees them."""
+    user_id = inputs.an_id(user_id)
+    if user_id is None:
+        return []
+    return contact_rows(viewer.run(at_risk.user_contacts, user_id=user_id), viewer.timezone())
+
+
+def _not_loaded():
+    na = empty_chart("Not available")
+    return None, None, [], [], [], [], [], na, na, data_unavailable()
+
+
+@viewer.answers(unavailable=_not_loaded, missing=_not_loaded)  # the layout already said why when not visible
+def load(user_id):
+    user_id = inputs.an_id(user_id)
+    tz = viewer.timezone()
+    p, public, certificates, sessions, courses, questions, tags = (viewer.run(fn, user_id=user_id) for fn in (
+        q.user_profile, q.public_stats, q.certificates, q.user_sessions, q.user_courses, q.answered_questions,
+        q.user_tags))
+    return (public_cards(public), general_cards(p), certificate_rows(certificates, tz), session_rows(sessions, tz),
+            progress_rows(courses, tz), question_rows(questions, tz), tag_rows(tags), radar_figure(tags),
+            work_figure(tags), None)
+
+
+def _session_detail(user_id, key, sessions):
+    blocks = viewer.run(q.session_blocks, user_id=user_id, session_id=key)
+    grid = table(ID.BLOCKS, BLOCK_COLUMNS, "block_id", "This session has no block")
+    grid.rowData = progress_rows(blocks, viewer.timezone())
+    body = [html.Div("Click a course block for each of its attempts.", className="lp-hint mb-2"), grid,
+            html.Div(id=ID.BLOCK_ATTEMPTS, className="mt-3")]
+    return True, f"{_name(sessions, 'session_id', key, 'name')}: blocks", body, key
+
+
+def _course_detail(user_id, key, courses):
+    rows = viewer.run(q.course_attempts, user_id=user_id, course_id=key)
+    body = _attempts_body(rows, viewer.timezone(), ID.COURSE_ATTEMPTS)
+    return True, f"{_name(courses, 'course_id', key, 'name')}: every attempt", body, None
+
+
+def _question_detail(user_id, key, questions):
+    answers = viewer.run(q.question_answers, user_id=user_id, activity_id=key)
+    grid = table(ID.ANSWERS, ANSWER_COLUMNS, "n", "No answer")
+    tz = viewer.timezone()
+    grid.rowData = [{"n": i, "score": _score(a["score"]), "date": date(a["answered_at"], tz)}
+                    for i, a in enumerate(answers)]
+    return True, f"{_name(questions, 'activity_id', key, 'question')}: every answer", grid, None
+
+
+@viewer.answers(unavailable=lambda: (True, "Not available", data_unavailable(), None),
+                missing=lambda: (True, "Not available", data_unavailable(), None))
+def open_detail(session_click, course_click, question_click, user_id, sessions, courses, questions):
+    """A path or program row opens its blocks, a course row its attempts, a question row every answer."""
+    detail, click, rows = {ID.SESSIONS: (_session_detail, session_click, sessions),
+                           ID.COURSES: (_course_detail, course_click, courses),
+                           ID.QUESTIONS: (_question_detail, question_click, questions)}.get(
+        ctx.triggered_id, (None, None, None))
+    key = inputs.clicked_row(click)
+    if not key or inputs.clicked_column(click) == "view":
+        return no_update, no_update, no_update, no_update
+    return detail(inputs.an_id(user_id), key, rows)
+
+
+@viewer.answers(unavailable=data_unavailable, missing=data_unavailable)
+def block_attempts(click, user_id, session_id, blocks):
+    row_id = inputs.clicked_row(click)
+    block = next((b for b in inputs.rows(blocks) if row_id and b.get("block_id") == row_id), None)
+    if block is None:
+        return no_update
+    kind, title = inputs.text(block.get("kind")), inputs.text(block.get("title"))
+    if kind != "course":
+        return html.Div(f"{title} is a{'n' if kind == 'assessment' else ''} {kind}: "
+                        "it has no course attempts.", className="lp-hint")
+    rows = viewer.run(q.course_attempts, user_id=inputs.an_id(user_id), course_id=inputs.an_id(block.get("course_id")),
+                      session_id=inputs.an_id(session_id))
+    return [html.H6(f"{block['title']}: every attempt in this session"),
+            _attempts_body(rows, viewer.timezone(), ID.BLOCK_ATTEMPTS_GRID)]
+
+
 def register(app) -> None:
-    @app.callback(Output(ID.CONTACTS, "rowData"), Input(ID.ID, "data"))
-    def contacts(user_id):
-        """The learner's contacts in the cohorts where the viewer sees them."""
-        user_id = inputs.an_id(user_id)
-        if user_id is None:
-            return []
-        svc = services.current()
-        try:
-            rows = svc.queries.run(at_risk.user_contacts, auth.viewer_scope(), svc.now(), user_id=user_id)
-        except (LookupError, SQLAlchemyError):
-            return []
-        return contact_rows(rows, svc.settings.timezone)
-
-    @app.callback(
-        Output(ID.PUBLIC, "children"), Output(ID.GENERAL, "children"), Output(ID.CERTIFICATES, "rowData"),
-        Output(ID.SESSIONS, "rowData"), Output(ID.COURSES, "rowData"), Output(ID.QUESTIONS, "rowData"),
-        Output(ID.TAGS, "rowData"), Output(ID.RADAR, "figure"), Output(ID.WORK, "figure"),
-        Output(ID.MESSAGE, "children"),
-        Input(ID.ID, "data"),
-    )
-    def load(user_id):
-        user_id = inputs.an_id(user_id)
-        svc = services.current()
-        scope, now, tz = auth.viewer_scope(), svc.now(), svc.settings.timezone
-
-        def run(fn):
-            return svc.queries.run(fn, scope, now, user_id=user_id)
-
-        try:
-            p, public, certificates, sessions, courses, questions, tags = (run(fn) for fn in (
-                q.user_profile, q.public_stats, q.certificates, q.user_sessions, q.user_courses,
-                q.answered_questions, q.user_tags))
-        except (LookupError, SQLAlchemyError):  # the layout already said why when the user is not visible
-            log.exception("user: could not load %r", user_id)
-            na = empty_chart("Not available")
-            return None, None, [], [], [], [], [], na, na, data_unavailable()
-        return (public_cards(public), general_cards(p), certificate_rows(certificates, tz), session_rows(sessions, tz),
-                progress_rows(courses, tz), question_rows(questions, tz), tag_rows(tags), radar_figure(tags),
-                work_figure(tags), None)
-
-    @app.callback(
-        Output(ID.MODAL, "is_open"), Output(ID.MODAL_TITLE, "children"), Output(ID.MODAL_BODY, "children"),
-        Output(ID.OPEN_SESSION, "data"),
-        Input(ID.SESSIONS, "cellClicked"), Input(ID.COURSES, "cellClicked"), Input(ID.QUESTIONS, "cellClicked"),
-        State(ID.ID, "data"), State(ID.SESSIONS, "rowData"), State(ID.COURSES, "rowData"),
-        State(ID.QUESTIONS, "rowData"), prevent_initial_call=True,
-    )
-    def open_detail(session_click, course_click, question_click, user_id, sessions, courses, questions):
-        click = {ID.SESSIONS: session_click, ID.COURSES: course_click, ID.QUESTIONS: question_click}.get(
-            ctx.triggered_id)
-        key = inputs.clicked_row(click)
-        if not key or inputs.clicked_column(click) == "view":
-            return no_update, no_update, no_update, no_update
-        user_id = inputs.an_id(user_id)
-        svc = services.current()
-        scope, now, tz = auth.viewer_scope(), svc.now(), svc.settings.timezone
-        try:
-            if ctx.triggered_id == ID.SESSIONS:
-                name = _name(sessions, "session_id", key, "name")
-                blocks = svc.queries.run(q.session_blocks, scope, now, user_id=user_id, session_id=key)
-                grid = table(ID.BLOCKS, BLOCK_COLUMNS, "block_id", "This session has no block")
-                grid.rowData = progress_rows(blocks, tz)
-                body = [html.Div("Click a course block for each of its attempts.", className="lp-hint mb-2"), grid,
-                        html.Div(id=ID.BLOCK_ATTEMPTS, className="mt-3")]
-                return True, f"{name}: blocks", body, key
-            if ctx.triggered_id == ID.COURSES:
-                name = _name(courses, "course_id", key, "name")
-                rows = svc.queries.run(q.course_attempts, scope, now, user_id=user_id, course_id=key)
-                return True, f"{name}: every attempt", _attempts_body(rows, tz, ID.COURSE_ATTEMPTS), None
-            name = _name(questions, "activity_id", key, "question")
-            answers = svc.queries.run(q.question_answers, scope, now, user_id=user_id, activity_id=key)
-            grid = table(ID.ANSWERS, ANSWER_COLUMNS, "n", "No answer")
-            grid.rowData = [{"n": i, "score": _score(a["score"]), "date": date(a["answered_at"], tz)}
-                            for i, a in enumerate(answers)]
-            return True, f"{name}: every answer", grid, None
-        except (LookupError, SQLAlchemyError):
-            log.exception("user: detail")
-            return True, "Not available", data_unavailable(), None
-
-    @app.callback(Output(ID.BLOCK_ATTEMPTS, "children"), Input(ID.BLOCKS, "cellClicked"), State(ID.ID, "data"),
-                  State(ID.OPEN_SESSION, "data"), State(ID.BLOCKS, "rowData"), prevent_initial_call=True)
-    def block_attempts(click, user_id, session_id, blocks):
-        row_id = inputs.clicked_row(click)
-        block = next((b for b in inputs.rows(blocks) if row_id and b.get("block_id") == row_id), None)
-        if block is None:
-            return no_update
-        kind, title = inputs.text(block.get("kind")), inputs.text(block.get("title"))
-        if kind != "course":
-            return html.Div(f"{title} is a{'n' if kind == 'assessment' else ''} {kind}: "
-                            "it has no course attempts.", className="lp-hint")
-        svc = services.current()
-        try:
-            rows = svc.queries.run(q.course_attempts, auth.viewer_scope(), svc.now(), user_id=inputs.an_id(user_id),
-                                   course_id=inputs.an_id(block.get("course_id")),
-                                   session_id=inputs.an_id(session_id))
-        except (LookupError, SQLAlchemyError):
-            log.exception("user: block attempts")
-            return data_unavailable()
-        return [html.H6(f"{block['title']}: every attempt in this session"),
-                _attempts_body(rows, svc.settings.timezone, ID.BLOCK_ATTEMPTS_GRID)]
+    app.callback(Output(ID.CONTACTS, "rowData"), Input(ID.ID, "data"))(contacts)
+    app.callback(Output(ID.PUBLIC, "children"), Output(ID.GENERAL, "children"), Output(ID.CERTIFICATES, "rowData"),
+                 Output(ID.SESSIONS, "rowData"), Output(ID.COURSES, "rowData"), Output(ID.QUESTIONS, "rowData"),
+                 Output(ID.TAGS, "rowData"), Output(ID.RADAR, "figure"), Output(ID.WORK, "figure"),
+                 Output(ID.MESSAGE, "children"), Input(ID.ID, "data"))(load)
+    app.callback(Output(ID.MODAL, "is_open"), Output(ID.MODAL_TITLE, "children"), Output(ID.MODAL_BODY, "children"),
+                 Output(ID.OPEN_SESSION, "data"),
+                 Input(ID.SESSIONS, "cellClicked"), Input(ID.COURSES, "cellClicked"),
+                 Input(ID.QUESTIONS, "cellClicked"), State(ID.ID, "data"), State(ID.SESSIONS, "rowData"),
+                 State(ID.COURSES, "rowData"), State(ID.QUESTIONS, "rowData"), prevent_initial_call=True)(open_detail)
+    app.callback(Output(ID.BLOCK_ATTEMPTS, "children"), Input(ID.BLOCKS, "cellClicked"), State(ID.ID, "data"),
+                 State(ID.OPEN_SESSION, "data"), State(ID.BLOCKS, "rowData"),
+                 prevent_initial_call=True)(block_attempts)

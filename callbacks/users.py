@@ -3,22 +3,18 @@ rows come 100 at a time from SQL; the URL follows the tab and the manager whose 
 
 from __future__ import annotations
 
-import logging
-
 from dash import ClientsideFunction, Input, Output, State, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks import general_stats, inputs
+from callbacks import general_stats, grids, inputs
 from callbacks.grids import EMPTY_ROWS, grid_request
-from dashboard import auth, downloads, services
+from dashboard import downloads, viewer
 from dashboard.ids import Users as ID
+from dashboard.pages import profile_link, team_href
 from data_access.exports.csv_format import date
 from data_access.queries import users as q
 from layouts import general_stats as panel
 from layouts.formats import duration
-from layouts.users import DELETED, GENERAL, profile_link, team_href
-
-log = logging.getLogger(__name__)
+from layouts.users import DELETED, GENERAL
 
 
 def list_rows(rows: list[dict], tz: str) -> list[dict]:
@@ -37,35 +33,35 @@ def count_text(total: int, deleted: bool, team: bool, filtered: bool) -> str:
     return text + (" match the filters" if filtered else "")
 
 
+NOT_LOADED = "The users could not be loaded; try again in a moment."
+
+
+def choose_tab(tab, built):
+    if tab == GENERAL:
+        return {"display": "none"}, no_update if built else panel.panel(), no_update
+    return None, no_update, downloads.url("users", deleted=tab == DELETED)
+
+
+def rows(request, tab, manager):
+    if not request or tab == GENERAL:
+        return no_update, no_update
+    deleted = tab == DELETED
+    if manager is not None and inputs.an_id(manager) is None:  # answered like a manager who does not exist
+        return EMPTY_ROWS, NOT_LOADED
+    page = grids.fetch(request, q.users_page, deleted=deleted, manager_id=manager)
+    if page is None:
+        return EMPTY_ROWS, NOT_LOADED
+    text = count_text(page["total"], deleted, manager is not None, bool(grid_request(request)["filter_model"]))
+    return {"rowData": list_rows(page["rows"], viewer.timezone()), "rowCount": page["total"]}, text
+
+
 def register(app) -> None:
     general_stats.register(app)
-
-    @app.callback(Output(ID.LIST_PANEL, "style"), Output(ID.GENERAL_PANEL, "children"), Output(ID.DOWNLOAD, "href"),
-                  Input(ID.TABS, "active_tab"), State(ID.GENERAL_PANEL, "children"))
-    def choose_tab(tab, built):
-        if tab == GENERAL:
-            return {"display": "none"}, no_update if built else panel.panel(), no_update
-        return None, no_update, downloads.url("users", deleted=tab == DELETED)
-
-    @app.callback(Output(ID.GRID, "getRowsResponse"), Output(ID.COUNT, "children"),
-                  Input(ID.GRID, "getRowsRequest"), State(ID.TABS, "active_tab"), State(ID.MANAGER, "data"),
-                  prevent_initial_call=True)
-    def rows(request, tab, manager):
-        if not request or tab == GENERAL:
-            return no_update, no_update
-        svc = services.current()
-        deleted = tab == DELETED
-        if manager is not None and inputs.an_id(manager) is None:  # answered like a manager who does not exist
-            return EMPTY_ROWS, "The users could not be loaded; try again in a moment."
-        try:
-            page = svc.queries.run(q.users_page, auth.viewer_scope(), svc.now(), deleted=deleted, manager_id=manager,
-                                   **grid_request(request))
-        except (ValueError, LookupError, SQLAlchemyError):  # ValueError: a filter the grid should not offer
-            log.exception("users: list")
-            return EMPTY_ROWS, "The users could not be loaded; try again in a moment."
-        text = count_text(page["total"], deleted, manager is not None, bool(grid_request(request)["filter_model"]))
-        return {"rowData": list_rows(page["rows"], svc.settings.timezone), "rowCount": page["total"]}, text
-
+    app.callback(Output(ID.LIST_PANEL, "style"), Output(ID.GENERAL_PANEL, "children"), Output(ID.DOWNLOAD, "href"),
+                 Input(ID.TABS, "active_tab"), State(ID.GENERAL_PANEL, "children"))(choose_tab)
+    app.callback(Output(ID.GRID, "getRowsResponse"), Output(ID.COUNT, "children"),
+                 Input(ID.GRID, "getRowsRequest"), State(ID.TABS, "active_tab"), State(ID.MANAGER, "data"),
+                 prevent_initial_call=True)(rows)
     app.clientside_callback(ClientsideFunction("learnpulse", "refreshGrid"), Output(ID.GRID_REFRESH, "data"),
                             Input(ID.TABS, "active_tab"), State(ID.GRID, "id"), prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction("learnpulse_users", "syncUsersUrl"), Output(ID.URL_SYNC, "data"),

@@ -9,6 +9,7 @@ from callbacks import inputs
 from dashboard import auth, services
 from dashboard.ids import Shell, UserPage
 from dashboard.ids import ViewAs as ID
+from dashboard.pages import OVERVIEW_PAGE
 from data_access import accounts
 from data_access.exports.csv_format import date as timestamp
 
@@ -26,41 +27,48 @@ def audit_rows(events: list[dict]) -> list[dict]:
              "address": e["address"] or "", "detail": e["detail"] or ""} for e in events]
 
 
+def search(text, chosen):
+    """People to view as, searched on the server in the signed-in account's own scope."""
+    svc = services.current()
+    people = svc.queries.fresh(accounts.search_people, auth.current_viewer().account.scope, svc.now(),
+                               text=inputs.text(text))
+    options = _options(people, inputs.text(text))
+    if inputs.an_id(chosen) and chosen not in {o["value"] for o in options}:
+        return no_update  # keep the chosen person's label while typing elsewhere
+    return options
+
+
+def ready(chosen):
+    return not inputs.an_id(chosen)
+
+
+def go(clicks, chosen):
+    if not inputs.clicks(clicks):
+        return no_update, no_update
+    chosen = inputs.an_id(chosen)
+    if not chosen or auth.start_view_as(chosen) is None:
+        return no_update, "Pick someone who can sign in (a current user)."
+    return OVERVIEW_PAGE.path, "Opening LearnPulse as them…"
+
+
+def from_a_users_page(clicks, user_id):
+    """The View as button of a user's page (owners)."""
+    user_id = inputs.an_id(user_id)
+    if not inputs.clicks(clicks) or not user_id or auth.start_view_as(user_id) is None:
+        return no_update
+    return OVERVIEW_PAGE.path
+
+
+def audit_log(_):
+    svc = services.current()
+    return audit_rows(svc.queries.fresh(accounts.audit_events, auth.current_viewer().account.scope, svc.now()))
+
+
 def register(app) -> None:
-    @app.callback(Output(ID.PICK, "options"), Input(ID.PICK, "search_value"), State(ID.PICK, "value"))
-    def search(text, chosen):
-        svc = services.current()
-        people = svc.queries.fresh(accounts.search_people, auth.current_viewer().account.scope, svc.now(),
-                                   text=inputs.text(text))
-        options = _options(people, inputs.text(text))
-        if inputs.an_id(chosen) and chosen not in {o["value"] for o in options}:
-            return no_update  # keep the chosen person's label while typing elsewhere
-        return options
-
-    @app.callback(Output(ID.GO, "disabled"), Input(ID.PICK, "value"))
-    def ready(chosen):
-        return not inputs.an_id(chosen)
-
-    @app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Output(ID.STATUS, "children"),
-                  Input(ID.GO, "n_clicks"), State(ID.PICK, "value"), prevent_initial_call=True)
-    def go(clicks, chosen):
-        if not inputs.clicks(clicks):
-            return no_update, no_update
-        chosen = inputs.an_id(chosen)
-        if not chosen or auth.start_view_as(chosen) is None:
-            return no_update, "Pick someone who can sign in (a current user)."
-        return "/", "Opening LearnPulse as them…"
-
-    @app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Input(UserPage.VIEW_AS, "n_clicks"),
-                  State(UserPage.ID, "data"), prevent_initial_call=True)
-    def from_a_users_page(clicks, user_id):
-        """The View as button of a user's page (owners)."""
-        user_id = inputs.an_id(user_id)
-        if not inputs.clicks(clicks) or not user_id or auth.start_view_as(user_id) is None:
-            return no_update
-        return "/"
-
-    @app.callback(Output(ID.AUDIT, "rowData"), Input(ID.PICK, "id"))
-    def audit_log(_):
-        svc = services.current()
-        return audit_rows(svc.queries.fresh(accounts.audit_events, auth.current_viewer().account.scope, svc.now()))
+    app.callback(Output(ID.PICK, "options"), Input(ID.PICK, "search_value"), State(ID.PICK, "value"))(search)
+    app.callback(Output(ID.GO, "disabled"), Input(ID.PICK, "value"))(ready)
+    app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Output(ID.STATUS, "children"),
+                 Input(ID.GO, "n_clicks"), State(ID.PICK, "value"), prevent_initial_call=True)(go)
+    app.callback(Output(Shell.RELOAD, "data", allow_duplicate=True), Input(UserPage.VIEW_AS, "n_clicks"),
+                 State(UserPage.ID, "data"), prevent_initial_call=True)(from_a_users_page)
+    app.callback(Output(ID.AUDIT, "rowData"), Input(ID.PICK, "id"))(audit_log)

@@ -1,6 +1,3 @@
-"""LearnPulse: engagement and results dashboard for learning programs."""
-
-from dashboard.factory import create_app
-from dashboard.settings import Settings
-
-__all__ = ["create_app", "Settings"]
+"""LearnPulse: engagement and results dashboard for learning programs. The app is made by
+dashboard.factory.create_app (imported from there: a page module importing dashboard.auth or dashboard.ids must
+not pull in the composition root that imports every page)."""

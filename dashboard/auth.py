@@ -6,6 +6,9 @@ computes with `viewer_scope()`.
 Unauthenticated: pages redirect to /login?next=…; Dash callbacks, layout requests and downloads answer
 401. With LEARNPULSE_TRUSTED_HEADER set, a request from a trusted proxy address carrying that header
 signs in the user it names (single sign-on done by the proxy).
+
+Which pages a signed-in viewer may open is the page map's (dashboard.pages: `Viewer.sections`); the router
+(dashboard.router) answers a page outside them as one that does not exist.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 import flask
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from dashboard import services, signin_sessions
+from dashboard import pages, services, signin_sessions
 from data_access import accounts
 from data_access.accounts import Account
 from data_access.scope import Scope
@@ -33,44 +36,6 @@ PUBLIC_PREFIXES = ("/login", "/logout", "/invite/", "/assets/", "/_favicon.ico",
 # answered with 401 rather than a redirect: what scripts and downloads ask for
 API_PREFIXES = ("/_dash-", "/_reload-hash", "/download/")
 VIEW_AS = "view_as"  # session key: the user an owner is viewing the app as
-
-# sections of the app (layouts register their pages with section=…)
-OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS, GROUPS, USERS, COLLABORATION = (
-    "overview", "participants", "at_risk", "program_sessions", "groups", "users", "collaboration")
-ALL_SECTIONS = (OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS, GROUPS, USERS, COLLABORATION)
-
-
-# the pages under each path belong to a section ("/" alone is the overview)
-SECTION_PATHS = (("/participants", PARTICIPANTS), ("/at-risk", AT_RISK),
-                 ("/sessions", SESSIONS), ("/groups", GROUPS), ("/users", USERS),
-                 ("/collaboration", COLLABORATION),
-                 ("/compare", PARTICIPANTS))
-
-
-def section_of(path: str | None) -> str | None:
-    """The section a page path belongs to; None for pages outside the sections (e.g. /view-as)."""
-    if path in ("", "/"):
-        return OVERVIEW
-    for prefix, section in SECTION_PATHS:
-        if path == prefix or (path or "").startswith(prefix + "/"):
-            return section
-    return None
-
-
-def sections(scope: Scope) -> frozenset[str]:
-    """The sections a viewer may use (metrics.md "Who sees what"): admins and coaches follow their groups'
-    people and sessions; instructors their sessions; authors their courses' collaborative activity; anyone
-    else (a learner) none of them."""
-    if scope.is_owner:
-        return frozenset(ALL_SECTIONS)
-    allowed: set[str] = set()
-    if scope.managed_groups:
-        allowed |= set(ALL_SECTIONS)
-    if scope.instructor_sessions:
-        allowed |= {OVERVIEW, PARTICIPANTS, AT_RISK, SESSIONS}
-    if scope.author_courses:
-        allowed |= {COLLABORATION}
-    return frozenset(allowed)
 
 
 class SignedIn(UserMixin):
@@ -99,7 +64,8 @@ class Viewer:
 
     @property
     def sections(self) -> frozenset[str]:
-        return sections(self.scope)
+        """The sections of the app (dashboard.pages) this viewer may open."""
+        return pages.sections(self.scope)
 
 
 def load_account(user_id: str | None) -> Account | None:

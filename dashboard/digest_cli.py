@@ -35,7 +35,7 @@ def _person(conn, email: str, error_cls):
 
 
 def cmd_subscribe(args, settings, engine_factory, _now, error_cls) -> int:
-    from dashboard.auth import PARTICIPANTS, sections
+    from dashboard.pages import PARTICIPANTS, sections
     from data_access import digest_store
     from data_access.scope import scope_for_user
 

@@ -15,15 +15,14 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from dashboard import pages
 from data_access.digest_store import Subscription
 from data_access.exports.csv_format import date as local_date
 
-AT_RISK_PATH = "/at-risk"
-SETTINGS_PATH = "/digest"
 UNSUBSCRIBE_PATH = "/digest/unsubscribe/"
 _SALT = "learnpulse-digest-unsubscribe"
 # headers folded only beyond RFC 5322's 998 characters: folded, the one-click unsubscribe URL and a long subject
@@ -51,22 +50,18 @@ def token_user(secret: str, token: str) -> str | None:
 # --- links ----------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Links:
+    """The mail's links: the page map's addresses (dashboard.pages) under the app's public address."""
     base: str  # the app's public address (LEARNPULSE_PUBLIC_URL)
 
     def at_risk(self, session_id: str | None = None, reasons: list[str] | None = None) -> str:
         """The at-risk list, narrowed to a cohort and to learners with any of these reasons (the page's URL)."""
-        query = []
-        if session_id:
-            query.append("session=" + quote(session_id, safe=""))
-        if reasons:
-            query.append("reason=" + ",".join(quote(r.replace(" ", "-"), safe="") for r in reasons))
-        return f"{self.base}{AT_RISK_PATH}" + ("?" + "&".join(query) if query else "")
+        return self.base + pages.at_risk_href(session_id, reasons)
 
     def user(self, user_id: str) -> str:
-        return f"{self.base}/users/{user_id}"
+        return self.base + pages.user_href(user_id)
 
     def settings(self) -> str:
-        return f"{self.base}{SETTINGS_PATH}"
+        return self.base + pages.DIGEST_PAGE.path
 
     def unsubscribe(self, token: str) -> str:
         return f"{self.base}{UNSUBSCRIBE_PATH}{token}"

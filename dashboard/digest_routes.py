@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import flask
 
-from dashboard import auth, services
+from dashboard import auth, pages, services
 from dashboard.digest_mail import UNSUBSCRIBE_PATH, token_user
 from data_access import accounts, digest_store
 
 
 def _page(status: int = 200, **values) -> flask.Response:
-    values = {"message": None, "tone": "success", "show_form": False, "email": "", **values}
+    values = {"message": None, "tone": "success", "show_form": False, "email": "",
+              "settings_href": pages.DIGEST_PAGE.path, **values}
     response = flask.make_response(flask.render_template("unsubscribe.html", **values), status)
     response.headers["Cache-Control"] = "no-store"
     return response

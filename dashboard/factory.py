@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from pathlib import Path
 
-import dash
-import dash_bootstrap_components as dbc
-from dash import Dash, dcc, html
-from dash._pages import _parse_path_variables  # the router's own matching of path templates
-from dash.exceptions import MissingCallbackContextException
+from dash import Dash
 from flask_caching import Cache
 
 from callbacks import shell as shell_callbacks
-from dashboard import auth, digest_routes, downloads, ids, pseudonyms, request_guard, security, signin, xapi_routes
-from dashboard.refresher import DependentRefresher
+from dashboard import (
+    auth,
+    digest_routes,
+    downloads,
+    pages,
+    pseudonyms,
+    request_guard,
+    router,
+    security,
+    signin,
+    xapi_routes,
+)
 from dashboard.services import EXTENSION, Services
 from dashboard.settings import Settings
 from data_access import accounts, db, migrate
-from data_access.cache import CachedQueries
-from data_access.xapi import ingest as xapi_ingest
-from layouts.common import nothing_to_show, page_not_found
-from layouts.shell import meeting_banner, meeting_switch, view_as_banner, viewer_menu
+from data_access.query_runner import QueryRunner
+from data_access.write.xapi import ingest as xapi_ingest
+from data_access.write.xapi.folder import XapiFolder
+from layouts import shell
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
-# built pages: layouts/<page>.py and callbacks/<page>.py, each with register(app)
-PAGES = ["overview", "participants", "at_risk", "program_sessions", "session", "program", "groups", "group",
-         "users", "user", "collaboration", "collaboration_course", "view_as",
-         "trends", "compare", "digest"]
+# layouts/<name>.py and callbacks/<name>.py, each with register(app): the page map's pages, and the parts of a page
+# that have modules of their own (the trend section of Participants)
+MODULES = [*dict.fromkeys(p.name.partition(".")[0] for p in pages.PAGES), "trends"]
 
 
 def cache_config(settings: Settings) -> dict:
@@ -77,14 +81,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config["SECRET_KEY"] = settings.secret_key or accounts.app_secret(engine)
     security.configure_cookies(app.server, settings.secure_cookies)
     cache = Cache(app.server, config=cache_config(settings))
-    queries = CachedQueries(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
-                            real_clock=settings.now_override is None)
-    refresher = DependentRefresher(engine)
+    queries = QueryRunner(engine, cache, settings.cache_timeout_s, version_ttl_s=1.0,
+                          real_clock=settings.now_override is None)
+    xapi_folder = XapiFolder(engine)
     queries.shape = pseudonyms.shape_for_viewer  # names as the viewer's meeting-safe mode shows them
-    app.server.extensions[EXTENSION] = Services(settings, engine, queries, refresher,
+    app.server.extensions[EXTENSION] = Services(settings, engine, queries, xapi_folder,
                                                 pseudonyms.Pseudonyms(engine, queries))
     if xapi_ingest.has_pending(engine):  # posted batches a stopped process had not folded yet
-        refresher.request(set(), fold=True)
+        xapi_folder.request(set(), fold=True)
     auth.register(app.server, settings)
     security.refuse_unknown_paths(app)  # after the sign-in guard
     signin.register(app.server, settings)
@@ -97,12 +101,12 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     import importlib
 
-    for name in PAGES:
+    for name in MODULES:
         importlib.import_module(f"layouts.{name}").register(app)
         importlib.import_module(f"callbacks.{name}").register(app)
     shell_callbacks.register(app)
-    guard_pages()
-    app.layout = shell
+    router.guard_pages()
+    app.layout = shell.layout
     security.register(app)  # last: the CSP hashes Dash's inline scripts
     return app
 
@@ -122,95 +126,3 @@ def start_digest_thread(server, engine, settings: Settings) -> None:
     server.extensions["learnpulse-digest"] = thread
     thread.ensure_started()
     server.before_request(thread.ensure_started)
-
-
-def _nav_links(viewer: auth.Viewer | None):
-    allowed = viewer.sections if viewer else frozenset()
-    pages = sorted((p for p in dash.page_registry.values()
-                    if p.get("nav_order") is not None and auth.section_of(p["path"]) in allowed),
-                   key=lambda p: p["nav_order"])
-    return [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="exact")) for p in pages]
-
-
-def guard_pages() -> None:
-    """Every page shows only to viewers whose sections include it (navigation hides the others, and an
-    address typed by hand gets the same answer as a page that does not exist). The section, and the ids in a
-    page's path, come from the route alone: a query parameter of the same name never replaces them."""
-    for page in dash.page_registry.values():
-        layout = page["layout"]
-        if getattr(layout, "guarded", False):
-            continue
-        page["layout"] = _guarded(page.get("path_template"), auth.section_of(page.get("path_template") or page["path"]),
-                                  layout)
-
-
-ROUTER_PATHNAME = "_pages_location.pathname"  # the input of Dash's page router: the address being shown
-
-
-def route_values(path_template: str | None) -> dict:
-    """The variables of `path_template` in the address Dash's router is showing ({} outside the router or when the
-    address does not match the template)."""
-    try:
-        pathname = dash.callback_context.inputs.get(ROUTER_PATHNAME)
-    except MissingCallbackContextException:
-        return {}
-    if not isinstance(pathname, str):
-        return {}
-    values = _parse_path_variables(pathname.strip("/"), path_template.strip("/"))
-    return values or {}
-
-
-def _guarded(path_template: str | None, section: str | None, layout):
-    names = set(re.findall(r"<(\w+)>", path_template or ""))
-
-    def guarded(**query):
-        route = route_values(path_template) if names else {}
-        values = {**{k: v for k, v in query.items() if k not in names}, **route}
-        viewer = auth.current_viewer()
-        if section is None or (viewer is not None and section in viewer.sections):
-            return layout(**values) if callable(layout) else layout
-        if viewer is not None and "user_id" in names and route.get("user_id") == viewer.acting.user_id:
-            return layout(**values)  # everyone sees their own statistics page (/users/<their id>)
-        if viewer is not None and section == auth.OVERVIEW:
-            return own_page(viewer.acting.user_id)  # a learner's home is their own page
-        return page_not_found()
-
-    guarded.guarded = True
-    guarded.unguarded = layout
-    return guarded
-
-
-def own_page(user_id: str):
-    """The signed-in person's own statistics page (/users/<id>), for those who follow no one."""
-    page = next((p for p in dash.page_registry.values() if p.get("path_template") == "/users/<user_id>"), None)
-    if page is None:
-        return nothing_to_show()
-    layout = getattr(page["layout"], "unguarded", page["layout"])
-    return layout(user_id=user_id)
-
-
-def shell():
-    viewer = auth.current_viewer()
-    masker = pseudonyms.current_masker() if viewer is not None else None
-    return html.Div([
-        dcc.Location(id=ids.Shell.URL),
-        dcc.Store(id=ids.Shell.RELOAD),
-        dcc.Store(id=ids.Shell.RELOADED),
-        dcc.Store(id=ids.Shell.MEETING_SAVED),
-        dbc.Navbar(
-            dbc.Container([
-                dbc.NavbarBrand([html.Span("●", className="brand-dot", **{"aria-hidden": "true"}), " LearnPulse"],
-                                href="/"),
-                dbc.NavbarToggler(id=ids.Shell.TOGGLER),
-                dbc.Collapse([
-                    dbc.Nav(_nav_links(viewer), id=ids.Shell.NAV, navbar=True, className="me-auto"),
-                    meeting_switch(masker is not None) if viewer is not None else None,
-                    viewer_menu(viewer, masker),
-                ], id=ids.Shell.COLLAPSE, navbar=True, is_open=False),
-            ], fluid=True),
-            color="dark", dark=True, expand="lg", className="lp-navbar",
-        ),
-        meeting_banner(masker is not None),
-        view_as_banner(viewer, masker),
-        dbc.Container(dash.page_container, fluid=True, className="lp-page mt-3"),
-    ])

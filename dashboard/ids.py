@@ -1,4 +1,7 @@
-"""Component ids, defined once. Pages use id(page, name); repeated components use dict ids."""
+"""Component ids, defined once. Pages use cid(page, name); repeated components use dict ids.
+
+A "program session" is a run of a learning program (a cohort); sign-in sessions have no component. The id strings
+stay as the browser tests and assets know them ("sessions-…", "session-…")."""
 
 from __future__ import annotations
 
@@ -139,7 +142,7 @@ class Compare:
     URL_SYNC = cid(PAGE, "url-sync")
 
 
-class Sessions:
+class ProgramSessions:  # /sessions: the list of program sessions
     PAGE = "sessions"
     STATUS = cid(PAGE, "status")
     SEARCH = cid(PAGE, "search")
@@ -149,7 +152,7 @@ class Sessions:
     MESSAGE = cid(PAGE, "message")
 
 
-class SessionsCollab:  # the collaborative activity per session: the Sessions tab of /collaboration
+class CollaborationSessions:  # the collaborative activity per program session: the Sessions tab of /collaboration
     PAGE = "sessions-collab"
     GRID = cid(PAGE, "grid")
     DOWNLOAD = cid(PAGE, "download")
@@ -162,9 +165,9 @@ class Program:
     GRID = cid(PAGE, "grid")
 
 
-class Session:
+class ProgramSession:  # /sessions/<session_id>: one program session
     PAGE = "session"
-    ID = cid(PAGE, "id")  # store: the session id of the page
+    ID = cid(PAGE, "id")  # store: the program session id of the page
     KPIS = cid(PAGE, "kpis")
     PROGRESS_CHART = cid(PAGE, "progress-chart")
     SCORE_CHART = cid(PAGE, "score-chart")
@@ -223,7 +226,7 @@ class Group:
 
 
 class Collaboration:
-    """/collaboration/<tab>: Users, Groups, Courses and Sessions (the Sessions tab keeps SessionsCollab's ids)."""
+    """/collaboration/<tab>: Users, Groups, Courses and Sessions (the Sessions tab's ids are CollaborationSessions)."""
     PAGE = "collab"
     TABS = cid(PAGE, "tabs")
     NAVIGATE = cid(PAGE, "navigate")  # a location a tab click writes (client-side navigation to the tab's address)

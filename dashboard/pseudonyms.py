@@ -2,7 +2,7 @@
 
 A pseudonym is the HMAC-SHA256 of the user id under a key made once per deployment and kept in the database
 (accounts.pseudonym_key): the same person gets the same pseudonym on every page and every day, and a different
-one in another deployment. Pages get their data through CachedQueries, whose results keep real names (they are
+one in another deployment. Pages get their data through QueryRunner, whose results keep real names (they are
 cached and shared by every viewer); `Masker.shape` replaces the names in a result after the cache, for a viewer
 who switched the mode on. Downloads read the database directly and keep the names.
 
@@ -170,7 +170,7 @@ DOWNLOAD_PREFIX = "/download/"
 
 
 def shape_for_viewer(result):
-    """CachedQueries.shape of the app: `result` as the current viewer sees it (pseudonyms when their
+    """QueryRunner.shape of the app: `result` as the current viewer sees it (pseudonyms when their
     meeting-safe mode is on; downloads and requests without a signed-in viewer get it as is)."""
     if not flask.has_request_context() or flask.request.path.startswith(DOWNLOAD_PREFIX):
         return result

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import flask
 from sqlalchemy.engine import Engine
 
-from dashboard.refresher import DependentRefresher
 from dashboard.settings import Settings
 from data_access import freshness
-from data_access.cache import CachedQueries
+from data_access.query_runner import QueryRunner
+from data_access.write.xapi.folder import XapiFolder
 
 EXTENSION = "learnpulse"
 
@@ -20,8 +20,8 @@ EXTENSION = "learnpulse"
 class Services:
     settings: Settings
     engine: Engine
-    queries: CachedQueries
-    refresher: DependentRefresher
+    queries: QueryRunner
+    xapi_folder: XapiFolder
     pseudonyms: object = None  # dashboard.pseudonyms.Pseudonyms (meeting-safe mode)
 
     def now(self) -> datetime:

@@ -37,7 +37,7 @@ def _progress(enabled: bool):
 
 
 def run(args, engine_factory, error_cls) -> int:
-    from data_access.xapi.ingest import XapiFailed
+    from data_access.write.xapi.ingest import XapiFailed
 
     engine = engine_factory()
     try:
@@ -48,7 +48,7 @@ def run(args, engine_factory, error_cls) -> int:
 
 
 def cmd_import(args, engine, _error) -> int:
-    from data_access.xapi.ingest import ingest
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import read_paths
 
     report = ingest(engine, read_paths(args.paths), int(time.time()), on_progress=_progress(sys.stderr.isatty()))
@@ -90,7 +90,7 @@ def cmd_credentials(args, engine, error_cls) -> int:
 
 
 def cmd_replay(args, engine, _error) -> int:
-    from data_access.xapi.replay import replay
+    from data_access.write.xapi.replay import replay
 
     report = replay(engine, on_progress=_progress(sys.stderr.isatty()))
     if sys.stderr.isatty():
@@ -104,8 +104,8 @@ def demo(args, now, engine_factory) -> int:
     import tempfile
 
     from data_access.demo import generate
+    from data_access.write.xapi.ingest import XapiFailed, ingest
     from data_access.xapi.demo import write_statements
-    from data_access.xapi.ingest import XapiFailed, ingest
     from data_access.xapi.sources import read_paths
 
     t0 = time.perf_counter()

@@ -10,7 +10,7 @@ body is cut there too). `multipart/mixed` requests (statements with attachments,
 when every attachment's part matches its sha2; only the statements are kept. The alternate request syntax (a
 form POST with `?method=PUT|POST|GET`) is taken as the request it stands for. The batch's statements and events
 are stored before the answer; what many statements build together (attempts, enrollments, results) and the
-derived facts are folded in the background (dashboard/refresher.py), coalescing a burst of batches.
+derived facts are folded in the background (data_access/write/xapi/folder.py), coalescing a burst of batches.
 
 Reading: `?statementId=` / `?voidedStatementId=` answer one statement; the other parameters a StatementResult
 with `more` (data_access/xapi/lrs.py), with `X-Experience-API-Consistent-Through`.
@@ -31,9 +31,9 @@ import flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import services
+from data_access.write.xapi.ingest import XapiFailed, ingest
 from data_access.xapi import lrs
 from data_access.xapi.credentials import Checker
-from data_access.xapi.ingest import XapiFailed, ingest
 from data_access.xapi.sources import Item
 from data_access.xapi.statement import loads, parse_timestamp
 from data_access.xapi.validate import Checker as Walk
@@ -263,7 +263,7 @@ def _write(call: Call, svc) -> flask.Response:
     except SQLAlchemyError:
         raise Refused(503, "the database did not answer; try again in a moment") from None
     if report.stored:  # attempts, enrollments, results and every page's numbers follow within a second
-        svc.refresher.request(set(), fold=True)
+        svc.xapi_folder.request(set(), fold=True)
     if call.method == "PUT":
         return _answer(204)
     return _answer(200, report.ids)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, select, text
@@ -41,21 +43,14 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # psycopg 3 prepares a statement after 5 runs and PostgreSQL may then switch to a generic plan; for
-    # the batched IN (...) lookups of the Session CSV that plan took minutes instead of milliseconds
-    # (measured at 10k learners), so statements are never prepared server-side.
+    # the batched IN (...) lookups of the Session CSV that plan takes minutes instead of milliseconds
+    # (10k learners), so statements are never prepared server-side.
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
                          connect_args={"prepare_threshold": None})
 
 
 def is_postgres(engine_or_conn) -> bool:
     return engine_or_conn.dialect.name == "postgresql"
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Bring the schema to this version (Alembic migrations; creates it in an empty database)."""
-    from data_access import migrate
-
-    migrate.upgrade(engine)
 
 
 @contextlib.contextmanager
@@ -110,3 +105,13 @@ def vacuum(engine: Engine, tables: list[str]) -> None:
         present = [t for t in tables if inspect(conn).has_table(t)]
         if present:
             conn.execute(text("VACUUM (ANALYZE) " + ", ".join(present)))
+
+
+def bump_data_version(conn) -> str:
+    """A new data version (cached results of the old one become unreachable), with when the data changed."""
+    version = uuid.uuid4().hex
+    upsert = text("INSERT INTO meta (key, value) VALUES (:k, :v) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    conn.execute(upsert, [{"k": "data_version", "v": version},
+                          {"k": "imported_at", "v": datetime.now(UTC).isoformat()}])
+    return version

@@ -1,6 +1,6 @@
 """Demo data: a realistic bundle, generated vectorised with numpy and written with pandas.
 
-Realistic means (issue 2): a group tree 3 levels deep; login recency that is mostly recent with a
+Realistic means: a group tree 3 levels deep; login recency that is mostly recent with a
 long inactive tail and some learners who never logged in; scores skewed high with a spread;
 drop-off along each session's timeline; past, running and future sessions with course,
 assessment and classroom blocks and due dates; repeated attempts; deleted users; waiting lists;
@@ -630,7 +630,7 @@ class DemoGenerator:
             ["user_id", "created_at", "kind", "activity_id", "post_id"])
 
 
-    # --- users statistics (issue 8) ------------------------------------------------------------
+    # --- users statistics ------------------------------------------------------------
     def _team_leads(self):
         """Learners who manage a few colleagues of their own team, so the Users page has managers at two
         levels (a coach's team includes team leads with their own teams). Its own random stream, so every

@@ -218,8 +218,8 @@ def finish(engine, user_id: str, period: int, token: int, status: str, computed_
         conn.execute(delete(a).where(a.c.user_id == user_id))
         rows = [{"user_id": user_id, "learner_id": lid, "session_id": sid, "reasons": reasons}
                 for lid, sid, reasons in at_risk]
-        for i in range(0, len(rows), 5000):
-            conn.execute(insert(a), rows[i:i + 5000])
+        if rows:  # (one executemany: the driver sends it in batches)
+            conn.execute(insert(a), rows)
     return True
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import time
-import uuid
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +17,11 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
-from data_access import accounts, db, derive, schema
+from data_access import accounts, db, schema
 from data_access.bundle_reader import Problems, Stored, convert, read_raw
 from data_access.bundle_spec import FILES, FileSpec
+from data_access.write import derive
+from data_access.write.bulk import upsert_rows, upsert_sql
 
 
 @dataclass
@@ -92,18 +92,10 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
         report.derive_seconds = time.perf_counter() - t2
         if "users" in typed:  # people the bundle deletes are signed out everywhere
             accounts.end_signin_sessions_of_deleted(conn)
-        bump_data_version(conn)
+        db.bump_data_version(conn)
     db.vacuum(engine, derive.VACUUMED)  # (after the commit: VACUUM runs outside a transaction)
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def bump_data_version(conn) -> str:
-    version = uuid.uuid4().hex
-    upsert_rows(conn, "meta", ["key", "value"], ("key",), [("data_version", version)])
-    upsert_rows(conn, "meta", ["key", "value"], ("key",),
-                [("imported_at", pd.Timestamp.now(tz="UTC").isoformat())])
-    return version
 
 
 def _db_frame(spec: FileSpec, df: pd.DataFrame) -> pd.DataFrame:
@@ -134,77 +126,6 @@ def write_frame(conn, spec: FileSpec, df: pd.DataFrame) -> None:
         upsert_rows(conn, spec.name, cols, key, rows)
 
 
-def _upsert_sql(table: str, cols: list[str], key: tuple[str, ...], source: str) -> str:
-    updates = [c for c in cols if c not in key]
-    action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)) if updates else "DO NOTHING"
-    return f"INSERT INTO {table} ({', '.join(cols)}) {source} ON CONFLICT ({', '.join(key)}) {action}"
-
-
-STAGE_ROWS = 500  # from this many rows, PostgreSQL gets them by COPY into a staging table (upsert_rows, delete_rows)
-
-
-def upsert_rows(conn, table: str, cols: list[str], key: tuple[str, ...], rows) -> None:
-    """Bulk upsert of tuples: one executemany, or on PostgreSQL from STAGE_ROWS rows a COPY into a staging table
-    and one INSERT … SELECT … ON CONFLICT (an executemany of 100,000 upserts is 100,000 statements to the server).
-    Rows repeating a key: the last one wins, either way."""
-    rows = list(rows)
-    pg = db.is_postgres(conn)
-    if pg and len(rows) >= STAGE_ROWS:
-        rows = _last_per_key(rows, [cols.index(k) for k in key])  # (one statement may not update a row twice)
-        stage = _pg_stage(conn, table, cols, rows)
-        conn.exec_driver_sql(_upsert_sql(table, cols, key, f"SELECT {', '.join(cols)} FROM {stage}"))
-        return
-    mark = "%s" if pg else "?"
-    sql = _upsert_sql(table, cols, key, "VALUES (" + ", ".join([mark] * len(cols)) + ")")
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
-
-
-def delete_rows(conn, table: str, key: tuple[str, ...], keys) -> None:
-    """Delete the rows with these key tuples (one executemany, or a staged DELETE … USING on PostgreSQL)."""
-    keys = list(keys)
-    if not keys:
-        return
-    pg = db.is_postgres(conn)
-    if pg and len(keys) >= STAGE_ROWS:
-        stage = _pg_stage(conn, table, list(key), keys)
-        conn.exec_driver_sql(f"DELETE FROM {table} t USING {stage} d WHERE "
-                             + " AND ".join(f"t.{k} = d.{k}" for k in key))
-        return
-    mark = "%s" if pg else "?"
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(f"DELETE FROM {table} WHERE " + " AND ".join(f"{k} = {mark}" for k in key), keys)
-    finally:
-        cursor.close()
-
-
-def _last_per_key(rows: list[tuple], idx: list[int]) -> list[tuple]:
-    """The last row of each key, as executemany would leave them; a key holding NULL conflicts with nothing."""
-    out: dict = {}
-    for n, row in enumerate(rows):
-        k = tuple(row[i] for i in idx)
-        out[(n,) if None in k else k] = row
-    return list(out.values())
-
-
-def _pg_stage(conn, table: str, cols: list[str], rows: list[tuple]) -> str:
-    """COPY rows into an empty temporary table with `table`'s columns `cols` (no constraints; dropped at commit)."""
-    stage = f"rows_{table}_{zlib.crc32(','.join(cols).encode()):08x}"
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
-                    f"SELECT {', '.join(cols)} FROM {table} WITH NO DATA")
-        cur.execute(f"TRUNCATE {stage}")
-        with cur.copy(f"COPY {stage} ({', '.join(cols)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    return stage
-
-
 def _pg_copy_upsert(conn, table: str, cols: list[str], key: tuple[str, ...], df: pd.DataFrame) -> None:
     stage = f"stage_{table}"
     raw = conn.connection.driver_connection
@@ -216,7 +137,7 @@ def _pg_copy_upsert(conn, table: str, cols: list[str], key: tuple[str, ...], df:
         with cur.copy(f"COPY {stage} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy:
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)
-        cur.execute(_upsert_sql(table, cols, key, f"SELECT {', '.join(cols)} FROM {stage}"))
+        cur.execute(upsert_sql(table, cols, key, f"SELECT {', '.join(cols)} FROM {stage}"))
         cur.execute(f"DROP TABLE {stage}")
 
 

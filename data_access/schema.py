@@ -5,7 +5,7 @@ Conventions
   bundle resolves references against stored rows without a mapping table.
 - Timestamps are stored as integer epoch seconds (UTC): portable arithmetic ("days since") on
   SQLite and PostgreSQL alike, compact, and index-friendly.
-- Tables under "Derived facts" are maintained by the importer (data_access.derive), never written
+- Tables under "Derived facts" are maintained by the importer (data_access.write.derive), never written
   by hand: the facts every page needs (a user's last login, a user's progress per session) are
   computed once per import instead of from raw events per request.
 """
@@ -288,7 +288,7 @@ reactions = Table(
     # key helper: "a:<activity_id>" or "p:<post_id>" (a primary key cannot hold NULLs)
     Column("target", String(70), nullable=False),
     PrimaryKeyConstraint("user_id", "created_at", "kind", "target"),
-    # reactions on an author's courses in the last 90 days, counted in the index (public statistics, issue 8)
+    # reactions on an author's courses in the last 90 days, counted in the index (public statistics)
     Index("ix_reactions_activity_created", "activity_id", "created_at", "kind"),
 )
 
@@ -310,7 +310,7 @@ downloads = Table(
     Index("ix_downloads_activity", "activity_id"),
 )
 
-# --- Derived facts (maintained by data_access.derive at import) -------------------------------
+# --- Derived facts (maintained by data_access.write.derive at import) -------------------------------
 block_results = Table(
     "block_results", metadata,
     Column("session_id", ID, nullable=False),
@@ -370,9 +370,9 @@ login_days = Table(
     Index("ix_login_days_user_days", "user_id", "day", "first_at", "prev_at", "last_at"),
 )
 
-# --- Scope facts (data_access.derive_scope): what a viewer's Overview and users-list counts read for their whole
-# scope, kept per scope key: a group G (its admins' and coaches' scope: users with a membership of any role in
-# G's subtree) or PLATFORM ('': every user, the platform owner's scope).
+# --- Scope facts (data_access.write.derive_scope): what a viewer's Overview and users-list counts read for their
+# whole scope, kept per scope key: a group G (its admins' and coaches' scope: users with a membership of any role
+# in G's subtree) or PLATFORM ('': every user, the platform owner's scope).
 # scope_users: one row per (scope key, user), with what the Overview counts: learner (a learner role in any group,
 # as the Overview's "learners"), deleted, and the last login copied from users.
 scope_users = Table(
@@ -415,7 +415,7 @@ scope_login_days = Table(
     sqlite_with_rowid=False,
 )
 
-# Group statistics (metrics.md, "Group statistics"), kept at import by data_access.derive.refresh_group_facts:
+# Group statistics (metrics.md, "Group statistics"), kept at import by data_access.write.derive.refresh_group_facts:
 # one row per (group G, G's session S) with the sums over G's learners (role learner in G's subtree, deleted
 # included) currently registered in S, so a group page (the platform group: every session) reads a few
 # thousand rows instead of joining every enrollment with every membership.
@@ -444,7 +444,7 @@ group_counts = Table(
 )
 
 # At risk (metrics.md, "At risk"): one row per participant (registered, not deleted) of every session, kept at
-# import and by the xAPI fold (data_access.derive.refresh_risk_facts), so the at-risk list of every running
+# import and by the xAPI fold (data_access.write.derive.refresh_risk_facts), so the at-risk list of every running
 # session is one pass over narrow rows with no aggregation. due_flags: one character per block of the session that
 # has a due date, in due order (due_at, block_id): '1' completed (Topic completed), '0' not; the topics overdue
 # at `now` are the '0's among the first k characters, k = the session's blocks with due_at <= now.
@@ -463,7 +463,7 @@ at_risk_facts = Table(
     sqlite_with_rowid=False,  # rows stored in key order: a session's participants are read in one range
 )
 
-# --- Derived facts of the Users pages (issue 8; data_access.derive.refresh_user_facts) --------
+# --- Derived facts of the Users pages (data_access.write.derive.refresh_user_facts) -----------
 # the tags of what tag statistics count: question activities and assessment blocks ('|' lists split)
 item_tags = Table(
     "item_tags", metadata,
@@ -519,7 +519,7 @@ user_stats = Table(
 
 
 # Collaborative activity (metrics.md), kept per user, group, course and activity so the Collaborative activity
-# pages never scan millions of posts, reactions, views or downloads per request (data_access.derive_collab).
+# pages never scan millions of posts, reactions, views or downloads per request (data_access.write.derive_collab).
 REACTION_COLUMNS = ("r_like", "r_learned_something", "r_outdated", "r_have_a_question", "r_useful", "r_irrelevant",
                     "r_didnt_get_it")  # r_<reaction kind>
 
@@ -709,7 +709,7 @@ xapi_statements = Table(
     Index("ix_xapi_statements_session_time", "session_id", "timestamp",
           sqlite_where=text("voided = 0 AND voids IS NULL"), postgresql_where=text("voided = 0 AND voids IS NULL")),
     # the fold's reads of a learner's live statements (their days, their spans per run) from the index alone:
-    # without it the spans of a learner in a run were looked up through every statement of the run (35x slower)
+    # without it the spans of a learner in a run are looked up through every statement of the run (35x slower)
     Index("ix_xapi_statements_user_live", "user_id", "timestamp", "session_id", "course_id", "statement_id", "voided",
           "voids", sqlite_where=text("voided = 0 AND voids IS NULL"),
           postgresql_where=text("voided = 0 AND voids IS NULL")),

@@ -207,7 +207,7 @@ def require_course(conn, scope: Scope, course_id: str) -> None:
         raise LookupError(f"no course {course_id!r}" + ("" if scope.is_owner else " visible to this user"))
 
 
-# --- Users pages (issue 8) ------------------------------------------------------------------------
+# --- Users pages --------------------------------------------------------------------------------
 def visible_user(scope: Scope, user_col) -> ColumnElement[bool]:
     """SQL condition: a user whose own page the viewer may open: the users they see (visible_users), every
     user of a session they instruct, and themselves (a learner with no group sees only their own page)."""

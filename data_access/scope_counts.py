@@ -1,6 +1,7 @@
 """The Overview's counts over a viewer's whole scope, read from the scope facts (schema.scope_users, scope_recency,
-scope_login_days; kept by data_access.derive_scope): one scope key for the platform owner (PLATFORM) and for a viewer
-who administers or coaches one group; several keys (several managed groups) are read user by user from scope_users.
+scope_login_days; kept by data_access.write.derive_scope): one scope key for the platform owner (PLATFORM) and for a
+viewer who administers or coaches one group; several keys (several managed groups) are read user by user from
+scope_users.
 Helpers of data_access.queries (overview, trends, users): no `now` of their own, every limit is an argument.
 """
 

@@ -4,22 +4,20 @@ filter and the selected reasons (?session=ID&reason=inactive,behind), so a view 
 
 from __future__ import annotations
 
-import logging
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import pages, viewer
 from dashboard.ids import AtRisk as ID
 from data_access.queries import at_risk as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts import charts
+from layouts.cohorts import cohort_options
+from layouts.common import data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 
-PATH, NAME, ORDER = NAV["at_risk"]
-log = logging.getLogger(__name__)
+PAGE = pages.AT_RISK_PAGE
+NAME = PAGE.title
 
 DEFAULT_SUBJECT = "Checking in on your course"
 DEFAULT_BODY = ("Hello,\n\nI noticed you may have fallen a little behind in your course. Is there anything I can help "
@@ -43,8 +41,7 @@ COLUMNS = [
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — At risk", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
 def parse_reasons(text: str | None) -> list[str]:
@@ -53,24 +50,13 @@ def parse_reasons(text: str | None) -> list[str]:
     return [r for r in q.REASONS if r in chosen]
 
 
-def cohort_options(cohorts: list[dict], search: str | None = None, keep: str | None = None,
-                   limit: int = 200) -> list[dict]:
-    needle = (search or "").strip().lower()
-    out = []
-    for c in cohorts:
-        hit = not needle or needle in c["name"].lower() or needle in c["session_id"].lower()
-        if c["session_id"] == keep or (hit and len(out) < limit):
-            out.append({"label": f"{c['name']} · since {day(c['start_at'])}", "value": c["session_id"]})
-    return out
+def cohort_label(c: dict) -> str:
+    return f"{c['name']} · since {day(c['start_at'])}"
 
 
+@viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(session: str | None = None, reason: str | None = None, **_query):
-    svc = services.current()
-    try:
-        cohorts = svc.queries.run(q.running_cohorts, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("at risk: database error")
-        return html.Div([page_header(NAME), data_unavailable()])
+    cohorts = viewer.run(q.running_cohorts)
     known = {c["session_id"] for c in cohorts}
     message = None
     if session and session not in known:
@@ -95,43 +81,50 @@ def layout(session: str | None = None, reason: str | None = None, **_query):
         dbc.Row([
             dbc.Col([
                 dbc.Label("Cohort", html_for=ID.COHORT, className="fw-semibold mb-1"),
-                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, keep=chosen), value=chosen,
+                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, cohort_label, keep=chosen), value=chosen,
                              clearable=True, searchable=True, placeholder="Every running cohort (type to search)",
                              className="lp-cohort"),
             ], lg=7),
         ], className="mb-3"),
         html.Div(message, id=ID.MESSAGE),
         dcc.Loading(html.Div(id=ID.COUNT, className="lp-summary mb-3"), type="dot", delay_show=300),
-        dbc.Card([
-            dbc.CardHeader(html.H5("Reasons", className="mb-0")),
-            dbc.CardBody([
-                dcc.Graph(id=ID.CHART, config={"displaylogo": False, "responsive": True,
-                                               "modeBarButtonsToRemove": ["lasso2d", "zoom2d", "pan2d", "zoomIn2d",
-                                                                          "zoomOut2d", "autoScale2d"]},
-                          style={"height": "230px"}),
-                html.Div("Click a bar to list only those learners; shift-click or box-select for several (a "
-                         "learner with any of them). Click it again, or Clear, to list everyone.",
-                         className="lp-hint"),
-            ]),
-        ], className="mb-4"),
-        dbc.Card([
-            dbc.CardHeader(dbc.Row([
-                dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
-                dbc.Col(dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"), md="auto"),
-            ], className="g-2")),
-            dbc.CardBody([
-                server_grid(ID.GRID, COLUMNS, "520px", row_id="row_id",
-                            grid_options={"rowSelection": {"mode": "multiRow", "checkboxes": True,
-                                                           "headerCheckbox": False, "enableClickSelection": False},
-                                          "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44,
-                                                                 "minWidth": 44, "suppressHeaderMenuButton": True},
-                                          "localeText": {"noRowsToShow": "Nobody at risk here"}}),
-                html.Div("Tick learners to act on them below. A learner at risk in two cohorts is listed twice.",
-                         className="lp-hint mt-1"),
-            ]),
-        ], className="mb-4"),
+        _reasons_card(),
+        _list_card(),
         _act(),
     ])
+
+
+def _reasons_card():
+    """The bars of learners by reason; selecting bars narrows the list."""
+    return dbc.Card([
+        dbc.CardHeader(html.H5("Reasons", className="mb-0")),
+        dbc.CardBody([
+            dcc.Graph(id=ID.CHART, config=charts.SELECTING, style={"height": "230px"}),
+            html.Div("Click a bar to list only those learners; shift-click or box-select for several (a "
+                     "learner with any of them). Click it again, or Clear, to list everyone.",
+                     className="lp-hint"),
+        ]),
+    ], className="mb-4")
+
+
+def _list_card():
+    """Everyone at risk for the chosen reasons, paged in SQL, with boxes to tick."""
+    return dbc.Card([
+        dbc.CardHeader(dbc.Row([
+            dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
+            dbc.Col(dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"), md="auto"),
+        ], className="g-2")),
+        dbc.CardBody([
+            server_grid(ID.GRID, COLUMNS, "520px", row_id="row_id",
+                        grid_options={"rowSelection": {"mode": "multiRow", "checkboxes": True,
+                                                       "headerCheckbox": False, "enableClickSelection": False},
+                                      "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44,
+                                                             "minWidth": 44, "suppressHeaderMenuButton": True},
+                                      "localeText": {"noRowsToShow": "Nobody at risk here"}}),
+            html.Div("Tick learners to act on them below. A learner at risk in two cohorts is listed twice.",
+                     className="lp-hint mt-1"),
+        ]),
+    ], className="mb-4")
 
 
 def _act():

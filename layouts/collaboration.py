@@ -4,25 +4,22 @@ keeps ?group=ID), so a link opens the same view; a course opens layouts/collabor
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, downloads, services
+from dashboard import downloads, pages, viewer
 from dashboard.ids import Collaboration as ID
-from dashboard.ids import SessionsCollab as SID
+from dashboard.ids import CollaborationSessions as SID
 from data_access.queries import collaboration as q
-from layouts.common import NAV, data_unavailable, page_header
+from layouts import charts
+from layouts.common import data_unavailable, page_header
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, client_grid, server_grid
 
-PATH, NAME, ORDER = NAV["collaboration"]
-TABS = [("users", "Users"), ("groups", "Groups"), ("courses", "Courses"), ("sessions", "Sessions")]
-GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
-log = logging.getLogger(__name__)
+PAGE = pages.COLLABORATION_PAGE
+NAME = PAGE.title
+TABS = pages.COLLABORATION_TABS
 
 _NUM = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 150, "minWidth": 105,
         "wrapHeaderText": True, "autoHeaderHeight": True}
@@ -67,16 +64,11 @@ SESSION_COLUMNS = [  # server-paged: colIds are the query's columns
     *[{**c, **NUMBER_FILTER, "maxWidth": 150, "minWidth": 110} for c in _COUNTS],
 ]
 
+
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title=f"LearnPulse — {NAME}", nav_order=ORDER,
-                       layout=partial(layout, "users"))
-    for key, label in TABS:  # exact paths: /collaboration/courses/<id> stays the course page's
-        dash.register_page(f"{__name__}.{key}", path=f"{PATH}/{key}", name=f"{NAME}: {label}",
-                           title=f"LearnPulse — {NAME}: {label}", layout=partial(layout, key))
-
-
-def tab_href(tab: str) -> str:
-    return f"{PATH}/{tab}"
+    pages.register(PAGE, partial(layout, "users"))
+    for (key, _label), page in zip(TABS, pages.COLLABORATION_TAB_PAGES, strict=True):
+        pages.register(page, partial(layout, key))
 
 
 def _tabs(current: str):
@@ -96,7 +88,7 @@ def _toolbar(hint: str, download) -> dbc.Row:
 
 def _chart_card(title: str, ident: str, height: str = "320px"):
     return dbc.Card([dbc.CardHeader(html.H6(title, className="mb-0")),
-                     dbc.CardBody(dcc.Loading(dcc.Graph(id=ident, config=GRAPH, style={"height": height}),
+                     dbc.CardBody(dcc.Loading(dcc.Graph(id=ident, config=charts.STILL, style={"height": height}),
                                               type="dot", delay_show=300))], className="mb-3")
 
 
@@ -109,13 +101,9 @@ def _chart_then_table(chart, table):
     return html.Div([chart, table])
 
 
+@viewer.answers(unavailable=data_unavailable)
 def users_tab(group: str | None):
-    svc = services.current()
-    try:
-        groups = svc.queries.run(q.group_options, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("collaboration: group options")
-        return data_unavailable()
+    groups = viewer.run(q.group_options)
     known = {g["group_id"] for g in groups}
     warning = None
     if group and group not in known:

@@ -3,20 +3,17 @@ activity, where every number opens the people behind it (?activity=ID&action=lik
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads
+from dashboard import downloads, pages
 from dashboard.ids import CollaborationCourse as ID
 from data_access.queries import collaboration as q
-from layouts import entity
-from layouts.collaboration import GRAPH, PATH
+from layouts import charts, entity
 from layouts.common import kpi_row, page_header
 from layouts.formats import day, score_text
 from layouts.grids import TEXT_FILTER, client_grid, server_grid
 
-COURSES = f"{PATH}/courses"
 STATUS = {"active": "Active", "archived": "Archived", "deleted": "Deleted"}
 TYPES = {"document": "Document", "cheat_sheet": "Cheat Sheet", "question": "Question"}
 
@@ -51,8 +48,7 @@ GREYED = {"lp-greyed": "params.data && params.data.deleted"}  # deleted users co
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path_template=f"{COURSES}/<course_id>", name="Course",
-                       title="LearnPulse — Course collaborative activity", layout=layout)
+    pages.register(pages.COURSE_PAGE, layout)
 
 
 def selection(activity: str | None, action: str | None) -> dict:
@@ -69,7 +65,7 @@ def kpis(info: dict):
 
 
 def layout(course_id: str | None = None, activity: str | None = None, action: str | None = None, **_query):
-    back = dcc.Link("← Courses", href=COURSES, className="lp-back")
+    back = dcc.Link("← Courses", href=pages.collaboration_tab_href("courses"), className="lp-back")
     info, instead = entity.load(q.course_info, back=back, title="Course",
                                 missing=f"There is no course {course_id!r} you can see.", course_id=course_id)
     if instead is not None:
@@ -94,8 +90,8 @@ def layout(course_id: str | None = None, activity: str | None = None, action: st
         dbc.Row([
             dbc.Col(html.Div(kpis(info), className="lp-kpi-row"), lg=7, className="mb-2"),
             dbc.Col(dbc.Card([dbc.CardHeader(html.H6("Reactions by kind", className="mb-0")), dbc.CardBody(
-                dcc.Loading(dcc.Graph(id=ID.REACTIONS_CHART, config=GRAPH, style={"height": "230px"}), type="dot",
-                            delay_show=300), className="py-1")], className="mb-3"), lg=5),
+                dcc.Loading(dcc.Graph(id=ID.REACTIONS_CHART, config=charts.STILL, style={"height": "230px"}),
+                            type="dot", delay_show=300), className="py-1")], className="mb-3"), lg=5),
         ]),
         html.Div(id=ID.MESSAGE),
         dbc.Card([

@@ -5,16 +5,6 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-NAV = {  # module -> (path, nav label, nav order)
-    "overview": ("/", "Overview", 0),
-    "participants": ("/participants", "Participants", 1),
-    "at_risk": ("/at-risk", "At risk", 1.5),
-    "program_sessions": ("/sessions", "Program sessions", 2),
-    "groups": ("/groups", "Groups", 3),
-    "users": ("/users", "Users", 4),
-    "collaboration": ("/collaboration", "Collaborative activity", 5),
-}
-
 
 def page_header(title: str, subtitle: str | None = None):
     return html.Div([html.H2(title, className="lp-title"),

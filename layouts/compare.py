@@ -4,23 +4,16 @@ template) and from a program template's page (?program=ID: its latest sessions).
 
 from __future__ import annotations
 
-import logging
-from urllib.parse import urlencode
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import pages, viewer
 from dashboard.ids import Compare as ID
 from data_access.queries import trends as q
+from layouts import charts
 from layouts.common import data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, client_grid
-
-PATH = "/compare"
-log = logging.getLogger(__name__)
 
 COLUMNS = [  # the cohort-compare CSV's columns
     {"field": "cohort", "headerName": "Cohort", "flex": 2, "minWidth": 200},
@@ -33,8 +26,7 @@ COLUMNS = [  # the cohort-compare CSV's columns
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name="Compare cohorts", title="LearnPulse — Compare cohorts",
-                       layout=layout)
+    pages.register(pages.COMPARE_PAGE, layout)
 
 
 def chosen_ids(session=None, program=None) -> list[str]:
@@ -53,30 +45,35 @@ def _option(c: dict) -> dict:
     return {"label": f"{c['name']} · from {day(c['start_at'])}", "value": c["session_id"]}
 
 
+def _header():
+    return page_header("Compare cohorts", "Is this cohort doing better than the previous ones at the same point? "
+                                          "Each cohort's weeks are counted from its own start (week 1 = the week "
+                                          "it started in).")
+
+
+def _chosen(cohorts: list[dict], session, program) -> list[str]:
+    """The cohorts to compare: those of the address, else the default comparison of the program or cohort."""
+    known = {c["session_id"] for c in cohorts}
+    chosen = [s for s in chosen_ids(session) if s in known]
+    if not chosen and isinstance(program, str) and program:
+        return [s for s in viewer.run(q.default_comparison, program_id=program) if s in known]
+    if len(chosen) == 1:
+        return viewer.run(q.default_comparison, session_id=chosen[0])
+    return chosen
+
+
+@viewer.answers(unavailable=lambda: html.Div([_header(), data_unavailable()]))
 def layout(session=None, program=None, **_query):
-    svc = services.current()
-    scope, now = auth.viewer_scope(), svc.now()
-    header = page_header("Compare cohorts", "Is this cohort doing better than the previous ones at the same point? "
-                                            "Each cohort's weeks are counted from its own start (week 1 = the week "
-                                            "it started in).")
-    try:
-        cohorts = svc.queries.run(q.comparable_cohorts, scope, now)
-        known = {c["session_id"] for c in cohorts}
-        chosen = [s for s in chosen_ids(session) if s in known]
-        if not chosen and isinstance(program, str) and program:
-            chosen = [s for s in svc.queries.run(q.default_comparison, scope, now, program_id=program) if s in known]
-        elif len(chosen) == 1:
-            chosen = svc.queries.run(q.default_comparison, scope, now, session_id=chosen[0])
-    except SQLAlchemyError:
-        log.exception("compare: database error")
-        return html.Div([header, data_unavailable()])
+    header = _header()
+    cohorts = viewer.run(q.comparable_cohorts)
+    chosen = _chosen(cohorts, session, program)
     if not cohorts:
         return html.Div([header, dbc.Alert("No cohort you can see has started yet: there is nothing to compare.",
                                            color="secondary", className="lp-empty")])
     options = [_option(c) for c in cohorts]
     return html.Div([
         dcc.Store(id=ID.URL_SYNC),
-        dcc.Link("← Participants", href="/participants" + (f"?{urlencode({'session': chosen[0]})}" if chosen else ""),
+        dcc.Link("← Participants", href=pages.participants_href(chosen[0] if chosen else None),
                  className="lp-back"),
         header,
         dbc.Row([
@@ -91,7 +88,7 @@ def layout(session=None, program=None, **_query):
         ], className="mb-3"),
         html.Div(id=ID.MESSAGE),
         dbc.Card(dbc.CardBody([dcc.Loading(dcc.Graph(
-            id=ID.CHART, config={"displaylogo": False, "responsive": True, "displayModeBar": False},
+            id=ID.CHART, config=charts.STILL,
             style={"height": "560px"}), type="dot"), html.Div(
             "Active: participants with a login in the week (Monday to Sunday), of today's participants. Progress: "
             "their mean progress by the end of the week. An open marker is a week still running (counted up to "

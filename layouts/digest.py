@@ -4,37 +4,30 @@ owner viewing as someone sees that person's settings and preview, read-only."""
 
 from __future__ import annotations
 
-import logging
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
-from dashboard.digest_mail import SETTINGS_PATH
+from dashboard import auth, pages, services
 from dashboard.ids import Digest as ID
 from dashboard.pseudonyms import current_masker
+from dashboard.viewer import answers
 from data_access.digest_store import DAY_NAMES, EMPTY, FAILED, SENT
 from data_access.exports.csv_format import date
 from data_access.queries import digest as q
 from layouts.common import data_unavailable, page_header, page_not_found, section_card
 from layouts.shell import shown_name
 
-PATH = SETTINGS_PATH
-log = logging.getLogger(__name__)
-
 DAY_OPTIONS = [{"label": name, "value": i} for i, name in enumerate(DAY_NAMES)]
 HOUR_OPTIONS = [{"label": f"{h:02d}:00", "value": h} for h in range(24)]
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name="Weekly digest", title="LearnPulse — Weekly digest", layout=layout)
+    pages.register(pages.DIGEST_PAGE, layout)
 
 
 def may_subscribe(viewer: auth.Viewer | None) -> bool:
     """Anyone who sees cohorts (the Participants section) may receive the digest."""
-    return viewer is not None and auth.PARTICIPANTS in viewer.sections
+    return viewer is not None and pages.PARTICIPANTS in viewer.sections
 
 
 def status_text(settings: dict, email: str, tz: str) -> str:
@@ -65,19 +58,16 @@ def history_list(settings: dict, tz: str):
     return html.Ul([html.Li(_period_line(r, tz)) for r in rows], className="mb-0")
 
 
+@answers(unavailable=data_unavailable)
 def layout(**_query):
-    viewer = auth.current_viewer()
-    if not may_subscribe(viewer):
+    current = auth.current_viewer()
+    if not may_subscribe(current):
         return page_not_found()
     svc = services.current()
-    who = viewer.acting
-    try:
-        settings = svc.queries.fresh(q.settings_of, who.scope, svc.now(), user_id=who.user_id)
-    except SQLAlchemyError:
-        log.exception("digest settings failed")
-        return data_unavailable()
+    who = current.acting
+    settings = svc.queries.fresh(q.settings_of, who.scope, svc.now(), user_id=who.user_id)  # their own scope
     tz = svc.settings.timezone
-    read_only = viewer.viewing_as
+    read_only = current.viewing_as
     name, email = shown_name(who, current_masker())  # pseudonyms in meeting-safe mode
     note = (dbc.Alert(f"You are viewing as {name}: these are their settings; only they can change them.",
                       color="warning", className="py-2") if read_only else None)

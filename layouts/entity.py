@@ -3,27 +3,20 @@ says why it cannot be shown."""
 
 from __future__ import annotations
 
-import logging
-
 import dash_bootstrap_components as dbc
 from dash import html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import viewer
 from layouts.common import data_unavailable, page_header
 
-log = logging.getLogger(__name__)
 
+def load(query, *, back, title: str, missing: str, **filters):
+    """(the result of the page's main query as the viewer, None), or (None, the page instead): `missing` when
+    the thing does not exist or lies outside the viewer's scope (the query raises LookupError for both), or
+    "could not be loaded" when the database did not answer. Cached: the page's callbacks read the same result."""
+    @viewer.answers(unavailable=lambda: (None, html.Div([back, page_header(title), data_unavailable()])),
+                    missing=lambda: (None, html.Div([back, page_header(title), dbc.Alert(missing, color="warning")])))
+    def record():
+        return viewer.run(query, **filters), None
 
-def load(query, *, back, title: str, missing: str, **kwargs):
-    """(the result of the page's main query, None), or (None, the page instead): `missing` when the thing does
-    not exist or lies outside the viewer's scope (the query raises LookupError for both), or "could not be
-    loaded" when the database did not answer. Cached: the page's callbacks read the same result."""
-    svc = services.current()
-    try:
-        return svc.queries.run(query, auth.viewer_scope(), svc.now(), **kwargs), None
-    except LookupError:
-        return None, html.Div([back, page_header(title), dbc.Alert(missing, color="warning")])
-    except SQLAlchemyError:
-        log.exception("%s page: database error", title)
-        return None, html.Div([back, page_header(title), data_unavailable()])
+    return record()

@@ -29,3 +29,13 @@ def duration(seconds) -> str:
 def score_text(value) -> str:
     """A score or percentage with at most one decimal, '-' when there is none."""
     return "-" if value is None else pct(value)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def counts_text(g: dict) -> str:
+    """members · learners · sessions, as the tree shows them (assets/30_groups_tree.js countsText)."""
+    return " · ".join([_plural(g["members"], "member"), _plural(g["learners"], "learner"),
+                       _plural(g["sessions"], "session")])

@@ -4,20 +4,17 @@ a line lists the group's learners in that session, a learner opens their blocks 
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads
+from dashboard import downloads, pages
 from dashboard.ids import Group as ID
 from data_access.queries import groups as q
-from layouts import entity
+from layouts import charts, entity
 from layouts.common import page_header, section_card
+from layouts.formats import counts_text
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
-from layouts.groups import NAME as GROUPS_NAME
-from layouts.groups import PATH as GROUPS_PATH
-from layouts.groups import counts_text, group_href
-from layouts.session import GRAPH, PEOPLE_COLUMNS, learner_modal
+from layouts.learners import PEOPLE_COLUMNS, learner_modal
 
 DASH_WHEN_EMPTY = {"valueFormatter": {"function": "params.value == null ? '-' : params.value"}}
 SESSION_COLUMNS = [
@@ -35,15 +32,14 @@ DELETED = {"lp-greyed": "params.data && params.data.deleted"}  # deleted learner
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path_template=f"{GROUPS_PATH}/<group_id>", name="Group",
-                       title="LearnPulse — Group", layout=layout)
+    pages.register(pages.GROUP_PAGE, layout)
 
 
 def breadcrumbs(info: dict):
     """Where the group sits in the tree, from the highest group the viewer may open: each a link."""
-    items = [html.Li(dcc.Link(p["name"], href=group_href(p["group_id"])), className="breadcrumb-item")
+    items = [html.Li(dcc.Link(p["name"], href=pages.group_href(p["group_id"])), className="breadcrumb-item")
              for p in info["path"]]
-    items.append(html.Li(dcc.Link(info["name"], href=group_href(info["group_id"])),
+    items.append(html.Li(dcc.Link(info["name"], href=pages.group_href(info["group_id"])),
                          className="breadcrumb-item active", **{"aria-current": "page"}))
     return html.Nav(html.Ol(items, className="breadcrumb lp-breadcrumb mb-2"), **{"aria-label": "Breadcrumb"})
 
@@ -52,12 +48,12 @@ def sub_groups(info: dict):
     if not info["children"]:
         return None
     return html.Div([html.Span("Sub-groups: ", className="lp-hint me-1")] + [
-        dcc.Link(c["name"], href=group_href(c["group_id"]), className="badge rounded-pill lp-subgroup me-1 mb-1",
+        dcc.Link(c["name"], href=pages.group_href(c["group_id"]), className="badge rounded-pill lp-subgroup me-1 mb-1",
                  title=counts_text(c)) for c in info["children"]], className="mb-3")
 
 
 def layout(group_id: str | None = None, **_query):
-    back = dcc.Link(f"← {GROUPS_NAME}", href=GROUPS_PATH, className="lp-back")
+    back = dcc.Link(f"← {pages.GROUPS_PAGE.title}", href=pages.GROUPS_PAGE.path, className="lp-back")
     info, instead = entity.load(q.group_info, back=back, title="Group",
                                 missing=f"Not found: there is no group {group_id!r} you can see.", group_id=group_id)
     if instead is not None:
@@ -79,9 +75,9 @@ def layout(group_id: str | None = None, **_query):
             dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot", delay_show=300),
             dbc.Row([
                 dbc.Col([html.H6("Ongoing sessions per month"),
-                         dcc.Graph(id=ID.ONGOING_CHART, config=GRAPH, style={"height": "280px"})], lg=8),
+                         dcc.Graph(id=ID.ONGOING_CHART, config=charts.STILL, style={"height": "280px"})], lg=8),
                 dbc.Col([html.H6("Blended learning (last 12 months)"),
-                         dcc.Graph(id=ID.BLENDED_CHART, config=GRAPH, style={"height": "280px"})], lg=4),
+                         dcc.Graph(id=ID.BLENDED_CHART, config=charts.STILL, style={"height": "280px"})], lg=4),
             ], id=ID.CHARTS),
         ]),
         section_card("Program sessions", [

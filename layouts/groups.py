@@ -10,57 +10,39 @@ would cost seconds for 426 groups; the drawing takes milliseconds.
 
 from __future__ import annotations
 
-import logging
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import auth, pages, viewer
 from dashboard.ids import Groups as ID
 from data_access.queries import groups as q
-from layouts.common import NAV, data_unavailable, no_data_yet, page_header
+from layouts.common import data_unavailable, no_data_yet, page_header
 
-log = logging.getLogger(__name__)
-PATH, NAME, ORDER = NAV["groups"]
+PAGE = pages.GROUPS_PAGE
+NAME = PAGE.title
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Groups", nav_order=ORDER, layout=layout)
+    pages.register(PAGE, layout)
 
 
-def group_href(group_id: str) -> str:
-    return f"{PATH}/{group_id}"
+def _header():
+    return page_header(NAME, "The groups you manage with their members and learners (each counting its "
+                             "sub-groups). Open a group for the statistics of its program sessions.")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def counts_text(g: dict) -> str:
-    """members · learners · sessions, as the tree shows them (assets/30_groups_tree.js countsText)."""
-    return " · ".join([_plural(g["members"], "member"), _plural(g["learners"], "learner"),
-                       _plural(g["sessions"], "session")])
-
-
+@viewer.answers(unavailable=lambda: html.Div([_header(), data_unavailable()]))
 def layout(**_query):
-    svc = services.current()
     scope = auth.viewer_scope()
-    header = page_header(NAME, "The groups you manage with their members and learners (each counting its "
-                               "sub-groups). Open a group for the statistics of its program sessions.")
-    try:
-        groups = svc.queries.run(q.group_tree, scope, svc.now())
-    except SQLAlchemyError:
-        log.exception("groups: database error")
-        return html.Div([header, data_unavailable()])
+    header = _header()
+    groups = viewer.run(q.group_tree)
     if not groups:  # the owner sees every group: none means no data yet
         return html.Div([header, no_data_yet() if scope.is_owner else dbc.Alert(
             "You do not administer or coach any group, so there is no group to show.", color="secondary")])
     return html.Div([
         header,
         dcc.Store(id=ID.DATA, data=groups),
-        dcc.Store(id=ID.HREF, data=f"{PATH}/"),
+        dcc.Store(id=ID.HREF, data=pages.group_href("")),
         dbc.Row([
             dbc.Col([dbc.Label("Search groups by name", html_for=ID.SEARCH, className="visually-hidden"),
                      dbc.Input(id=ID.SEARCH, type="search", placeholder="Search groups by name…", debounce=150,

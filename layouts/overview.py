@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import pages
 from dashboard.ids import Overview as ID
-from layouts.common import NAV, page_header
+from layouts import charts
+from layouts.common import page_header
 
-PATH, NAME, ORDER = NAV["overview"]
+PAGE = pages.OVERVIEW_PAGE
+NAME = PAGE.title
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Overview", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
 def layout(**_query):
-    graph_cfg = {"displaylogo": False, "responsive": True}
     return html.Div([
         page_header("Overview", "Your learning platform at a glance."),
         dcc.Store(id=ID.LOAD, data=True),
@@ -29,11 +29,11 @@ def layout(**_query):
                 html.H5("Weekly active learners", className="card-title"),
                 html.Div("People you follow with a login in the week (Monday to Sunday), the last 12 weeks.",
                          className="lp-hint"),
-                dcc.Graph(id=ID.ACTIVE_CHART, config=graph_cfg, style={"height": "300px"}),
+                dcc.Graph(id=ID.ACTIVE_CHART, config=charts.TOOLS, style={"height": "300px"}),
             ])), lg=7, className="mb-4"),
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H5("Learners by days since last login", className="card-title"),
-                dcc.Graph(id=ID.RECENCY_CHART, config=graph_cfg, style={"height": "320px"}),
+                dcc.Graph(id=ID.RECENCY_CHART, config=charts.TOOLS, style={"height": "320px"}),
             ])), lg=5, className="mb-4"),
         ]),
     ])

@@ -4,28 +4,24 @@ shared in a meeting opens the same view."""
 
 from __future__ import annotations
 
-import logging
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import pages, viewer
 from dashboard.ids import Participants as ID
 from data_access import recency
 from data_access.queries import at_risk
 from data_access.queries import participants as q
-from layouts.common import NAV, data_unavailable, no_data_yet, page_header
+from layouts import charts
+from layouts.cohorts import cohort_options
+from layouts.common import data_unavailable, no_data_yet, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
+from layouts.learners import PROFILE_COLUMN
 from layouts.trends import trend_section
-from layouts.users import PROFILE_COLUMN
 
-PATH, NAME, ORDER = NAV["participants"]
-log = logging.getLogger(__name__)
-
-OPTIONS_SHOWN = 200  # the picker lists this many cohorts; typing searches all of them on the server
+PAGE = pages.PARTICIPANTS_PAGE
+NAME = PAGE.title
 
 # sorted, filtered and paged in SQL (data_access.queries.participants.participants_page): any cohort size
 COLUMNS = [
@@ -40,32 +36,13 @@ COLUMNS = [
     PROFILE_COLUMN,
 ]
 
+
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Participants", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
-def _option(c: dict) -> dict:
-    return {"label": f"{c['name']} · {c['state']} · {day(c['start_at'])}–{day(c['end_at'])}",
-            "value": c["session_id"]}
-
-
-def cohort_options(cohorts: list[dict], search: str | None = None, keep: str | None = None,
-                   limit: int = OPTIONS_SHOWN) -> list[dict]:
-    """The picker's options: the first `limit` cohorts in picker order (running first), or those whose name
-    or id contains `search`; `keep` (the chosen cohort) is always among them so its label shows."""
-    needle = (search or "").strip().lower()
-    out, seen = [], False
-    for c in cohorts:
-        hit = not needle or needle in c["name"].lower() or needle in c["session_id"].lower()
-        if c["session_id"] == keep:
-            seen = True
-            out.append(_option(c))
-        elif hit and len(out) < limit:
-            out.append(_option(c))
-    if keep and not seen:
-        out.extend(_option(c) for c in cohorts if c["session_id"] == keep)
-    return out
+def cohort_label(c: dict) -> str:
+    return f"{c['name']} · {c['state']} · {day(c['start_at'])}–{day(c['end_at'])}"
 
 
 def parse_buckets(text: str | None) -> list[str]:
@@ -79,13 +56,9 @@ def parse_buckets(text: str | None) -> list[str]:
     return [label for label in recency.LABELS if label in chosen]
 
 
+@viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(session: str | None = None, bucket: str | None = None, **_query):
-    svc = services.current()
-    try:
-        cohorts = svc.queries.run(q.cohorts, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("participants: database error")
-        return html.Div([page_header(NAME), data_unavailable()])
+    cohorts = viewer.run(q.cohorts)
     if not cohorts:
         return html.Div([page_header(NAME), no_data_yet()])
     known = {c["session_id"] for c in cohorts}
@@ -111,52 +84,59 @@ def layout(session: str | None = None, bucket: str | None = None, **_query):
         dbc.Row([
             dbc.Col([
                 dbc.Label("Cohort", html_for=ID.COHORT, className="fw-semibold mb-1"),
-                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, keep=chosen), value=chosen, clearable=False,
-                             searchable=True, placeholder="Search a program session…", className="lp-cohort"),
+                dcc.Dropdown(id=ID.COHORT, options=cohort_options(cohorts, cohort_label, keep=chosen), value=chosen,
+                             clearable=False, searchable=True, placeholder="Search a program session…",
+                             className="lp-cohort"),
             ], lg=7),
         ], className="mb-3"),
         html.Div(message, id=ID.MESSAGE),
         html.Div(id=ID.SUMMARY, className="lp-summary mb-1"),
         html.Div(id=ID.CONTACTS, className="lp-hint mb-3"),
-        dbc.Card([
-            dbc.CardHeader(dbc.Row([
-                dbc.Col(html.H5("Participant activity", className="mb-0"), md=True, className="align-self-center"),
-                dbc.Col(_limit_inputs(), md="auto"),
-            ], className="g-2")),
-            dbc.CardBody([
-                html.Div(id=ID.LEGEND, className="lp-legend mb-1"),
-                dcc.Graph(id=ID.CHART, className="lp-keys-select", config={"displaylogo": False, "responsive": True,
-                                               "modeBarButtonsToRemove": ["lasso2d", "zoom2d", "pan2d",
-                                                                          "zoomIn2d", "zoomOut2d",
-                                                                          "autoScale2d"]},
-                          style={"height": "340px"}),
-                html.Div("Click a bar to list its learners below; shift-click or box-select for several. "
-                         "Click it again, or Clear, to unselect. With the keyboard: focus the chart (Tab), move "
-                         "between bars with the arrow keys, Enter or Space lists a bar's learners (Shift+Enter "
-                         "adds it).", className="lp-hint"),
-            ]),
-        ], className="mb-4"),
+        _activity_card(),
         trend_section(),
-        dbc.Card([
-            dbc.CardHeader(dbc.Row([
-                dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
-                dbc.Col([
-                    dbc.Button("Copy emails", id=ID.COPY, color="secondary", outline=True, size="sm",
-                               className="me-2", title="Copy the emails of the learners listed, for a nudge"),
-                    html.A("Download CSV", id=ID.DOWNLOAD, className="btn btn-outline-primary btn-sm me-2",
-                           href="#"),
-                    dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"),
-                    html.Span(id=ID.COPY_STATUS, className="lp-copy-status ms-2", role="status"),
-                ], md="auto"),
-            ], className="g-2")),
-            dbc.CardBody([
-                html.Div("Click a bar above to list its learners.", id=ID.LIST_HINT, className="lp-hint"),
-                server_grid(ID.GRID, COLUMNS, "520px", style={"display": "none"}),
-                dcc.Store(id=ID.EMAILS),
-                dcc.Store(id=ID.GRID_REFRESH),
-            ]),
-        ], id=ID.LIST_CARD, className="mb-4"),
+        _list_card(),
     ])
+
+
+def _activity_card():
+    """The bars of learners by days since last login, with the cohort's limits."""
+    return dbc.Card([
+        dbc.CardHeader(dbc.Row([
+            dbc.Col(html.H5("Participant activity", className="mb-0"), md=True, className="align-self-center"),
+            dbc.Col(_limit_inputs(), md="auto"),
+        ], className="g-2")),
+        dbc.CardBody([
+            html.Div(id=ID.LEGEND, className="lp-legend mb-1"),
+            dcc.Graph(id=ID.CHART, className="lp-keys-select", config=charts.SELECTING, style={"height": "340px"}),
+            html.Div("Click a bar to list its learners below; shift-click or box-select for several. "
+                     "Click it again, or Clear, to unselect. With the keyboard: focus the chart (Tab), move "
+                     "between bars with the arrow keys, Enter or Space lists a bar's learners (Shift+Enter "
+                     "adds it).", className="lp-hint"),
+        ]),
+    ], className="mb-4")
+
+
+def _list_card():
+    """The learners of the selected bars, paged in SQL, with their e-mails and CSV."""
+    return dbc.Card([
+        dbc.CardHeader(dbc.Row([
+            dbc.Col(html.H5(id=ID.LIST_TITLE, className="mb-0"), md=True, className="align-self-center"),
+            dbc.Col([
+                dbc.Button("Copy emails", id=ID.COPY, color="secondary", outline=True, size="sm",
+                           className="me-2", title="Copy the emails of the learners listed, for a nudge"),
+                html.A("Download CSV", id=ID.DOWNLOAD, className="btn btn-outline-primary btn-sm me-2",
+                       href="#"),
+                dbc.Button("Clear", id=ID.CLEAR, color="link", size="sm"),
+                html.Span(id=ID.COPY_STATUS, className="lp-copy-status ms-2", role="status"),
+            ], md="auto"),
+        ], className="g-2")),
+        dbc.CardBody([
+            html.Div("Click a bar above to list its learners.", id=ID.LIST_HINT, className="lp-hint"),
+            server_grid(ID.GRID, COLUMNS, "520px", style={"display": "none"}),
+            dcc.Store(id=ID.EMAILS),
+            dcc.Store(id=ID.GRID_REFRESH),
+        ]),
+    ], id=ID.LIST_CARD, className="mb-4")
 
 
 def _limit_inputs():

@@ -3,31 +3,26 @@ Session CSV over all of them."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads
+from dashboard import downloads, pages
 from dashboard.ids import Program as ID
 from data_access.queries import sessions as q
 from layouts import entity
-from layouts.common import NAV, page_header
+from layouts.common import page_header
 from layouts.grids import client_grid
-from layouts.program_sessions import COLUMNS as SESSION_COLUMNS
+from layouts.program_session_columns import COLUMNS as SESSION_COLUMNS
 
-SESSIONS_PATH = NAV["program_sessions"][0]
 COLUMNS = [c for c in SESSION_COLUMNS if c["field"] != "program_link"]
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path_template=f"{SESSIONS_PATH}/program/<program_id>", name="Program template",
-                       title="LearnPulse — Program template", layout=layout)
+    pages.register(pages.PROGRAM_PAGE, layout)
 
 
 def layout(program_id: str | None = None, **_query):
-    back = dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back")
+    back = dcc.Link("← Program sessions", href=pages.PROGRAM_SESSIONS_PAGE.path, className="lp-back")
     p, instead = entity.load(q.program_overview, back=back, title="Program template",
                              missing=f"There is no program template {program_id!r}.", program_id=program_id)
     if instead is not None:
@@ -36,7 +31,7 @@ def layout(program_id: str | None = None, **_query):
     download = html.A("Download", className="btn btn-primary", href=downloads.url("program", program=program_id),
                       title="Session CSV over every session of this program template")
     compare = html.A("Compare cohorts", className="btn btn-outline-primary me-2",
-                     href="/compare?" + urlencode({"program": program_id}),
+                     href=pages.compare_href(program_id=program_id),
                      title="Its latest sessions side by side, week by week since each one's start")
     return html.Div([
         dcc.Store(id=ID.ID, data=program_id),

@@ -3,39 +3,25 @@ session opens its statistics page (layouts/session.py)."""
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.ids import Sessions as ID
+from dashboard import pages
+from dashboard.ids import ProgramSessions as ID
 from data_access.queries import sessions as q
-from layouts.common import NAV, page_header
+from layouts.common import page_header
 from layouts.grids import client_grid
+from layouts.program_session_columns import COLUMNS
 
-PATH, NAME, ORDER = NAV["program_sessions"]
-COLLAB_SESSIONS = NAV["collaboration"][0] + "/sessions"
+PAGE = pages.PROGRAM_SESSIONS_PAGE
+NAME = PAGE.title
+COLLABORATION_SESSIONS = pages.collaboration_tab_href("sessions")
 STATUSES = [{"label": "In progress", "value": q.IN_PROGRESS}, {"label": "Finished", "value": q.FINISHED},
             {"label": "All", "value": q.ALL}]
-_NUM = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 150}
-COLUMNS = [
-    {"field": "program_link", "headerName": "Program template", "sort": "asc", "sortIndex": 0, "minWidth": 180,
-     "cellRenderer": "markdown", "getQuickFilterText": {"function": "params.data.program"},
-     "comparator": {"function": "(a, b, na, nb) => na.data.program.localeCompare(nb.data.program)"}},
-    {"field": "name_link", "headerName": "Session", "cellRenderer": "markdown", "flex": 2, "minWidth": 260,
-     "filter": "agTextColumnFilter", "getQuickFilterText": {"function": "params.data.name"}},
-    {"field": "session_id", "headerName": "ID", "maxWidth": 120},
-    {"field": "start", "headerName": "Start", "sort": "desc", "sortIndex": 1, "minWidth": 150},
-    {"field": "end", "headerName": "End", "minWidth": 150},
-    {"field": "state", "headerName": "Status", "maxWidth": 130},
-    {"field": "registered", "headerName": "Registered", **_NUM},
-    {"field": "completed", "headerName": "Completion", **_NUM},
-    {"field": "instructors", "headerName": "Instructors", **_NUM},
-]
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Program sessions", nav_order=ORDER,
-                       layout=layout)
+    pages.register(PAGE, layout)
 
 
 def layout(status: str | None = None, **_query):
@@ -60,8 +46,8 @@ def layout(status: str | None = None, **_query):
         dbc.Row([
             dbc.Col(page_header(NAME, "Every session with its registrations and completions. Open one for its "
                                       "statistics, or a program template for all its sessions."), md=True),
-            # the collaborative activity per session moved to its section (it was a tab here)
-            dbc.Col(dcc.Link("Collaborative activity per session →", href=COLLAB_SESSIONS, className="lp-back"),
+            # the collaborative activity per program session is a tab of Collaborative activity
+            dbc.Col(dcc.Link("Collaborative activity per session →", href=COLLABORATION_SESSIONS, className="lp-back"),
                     md="auto", className="align-self-center mb-3"),
         ]),
         sessions_tab,

@@ -3,22 +3,19 @@ and detailed results per block. Linked from the Program sessions table."""
 
 from __future__ import annotations
 
-import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import downloads
-from dashboard.ids import Session as ID
+from dashboard import downloads, pages
+from dashboard.ids import ProgramSession as ID
 from data_access.queries import sessions as q
-from layouts import entity
-from layouts.common import NAV, page_header, section_card
+from layouts import charts, entity
+from layouts.common import page_header, section_card
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
-from layouts.users import PROFILE_COLUMN
+from layouts.learners import PEOPLE_COLUMNS, learner_modal
 
-SESSIONS_PATH = NAV["program_sessions"][0]
-GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 GROUP_COLUMNS = [
     {"field": "group", "headerName": "Group", "flex": 2},
     {"field": "users", "headerName": "Users", "type": "numericColumn"},
@@ -26,15 +23,6 @@ GROUP_COLUMNS = [
     {"field": "progress", "headerName": "Progress (%)", "type": "numericColumn"},
     {"field": "score", "headerName": "Score", "type": "numericColumn"},
     {"field": "level", "headerName": "Level", "type": "numericColumn"},
-]
-PEOPLE_COLUMNS = [
-    {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
-    {"field": "last_name", "headerName": "Last name", **TEXT_FILTER},
-    {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
-    {"field": "score", "headerName": "Score", **NUMBER_FILTER},
-    {"field": "time_spent", "headerName": "Time spent", "filter": False, "type": "numericColumn"},
-    {"field": "last_activity", "headerName": "Last activity", "filter": False},
-    PROFILE_COLUMN,
 ]
 BLOCK_COLUMNS = [
     {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
@@ -48,8 +36,7 @@ GREYED = {"lp-greyed": "params.data && params.data.unassigned"}  # unassigned le
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path_template=f"{SESSIONS_PATH}/<session_id>", name="Program session",
-                       title="LearnPulse — Program session", layout=layout)
+    pages.register(pages.PROGRAM_SESSION_PAGE, layout)
 
 
 def block_options(blocks: list[dict]) -> list[dict]:
@@ -57,7 +44,7 @@ def block_options(blocks: list[dict]) -> list[dict]:
 
 
 def layout(session_id: str | None = None, **_query):
-    back = dcc.Link("← Program sessions", href=SESSIONS_PATH, className="lp-back")
+    back = dcc.Link("← Program sessions", href=pages.PROGRAM_SESSIONS_PAGE.path, className="lp-back")
     info, instead = entity.load(q.session_info, back=back, title="Program session",
                                 missing=f"There is no program session {session_id!r} you can see.",
                                 session_id=session_id)
@@ -78,22 +65,7 @@ def layout(session_id: str | None = None, **_query):
         dbc.Row([dbc.Col(page_header(info["name"], subtitle), md=True),
                  dbc.Col(download, md="auto", className="align-self-center mb-3")]),
         html.Div(id=ID.MESSAGE),
-        section_card("General", [
-            dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
-            dbc.Row([
-                dbc.Col([html.H6("Progress by course"),
-                         dcc.Graph(id=ID.PROGRESS_CHART, className="lp-keys-click", config=GRAPH,
-                                   style={"height": "280px"})], lg=4),
-                dbc.Col([html.H6("Score by block"),
-                         dcc.Graph(id=ID.SCORE_CHART, className="lp-keys-click", config=GRAPH,
-                                   style={"height": "280px"})], lg=4),
-                dbc.Col([html.H6("Distribution of levels"),
-                         dcc.Graph(id=ID.LEVELS_CHART, className="lp-keys-click", config=GRAPH,
-                                   style={"height": "280px"})], lg=4),
-            ]),
-            html.Div("Click a level band to list its learners, a block to see every learner's result on it.",
-                     className="lp-hint"),
-        ]),
+        _general_card(),
         dbc.Alert("Nobody has started this session yet: results by group and individual results appear once "
                   "someone starts, or when the session is over.", id=ID.NOT_STARTED, color="secondary",
                   style={"display": "none"}),
@@ -122,8 +94,21 @@ def layout(session_id: str | None = None, **_query):
     ])
 
 
-def learner_modal(ids):
-    """The dialog with a learner's results per block (ids: a class with LEARNER_MODAL, LEARNER_TITLE and
-    LEARNER_BODY): the session page's, also opened from the Groups page."""
-    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id=ids.LEARNER_TITLE)), dbc.ModalBody(id=ids.LEARNER_BODY)],
-                     id=ids.LEARNER_MODAL, size="lg", is_open=False)
+def _general_card():
+    """The session's numbers and its three clickable charts."""
+    return section_card("General", [
+        dcc.Loading(html.Div(id=ID.KPIS, className="mb-3 lp-kpi-row"), type="dot"),
+        dbc.Row([
+            dbc.Col([html.H6("Progress by course"),
+                     dcc.Graph(id=ID.PROGRESS_CHART, className="lp-keys-click", config=charts.STILL,
+                               style={"height": "280px"})], lg=4),
+            dbc.Col([html.H6("Score by block"),
+                     dcc.Graph(id=ID.SCORE_CHART, className="lp-keys-click", config=charts.STILL,
+                               style={"height": "280px"})], lg=4),
+            dbc.Col([html.H6("Distribution of levels"),
+                     dcc.Graph(id=ID.LEVELS_CHART, className="lp-keys-click", config=charts.STILL,
+                               style={"height": "280px"})], lg=4),
+        ]),
+        html.Div("Click a level band to list its learners, a block to see every learner's result on it.",
+                 className="lp-hint"),
+    ])

@@ -1,18 +1,57 @@
-"""The parts of the page frame that depend on who is viewing: the account menu and the view-as banner."""
+"""The page frame around every page: the navbar (its links from the page map, the meeting-safe switch, the
+account menu), the meeting-safe and view-as banners, and the page the router shows. Its callbacks are in
+callbacks/shell.py."""
 
 from __future__ import annotations
 
+import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-from dashboard import auth
+from dashboard import auth, pages, pseudonyms
 from dashboard.auth import Viewer
-from dashboard.digest_mail import SETTINGS_PATH as DIGEST_PATH
 from dashboard.ids import Shell as ID
 from dashboard.pseudonyms import HIDDEN_EMAIL
+from dashboard.signin import LOGOUT_PATH  # a page with the button that signs out
 
-VIEW_AS_PATH = "/view-as"
-LOGOUT_PATH = "/logout"  # a page with the button that signs out (dashboard.signin)
+
+def layout():
+    viewer = auth.current_viewer()
+    masker = pseudonyms.current_masker() if viewer is not None else None
+    return html.Div([
+        dcc.Location(id=ID.URL),
+        dcc.Store(id=ID.RELOAD),
+        dcc.Store(id=ID.RELOADED),
+        dcc.Store(id=ID.MEETING_SAVED),
+        navbar(viewer, masker),
+        meeting_banner(masker is not None),
+        view_as_banner(viewer, masker),
+        dbc.Container(dash.page_container, fluid=True, className="lp-page mt-3"),
+    ])
+
+
+def navbar(viewer: Viewer | None, masker=None):
+    """The brand, the links to the pages this viewer may open (collapsed behind a toggler on narrow screens), the
+    meeting-safe switch and the account menu."""
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand([html.Span("●", className="brand-dot", **{"aria-hidden": "true"}), " LearnPulse"],
+                            href=pages.OVERVIEW_PAGE.path),
+            dbc.NavbarToggler(id=ID.TOGGLER),
+            dbc.Collapse([
+                dbc.Nav(nav_links(viewer), id=ID.NAV, navbar=True, className="me-auto"),
+                meeting_switch(masker is not None) if viewer is not None else None,
+                viewer_menu(viewer, masker),
+            ], id=ID.COLLAPSE, navbar=True, is_open=False),
+        ], fluid=True),
+        color="dark", dark=True, expand="lg", className="lp-navbar",
+    )
+
+
+def nav_links(viewer: Viewer | None):
+    allowed = viewer.sections if viewer else frozenset()
+    return [dbc.NavItem(dbc.NavLink(p.title, href=dash.get_relative_path(p.path), active="exact"))
+            for p in pages.nav_pages(allowed)]
 
 
 def roles_text(scope) -> str:
@@ -61,10 +100,10 @@ def viewer_menu(viewer: Viewer | None, masker=None):
                        html.Div(email, className="small text-muted"),
                        html.Div(roles_text(acct.scope), className="small text-muted")],
                       className="px-3 py-1 lp-viewer-who")]
-    if auth.PARTICIPANTS in viewer.sections:
-        items.append(dbc.DropdownMenuItem("Weekly digest", href=DIGEST_PATH))
+    if pages.PARTICIPANTS in viewer.sections:
+        items.append(dbc.DropdownMenuItem(pages.DIGEST_PAGE.title, href=pages.DIGEST_PAGE.path))
     if acct.scope.is_owner:
-        items.append(dbc.DropdownMenuItem("View as…", href=VIEW_AS_PATH))
+        items.append(dbc.DropdownMenuItem("View as…", href=pages.VIEW_AS_PAGE.path))
     items += [dbc.DropdownMenuItem(divider=True),
               dbc.DropdownMenuItem("Sign out", href=LOGOUT_PATH, external_link=True),
               dbc.DropdownMenuItem("Sign out everywhere", href=f"{LOGOUT_PATH}?everywhere=1", external_link=True)]

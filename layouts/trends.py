@@ -6,9 +6,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import pages
 from dashboard.ids import Trend as ID
+from layouts import charts
 from layouts.grids import NUMBER_FILTER, client_grid
-from layouts.users import PROFILE_COLUMN
+from layouts.learners import PROFILE_COLUMN
 
 TABLE_COLUMNS = [  # the activity-trend CSV's columns
     {"field": "week", "headerName": "Week", "sort": "asc"},
@@ -39,7 +41,8 @@ def trend_section():
     as a chart or a table, the comparison with other cohorts, and the pace of a running cohort."""
     right = html.Div([
         dbc.Switch(id=ID.AS_TABLE, label="Show as table", value=False, className="d-inline-block me-3 mb-0"),
-        html.A("Compare cohorts", id=ID.COMPARE, className="btn btn-outline-primary btn-sm me-2", href="/compare",
+        html.A("Compare cohorts", id=ID.COMPARE, className="btn btn-outline-primary btn-sm me-2",
+               href=pages.compare_href(),
                title="This cohort beside the previous sessions of its program template, week by week"),
         html.A("Download", id=ID.DOWNLOAD, className="btn btn-outline-primary btn-sm", href="#",
                title="Activity trend CSV: one line per week since the start"),
@@ -53,7 +56,7 @@ def trend_section():
         dbc.CardBody([
             html.Div(id=ID.MESSAGE),
             dcc.Loading([
-                dcc.Graph(id=ID.CHART, config={"displaylogo": False, "responsive": True, "displayModeBar": False},
+                dcc.Graph(id=ID.CHART, config=charts.STILL,
                           style={"height": "320px"}),
                 html.Div(client_grid(ID.TABLE, TABLE_COLUMNS, "week"), id=ID.TABLE_WRAP,
                          style={"display": "none"}),

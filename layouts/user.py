@@ -4,20 +4,17 @@ attempts), answered questions (a row opens every answer) and tags. Download → 
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, downloads
+from dashboard import auth, downloads, pages
 from dashboard.ids import UserPage as ID
 from data_access.queries import users as q
-from layouts import entity
-from layouts.common import NAV, page_header
+from layouts import charts, entity
+from layouts.common import page_header
 from layouts.formats import day
 from layouts.grids import client_grid
 
-USERS_PATH = NAV["users"][0]
-GRAPH = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 DASH = {"function": "params.value == null ? '-' : params.value"}
 
 
@@ -94,8 +91,7 @@ CONTACT_COLUMNS = [
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path_template=f"{USERS_PATH}/<user_id>", name="User statistics",
-                       title="LearnPulse — User statistics", layout=layout)
+    pages.register(pages.USER_PAGE, layout)
 
 
 def card(title: str, body, hint: str | None = None, right=None):
@@ -130,8 +126,8 @@ def _actions(user_id: str, p: dict, download):
 def layout(user_id: str | None = None, **_query):
     viewer = auth.current_viewer()
     # a learner opens only their own page: no list to go back to
-    back = dcc.Link("← Users", href=USERS_PATH, className="lp-back") \
-        if viewer is None or auth.USERS in viewer.sections else None
+    back = dcc.Link("← Users", href=pages.USERS_PAGE.path, className="lp-back") \
+        if viewer is None or pages.USERS in viewer.sections else None
     p, instead = entity.load(q.user_profile, back=back, title="User statistics",
                              missing=f"There is no user {user_id!r} you can see.", user_id=user_id)
     if instead is not None:
@@ -164,9 +160,9 @@ def layout(user_id: str | None = None, **_query):
         card("Tags", [
             dbc.Row([
                 dbc.Col([html.H6("Average score by tag"),
-                         dcc.Graph(id=ID.RADAR, config=GRAPH, style={"height": "360px"})], lg=6),
+                         dcc.Graph(id=ID.RADAR, config=charts.STILL, style={"height": "360px"})], lg=6),
                 dbc.Col([html.H6("Work by tag"),
-                         dcc.Graph(id=ID.WORK, config=GRAPH, style={"height": "360px"})], lg=6),
+                         dcc.Graph(id=ID.WORK, config=charts.STILL, style={"height": "360px"})], lg=6),
             ]),
             table(ID.TAGS, TAG_COLUMNS, "tag", "No tagged question or assessment answered yet"),
         ], "Training score = answers to questions with the tag; assessment score = assessments with the tag; "

@@ -4,28 +4,21 @@ a direct-report number opens that manager's team (/users?manager=ID); a row open
 
 from __future__ import annotations
 
-import logging
-
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, services
+from dashboard import pages, viewer
 from dashboard.ids import Users as ID
 from data_access.queries import users as q
 from layouts import general_stats
-from layouts.common import NAV, data_unavailable, page_header
+from layouts.common import data_unavailable, page_header
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
+from layouts.learners import PROFILE_COLUMN
 
-PATH, NAME, ORDER = NAV["users"]
-log = logging.getLogger(__name__)
+PAGE = pages.USERS_PAGE
+NAME = PAGE.title
 CURRENT, DELETED, GENERAL = "current", "deleted", "general"
 TABS = (CURRENT, DELETED, GENERAL)
-
-# the "View profile" column of every learner table (rows carry profile_link(user_id))
-PROFILE_COLUMN = {"colId": "profile", "field": "profile_link", "headerName": "", "cellRenderer": "markdown",
-                  "sortable": False, "filter": False, "maxWidth": 130, "minWidth": 120}
 
 # sorted, filtered and paged in SQL (data_access.queries.users.users_page)
 COLUMNS = [
@@ -42,50 +35,31 @@ COLUMNS = [
 ]
 
 
-def user_href(user_id: str) -> str:
-    return f"{PATH}/{user_id}"
-
-
-def team_href(user_id: str) -> str:
-    return f"{PATH}?manager={user_id}"
-
-
-def profile_link(user_id: str) -> str:
-    """The markdown "View profile" link of a learner row (every learner table links to the user's page)."""
-    return f"[View profile]({user_href(user_id)})"
-
-
-
 def register(app) -> None:
-    dash.register_page(__name__, path=PATH, name=NAME, title="LearnPulse — Users", nav_order=ORDER, layout=layout)
+    pages.register(PAGE, layout)
 
 
 def _team_header(manager_id: str):
     """The manager view's title, or a message when that user is not someone the viewer sees."""
-    svc = services.current()
     try:
-        who = svc.queries.run(q.user_profile, auth.viewer_scope(), svc.now(), user_id=manager_id)
+        who = viewer.run(q.user_profile, user_id=manager_id)
     except LookupError:
         return None, dbc.Alert(f"There is no user {manager_id!r} you can see; showing every user instead.",
                                color="warning", dismissable=True)
     name = f"{who['first_name']} {who['last_name']}"
     n = who["direct_reports"]
     title = html.Div([
-        dcc.Link("← All users", href=PATH, className="lp-back"),
-        html.H4(["Team of ", dcc.Link(name, href=user_href(manager_id))], className="mb-0 mt-1"),
+        dcc.Link("← All users", href=PAGE.path, className="lp-back"),
+        html.H4(["Team of ", dcc.Link(name, href=pages.user_href(manager_id))], className="mb-0 mt-1"),
         html.Div(f"{n:,} direct report{'s' if n != 1 else ''}: the users {who['first_name']} manages directly, "
                  "among those you see.", className="lp-hint"),
     ], className="lp-team mb-2")
     return title, None
 
 
+@viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(tab: str | None = None, manager: str | None = None, **_query):
-    svc = services.current()
-    try:
-        counts = svc.queries.run(q.user_counts, auth.viewer_scope(), svc.now())
-    except SQLAlchemyError:
-        log.exception("users: database error")
-        return html.Div([page_header(NAME), data_unavailable()])
+    counts = viewer.run(q.user_counts)
     team, message = _team_header(manager) if manager else (None, None)
     chosen = tab if tab in TABS else CURRENT
     tabs = dbc.Tabs([

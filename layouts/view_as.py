@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth
+from dashboard import auth, pages
 from dashboard.ids import ViewAs as ID
 from layouts.common import page_header, page_not_found
 from layouts.grids import client_grid
-from layouts.shell import VIEW_AS_PATH
 
 AUDIT_COLUMNS = [
     {"field": "when", "headerName": "When (UTC)", "sort": "desc", "minWidth": 180},
@@ -23,7 +21,7 @@ AUDIT_COLUMNS = [
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path=VIEW_AS_PATH, name="View as", title="LearnPulse — View as", layout=layout)
+    pages.register(pages.VIEW_AS_PAGE, layout)
 
 
 def layout(**_query):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from data_access import db, schema
+from data_access import db, migrate, schema
 from tests import fixture_bundle
 from tests.browser import browser, server  # noqa: F401 - module-scoped fixtures for the Chromium tests
 
@@ -71,7 +71,7 @@ def sqlite_template(tmp_path_factory) -> Path:
     longer than copying a file)."""
     path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
     eng = db.make_engine(f"sqlite:///{path}")
-    db.ensure_schema(eng)
+    migrate.upgrade(eng)
     with eng.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     eng.dispose()
@@ -82,8 +82,6 @@ def _pg_emptied(eng) -> bool:
     """Empty every table and restart every sequence when the database already holds exactly the newest schema
     (DELETE on these small tables: ~50 ms; TRUNCATE ~1 s) instead of dropping it and running every migration
     again (~3 s a test); False when it does not hold that schema."""
-    from data_access import migrate
-
     with eng.begin() as conn:
         names = set(conn.execute(text(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).scalars())
@@ -111,7 +109,7 @@ def engine(request, tmp_path, sqlite_template):
         eng = db.make_engine(pg_url())
         if not _pg_emptied(eng):
             schema.drop_schema(eng)
-            db.ensure_schema(eng)
+            migrate.upgrade(eng)
     yield eng
     eng.dispose()
 

@@ -25,7 +25,7 @@ def signed_in_client(app, email: str | None = None):
 def page_content(client, app, path: str, search: str = "") -> str:
     """What Dash's page router renders for a path, as the browser asks for it on navigation (so the page is
     built for the signed-in viewer of `client`)."""
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     response = client.post("/_dash-update-component", json=payload(
         app, "_pages_content", {"_pages_location.pathname": path, "_pages_location.search": search}))

@@ -12,12 +12,13 @@ from sqlalchemy import delete, insert, select
 
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from data_access import derive, schema
+from data_access import schema
 from data_access.exports import at_risk as export
 from data_access.importer import import_bundle
 from data_access.queries import at_risk as q
 from data_access.queries import participants as pq
 from data_access.scope import Scope, scope_for_email
+from data_access.write import derive
 from tests import at_risk_bundle as ab
 from tests.signing import signed_in_client
 
@@ -290,7 +291,7 @@ def test_download_serves_the_cli_bytes(sqlite_risk, tmp_path):
 
 # --- callbacks: malformed input gives a message or an empty answer, never a 500 -----------------------------
 def _call(client, app, output, inputs, state=None):
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     return client.post("/_dash-update-component", json=payload(app, output, inputs, state))
 

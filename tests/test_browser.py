@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import pages
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from layouts.common import NAV
 from tests.browser import require_chromium, serve
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("module", list(NAV))
-def test_page_opens_without_console_errors(server, browser, module):
-    path, name, _ = NAV[module]
+NAV_PAGES = pages.nav_pages(frozenset(pages.ALL_SECTIONS))
+
+
+@pytest.mark.parametrize("nav_page", NAV_PAGES, ids=[p.name for p in NAV_PAGES])
+def test_page_opens_without_console_errors(server, browser, nav_page):
+    path, name = nav_page.path, nav_page.title
     page = server.new_page(browser)
     errors, foreign = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -25,8 +28,8 @@ def test_page_opens_without_console_errors(server, browser, module):
     page.wait_for_selector("h2.lp-title")
     assert page.locator("h2.lp-title").inner_text() == name
     # every section is in the navigation bar
-    for _p, label, _o in NAV.values():
-        assert page.get_by_role("link", name=label, exact=True).count() == 1
+    for p in NAV_PAGES:
+        assert page.get_by_role("link", name=p.title, exact=True).count() == 1
     page.wait_for_timeout(300)
     assert errors == []
     assert foreign == [], "the app must work offline: no CSS, font or script from another host"

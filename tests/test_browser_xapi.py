@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from dashboard import ids
-from data_access.xapi.ingest import ingest
+from data_access.write.xapi.ingest import ingest
 from data_access.xapi.mapping import ident
 from data_access.xapi.sources import read_paths
 from tests.browser import NOW

@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 from flask_caching import Cache
 
-from data_access.cache import CachedQueries
-from data_access.importer import bump_data_version
+from data_access import db
+from data_access.query_runner import QueryRunner
 from data_access.scope import Scope
 
 
@@ -26,7 +26,7 @@ def _simple_cache():
 
 
 def test_hit_miss_and_scope_in_key(loaded, now):
-    runner = CachedQueries(loaded, _simple_cache())
+    runner = QueryRunner(loaded, _simple_cache())
     query, calls = _counting()
     first = runner.run(query, Scope.owner(), now, session="s1")
     first["value"] = 99  # callers get copies: mutating a result must not change the cache
@@ -37,17 +37,17 @@ def test_hit_miss_and_scope_in_key(loaded, now):
 
 
 def test_new_import_invalidates(loaded, now):
-    runner = CachedQueries(loaded, _simple_cache())
+    runner = QueryRunner(loaded, _simple_cache())
     query, calls = _counting()
     runner.run(query, Scope.owner(), now)
     with loaded.begin() as conn:
-        bump_data_version(conn)  # what every import does, from any process
+        db.bump_data_version(conn)  # what every import does, from any process
     runner.run(query, Scope.owner(), now)
     assert len(calls) == 2
 
 
 def test_failures_are_not_cached(loaded, now):
-    runner = CachedQueries(loaded, _simple_cache())
+    runner = QueryRunner(loaded, _simple_cache())
     attempts = []
 
     def flaky(conn, scope, now):
@@ -69,7 +69,7 @@ def test_cache_outage_is_logged_not_raised(loaded, now, caplog):
         def set(self, *a, **k):
             raise ConnectionError("redis down")
 
-    runner = CachedQueries(loaded, Broken())
+    runner = QueryRunner(loaded, Broken())
     query, calls = _counting()
     assert runner.run(query, Scope.owner(), now)["value"] == 1
     assert "cache unavailable" in caplog.text
@@ -85,8 +85,8 @@ def test_redis_cache(loaded, now):
                                       "CACHE_KEY_PREFIX": "learnpulse-test:"})
     cache.clear()
     query, calls = _counting()
-    a = CachedQueries(loaded, cache)
-    b = CachedQueries(loaded, cache)  # a second app process sharing the cache
+    a = QueryRunner(loaded, cache)
+    b = QueryRunner(loaded, cache)  # a second app process sharing the cache
     a.run(query, Scope.owner(), now)
     assert b.run(query, Scope.owner(), now)["value"] == 1
     assert len(calls) == 1
@@ -97,15 +97,13 @@ def test_data_version_is_reread_after_its_ttl(loaded, now, monkeypatch):
     """The app re-reads the data version at most once per version_ttl_s: no round trip per cached query."""
     import time as clock
 
-    from data_access import importer
-
-    runner = CachedQueries(loaded, _simple_cache(), version_ttl_s=60)
+    runner = QueryRunner(loaded, _simple_cache(), version_ttl_s=60)
     first = runner.data_version()
     with loaded.begin() as conn:
-        importer.bump_data_version(conn)
+        db.bump_data_version(conn)
     assert runner.data_version() == first  # within the TTL: the known version
     later = clock.monotonic() + 61
-    monkeypatch.setattr("data_access.cache.time.monotonic", lambda: later)
+    monkeypatch.setattr("data_access.query_runner.time.monotonic", lambda: later)
     assert runner.data_version() != first
 
 
@@ -141,7 +139,7 @@ def test_a_real_clock_is_floored_per_query_window(loaded):
         seen.append(now)
         return len(seen)
 
-    runner = CachedQueries(loaded, _simple_cache(), real_clock=True)
+    runner = QueryRunner(loaded, _simple_cache(), real_clock=True)
     at = datetime(2026, 6, 15, 12, 1, 30, tzinfo=UTC)
     assert runner.run(days_query, Scope.owner(), at) == 1
     assert runner.run(days_query, Scope.owner(), at.replace(minute=4, second=59)) == 1  # same window: a hit
@@ -149,7 +147,7 @@ def test_a_real_clock_is_floored_per_query_window(loaded):
     runner.run(hourly_query, Scope.owner(), at.replace(minute=59))
     assert seen == [datetime(2026, 6, 15, 12, 0, tzinfo=UTC), datetime(2026, 6, 15, 12, 5, tzinfo=UTC),
                     datetime(2026, 6, 15, 12, 0, tzinfo=UTC)]
-    fixed = CachedQueries(loaded, _simple_cache())  # a fixed now (LEARNPULSE_NOW, tests) is used as given
+    fixed = QueryRunner(loaded, _simple_cache())  # a fixed now (LEARNPULSE_NOW, tests) is used as given
     fixed.run(days_query, Scope.owner(), at)
     assert seen[-1] == at
     with pytest.raises(ValueError):
@@ -161,12 +159,12 @@ def test_the_same_scoped_callback_twice_runs_its_queries_once(engine, tmp_path):
     a colleague may have changed them); the scoped queries are cache hits."""
     from sqlalchemy import event
 
-    from bench.dashcalls import payload
     from dashboard.factory import create_app
     from dashboard.ids import Participants
     from dashboard.settings import Settings
     from data_access.importer import import_bundle
     from tests import participants_bundle as pb
+    from tests.dashcalls import payload
     from tests.signing import signed_in_client
 
     import_bundle(engine, pb.write(tmp_path / "cohort"))

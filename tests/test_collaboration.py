@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from data_access import derive_collab
 from data_access.importer import import_bundle
 from data_access.queries import collaboration as q
 from data_access.scope import Scope, scope_for_email
+from data_access.write import derive_collab
 from tests import collab_bundle as cb
 
 OWNER = Scope.owner()

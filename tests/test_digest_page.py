@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from bench.dashcalls import payload
 from dashboard.factory import create_app
 from dashboard.ids import Digest as ID
 from dashboard.ids import Shell, ViewAs
@@ -18,6 +17,7 @@ from data_access.queries import at_risk as risk
 from data_access.queries import participants as pq
 from data_access.scope import Scope
 from tests import digest_bundle as db_
+from tests.dashcalls import payload
 from tests.signing import page_content, signed_in_client
 
 

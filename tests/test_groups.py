@@ -246,9 +246,9 @@ def test_group_without_session_shows_dashes_and_a_sentence(app):
     """The page's callback (as the browser calls it): cards with '-' and why, the charts hidden (no empty axes)."""
     import json
 
-    from bench.dashcalls import payload
     from callbacks.group import NO_SESSION
     from dashboard.ids import Group as ID
+    from tests.dashcalls import payload
 
     client = signed_in_client(app)
     response = client.post("/_dash-update-component", content_type="application/json",

@@ -134,19 +134,19 @@ def test_reactions_key_and_bools(loaded):
 def test_bulk_upsert_and_delete_agree_below_and_above_the_staging_threshold(engine):
     """upsert_rows / delete_rows: an executemany below STAGE_ROWS, a COPY into a staging table above it on
     PostgreSQL; either way the last row of a repeated key wins and exactly the named keys are deleted."""
-    from data_access import importer
+    from data_access.write import bulk
 
-    n = importer.STAGE_ROWS + 10
+    n = bulk.STAGE_ROWS + 10
     with engine.begin() as conn:
         for prefix, count in (("small", 3), ("large", n)):
             rows = [(f"{prefix}-{i}", f"First {i}", "Last", f"{prefix}{i}@x.org", f"{prefix}{i}@x.org")
                     for i in range(count)]
             rows.append((f"{prefix}-0", "Renamed", "Last", f"{prefix}0@x.org", f"{prefix}0@x.org"))  # last wins
             cols = ["user_id", "first_name", "last_name", "email", "email_lower"]
-            importer.upsert_rows(conn, "users", cols, ("user_id",), rows)
-            importer.upsert_rows(conn, "logins", ["user_id", "at"], ("user_id", "at"),
+            bulk.upsert_rows(conn, "users", cols, ("user_id",), rows)
+            bulk.upsert_rows(conn, "logins", ["user_id", "at"], ("user_id", "at"),
                                  [(f"{prefix}-{i}", 1000 + i) for i in range(count)] * 2)
-            importer.delete_rows(conn, "logins", ("user_id", "at"),
+            bulk.delete_rows(conn, "logins", ("user_id", "at"),
                                  [(f"{prefix}-{i}", 1000 + i) for i in range(1, count)])
     with engine.connect() as conn:
         for prefix, count in (("small", 3), ("large", n)):

@@ -33,10 +33,10 @@ def test_key_is_made_once_and_pseudonyms_are_stable(engine, tmp_path):
     assert pseudonyms.pseudonym(key, "u3") == f"Learner {expected}"
     assert pseudonyms.pseudonym(key, "u3") != pseudonyms.pseudonym(key, "u4")
     # another deployment (another database) has another key, so other pseudonyms
-    from data_access import db
+    from data_access import db, migrate
 
     other = db.make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    db.ensure_schema(other)
+    migrate.upgrade(other)
     assert accounts.pseudonym_key(other) != key
     other.dispose()
 

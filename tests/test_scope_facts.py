@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from data_access import derive
 from data_access.importer import import_bundle
 from data_access.queries import overview as q
 from data_access.queries import trends
 from data_access.queries import users as uq
 from data_access.scope import Scope
-from data_access.xapi.ingest import ingest
+from data_access.write import derive
+from data_access.write.xapi.ingest import ingest
 from data_access.xapi.sources import read_paths
 from tests import fixture_bundle
 from tests import xapi_bundle as xb

@@ -15,7 +15,6 @@ import time
 
 import pytest
 
-from bench.dashcalls import payload
 from dashboard import passwords, signin
 from dashboard.factory import create_app
 from dashboard.ids import Shell, UserPage
@@ -24,6 +23,7 @@ from dashboard.settings import Settings
 from data_access import accounts
 from data_access.importer import import_bundle
 from tests import fixture_bundle
+from tests.dashcalls import payload
 from tests.signing import page_content, sign_in_path, signed_in_client
 
 NOW = fixture_bundle.NOW

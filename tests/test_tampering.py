@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from bench.dashcalls import payload
 from dashboard.factory import create_app
 from dashboard.ids import AtRisk as AR
 from dashboard.ids import Collaboration as C
@@ -20,7 +19,7 @@ from dashboard.ids import Compare as CMP
 from dashboard.ids import Group as G
 from dashboard.ids import Participants as P
 from dashboard.ids import Program as PR
-from dashboard.ids import Session as S
+from dashboard.ids import ProgramSession as S
 from dashboard.ids import Trend as T
 from dashboard.ids import UserPage as UP
 from dashboard.ids import Users as US
@@ -28,6 +27,7 @@ from dashboard.settings import Settings
 from data_access.exports import REPORTS
 from data_access.importer import import_bundle
 from tests import fixture_bundle
+from tests.dashcalls import payload
 from tests.signing import page_content, signed_in_client
 
 NOW = fixture_bundle.NOW

@@ -13,11 +13,12 @@ from sqlalchemy import select, text
 
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from data_access import derive, migrate, schema
+from data_access import migrate, schema
 from data_access.exports import trends as export
 from data_access.importer import import_bundle
 from data_access.queries import trends as q
 from data_access.scope import Scope, scope_for_email
+from data_access.write import derive
 from tests import trends_bundle as tb
 from tests.signing import signed_in_client
 
@@ -250,7 +251,7 @@ def web(trends, tmp_path):
 
 
 def _call(client, app, first_output: str, inputs: dict):
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     response = client.post("/_dash-update-component", json=payload(app, first_output, inputs))
     assert response.status_code == 200, response.data[:300]
@@ -269,7 +270,7 @@ def test_trend_callback_and_malformed_cohorts(web):
     pace = _call(client, app, T.PACE, {f"{P.COHORT}.value": "c1"})
     assert "2 of 4" in str(pace[T.PACE]["children"])
     assert pace[T.PACE_DOWNLOAD]["href"] == "/download/pace.csv?session=c1"
-    from bench.dashcalls import payload
+    from tests.dashcalls import payload
 
     rows = client.post("/_dash-update-component", json=payload(
         app, T.PACE_LIST, {f"{T.PACE_SHOW}.n_clicks": 1}, {f"{T.PACE_LIST}.style": {"display": "none"},

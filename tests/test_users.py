@@ -7,12 +7,12 @@ import pytest
 
 from dashboard.factory import create_app
 from dashboard.settings import Settings
-from data_access import derive
 from data_access.exports import users as export
 from data_access.importer import import_bundle
 from data_access.queries import users as q
 from data_access.queries import users_export as qx
 from data_access.scope import Scope, scope_for_email
+from data_access.write import derive
 from tests import cli
 from tests import users_bundle as ub
 from tests.signing import signed_in_client

@@ -11,10 +11,10 @@ from sqlalchemy import inspect, text
 from data_access.importer import stored_counts
 from data_access.queries import participants, sessions
 from data_access.scope import Scope
-from data_access.xapi import project
-from data_access.xapi.ingest import XapiFailed, ingest
+from data_access.write.xapi import fold, statements, touched
+from data_access.write.xapi.ingest import XapiFailed, ingest
+from data_access.write.xapi.replay import replay
 from data_access.xapi.mapping import ident
-from data_access.xapi.replay import replay
 from data_access.xapi.sources import Item, read_paths
 from tests import xapi_bundle as xb
 from tests.xapi_bundle import ADA, BOB, COURSE, CY, NOW, QUIZ, SESSION, ts
@@ -211,7 +211,7 @@ def test_scoped_refresh_equals_full_refresh_and_replay_rebuilds(engine, tmp_path
     _import(engine, tmp_path, scoped=True)
     ingest(engine, [Item("v", xb.void(40, 6))], STORED, scoped=True)
     scoped = _snapshot(engine)
-    from data_access import derive
+    from data_access.write import derive
 
     with engine.begin() as conn:
         derive.refresh(conn, {"logins", "course_attempts", "sessions"})
@@ -230,16 +230,16 @@ def test_a_bulk_import_builds_its_indexes_at_the_end_with_the_same_rows(engine, 
     with engine.begin() as conn:
         for table in ("course_attempts", "enrollments", "xapi_facts", "xapi_statements"):
             conn.execute(text(f"DELETE FROM {table}"))
-    monkeypatch.setattr(project, "BULK_KEYS", 0)
+    monkeypatch.setattr(fold, "BULK_KEYS", 0)
     decided = []
-    monkeypatch.setattr(project, "_bulk", lambda *a, _bulk=project._bulk: decided.append(_bulk(*a)) or decided[-1])
+    monkeypatch.setattr(fold, "_bulk", lambda *a, _bulk=fold._bulk: decided.append(_bulk(*a)) or decided[-1])
     ingest(engine, read_paths([xb.write(tmp_path / "in")]), STORED, batch_size=3)
     assert decided and all(decided)  # every learner was touched: the slices were scanned
     bulk = _snapshot(engine)
     assert bulk == few
     with engine.connect() as conn:
         names = {ix["name"] for t in ("xapi_statements", "xapi_facts") for ix in inspect(conn).get_indexes(t)}
-    assert set(project.DEFERRED_INDEXES) <= names
+    assert set(statements.DEFERRED_INDEXES) <= names
     replay(engine)
     assert _snapshot(engine) == bulk
 
@@ -257,7 +257,7 @@ def test_mbox_actor_matches_a_stored_user_by_email(loaded, tmp_path):
 def test_a_fold_left_pending_gives_the_rows_of_a_fold_in_place(engine):
     """The endpoint's road (store now, fold_pending later, in two batches) ends with the rows the import's road
     (fold inside the transaction) gives, on each backend; an import folds whatever was left pending."""
-    from data_access.xapi.ingest import fold_pending
+    from data_access.write.xapi.ingest import fold_pending
 
     everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]
     ingest(engine, everything[:8], 0, scoped=True, defer_fold=True)
@@ -284,20 +284,21 @@ def test_a_batch_posted_while_a_fold_runs_is_left_for_the_next_fold(engine, monk
     keeps its pending keys (the fold deletes only those it read), the fold writes the rows of what it read, and
     the next fold ends with the rows of a fold of everything. (On PostgreSQL, one transaction: a batch committed
     during it keeps its keys all the same.)"""
-    from data_access.xapi.ingest import fold_pending
+    from data_access.write.xapi.ingest import fold_pending
 
     everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]
     ingest(engine, everything[:8], 0, scoped=True, defer_fold=True)
     sqlite = engine.dialect.name == "sqlite"
-    name = "forget_pending" if sqlite else "fold"  # (between the two transactions; during the only one)
-    original, posted = getattr(project, name), []
+    # (between the two transactions; during the only one)
+    module, name = (touched, "forget_pending") if sqlite else (fold, "fold")
+    original, posted = getattr(module, name), []
 
     def then_a_batch_comes(*args):
         if not posted:
             posted.append(ingest(engine, everything[8:], 0, scoped=True, defer_fold=True).stored)
         return original(*args)
 
-    monkeypatch.setattr(project, name, then_a_batch_comes)
+    monkeypatch.setattr(module, name, then_a_batch_comes)
     progress = "SELECT user_id, registered, progress_pct FROM session_users ORDER BY user_id"
     fold_pending(engine)
     assert posted == [len(everything) - 8]
@@ -313,23 +314,23 @@ def test_a_batch_posted_while_a_fold_runs_is_left_for_the_next_fold(engine, monk
 
 def test_a_fold_that_fails_changes_nothing_and_leaves_its_keys_pending(engine, monkeypatch):
     """A fold that fails midway (a deadlock, a lost database) writes nothing and deletes no pending key; the
-    refresher's next try folds them."""
-    from data_access.xapi.ingest import fold_pending
+    background folder's next try folds them."""
+    from data_access.write.xapi.ingest import fold_pending
 
     everything = [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())]
     ingest(engine, everything, 0, scoped=True, defer_fold=True)
     pending = rows(engine, "SELECT COUNT(*) FROM xapi_pending")
-    fold = project.fold_session_dates  # (the last part: the others' rows are computed by then)
+    original = fold.fold_session_dates  # (the last part: the others' rows are computed by then)
 
     def fails(*args):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(project, "fold_session_dates", fails)
+    monkeypatch.setattr(fold, "fold_session_dates", fails)
     with pytest.raises(RuntimeError):
         fold_pending(engine)
     assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == pending
     assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(0,)]
-    monkeypatch.setattr(project, "fold_session_dates", fold)
+    monkeypatch.setattr(fold, "fold_session_dates", original)
     assert "course_attempts" in fold_pending(engine)
     assert rows(engine, "SELECT COUNT(*) FROM xapi_pending") == [(0,)]
     assert rows(engine, "SELECT COUNT(*) FROM course_attempts") == [(3,)]
@@ -339,7 +340,7 @@ def test_posted_batches_fold_logins_for_the_days_they_touch(engine):
     """The endpoint's batches fold a learner's logins for the days they touch only; a first login statement
     (someone who sent none becomes a sender) and a void fold them whole. Each step as docs/xapi.md says:
     no login statements -> the first statement of every day; login statements -> exactly those."""
-    from data_access.xapi.ingest import fold_pending
+    from data_access.write.xapi.ingest import fold_pending
 
     lms = {"id": xb.HOST, "definition": {"type": "http://id.tincanapi.com/activitytype/lms"}}
     login = "https://xapi.edlm/profiles/edlm-lms/concepts/verbs/login"
@@ -384,10 +385,10 @@ def test_the_fold_scans_a_slice_only_when_its_touched_learners_are_a_large_share
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO users (user_id, first_name, last_name, email, email_lower) "
                           "VALUES (:u, '', '', '', :e)"), [{"u": f"u{i:02}", "e": f"#u{i:02}"} for i in range(12)])
-        monkeypatch.setattr(project, "BULK_KEYS", 3)
+        monkeypatch.setattr(fold, "BULK_KEYS", 3)
         bounds = {"lo": "u00", "hi": "u11"}
         every = {(f"u{i:02}", "s1") for i in range(12)}
-        assert project._bulk(conn, every, bounds) is True  # 12 of 12 learners
-        assert project._bulk(conn, {("u00", "s1"), ("u00", "s2"), ("u05", "s1"), ("u11", "s1")}, bounds) is False
-        assert project._bulk(conn, {(f"u{i:02}", "s1") for i in (0, 3, 6, 11)}, bounds) is True  # 4 of 12: a third
-        assert project._bulk(conn, {("u00", "s1"), ("u11", "s1"), ("u11", "s2")}, bounds) is False  # 3 keys: few
+        assert fold._bulk(conn, every, bounds) is True  # 12 of 12 learners
+        assert fold._bulk(conn, {("u00", "s1"), ("u00", "s2"), ("u05", "s1"), ("u11", "s1")}, bounds) is False
+        assert fold._bulk(conn, {(f"u{i:02}", "s1") for i in (0, 3, 6, 11)}, bounds) is True  # 4 of 12: a third
+        assert fold._bulk(conn, {("u00", "s1"), ("u11", "s1"), ("u11", "s2")}, bounds) is False  # 3 keys: few

@@ -69,7 +69,7 @@ def test_post_stores_and_answers_the_ids(app, engine, creds):
     r = _post(app, creds, xb.statements())
     assert r.status_code == 200 and r.headers["X-Experience-API-Version"] == "1.0.3"
     assert r.json == [xb.sid(n) for n in range(1, 17)]
-    assert app.server.extensions["learnpulse"].refresher.wait(60)  # attempts and enrollments are folded behind
+    assert app.server.extensions["learnpulse"].xapi_folder.wait(60)  # attempts and enrollments are folded behind
     with engine.connect() as conn:
         registered = conn.execute(text("SELECT user_id, registered, progress_pct FROM session_users "
                                        "ORDER BY user_id")).all()
@@ -86,13 +86,13 @@ def test_posted_statements_reach_the_users_and_collaboration_facts(app, engine, 
     """After a batch, the facts over whole tables (users list, collaborative activity) follow in the background,
     as after a bundle import: what a full refresh computes."""
     assert _post(app, creds, xb.statements()).status_code == 200
-    assert app.server.extensions["learnpulse"].refresher.wait(60)
+    assert app.server.extensions["learnpulse"].xapi_folder.wait(60)
     tables = ("user_stats", "collab_users", "group_counts")
     with engine.connect() as conn:
         after_post = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in tables}
     assert after_post["user_stats"], "the posted learners are in the users list"
     with engine.begin() as conn:
-        from data_access import derive
+        from data_access.write import derive
 
         derive.refresh(conn, {"users", "groups", "memberships", "logins", "course_attempts", "sessions", "blocks",
                               "enrollments", "posts", "reactions", "activity_views", "answers", "activities"})
@@ -160,7 +160,7 @@ def test_tincan_client_posts_to_the_endpoint(app, engine, creds):
         assert not refused.success and refused.response.status == 401
     finally:
         srv.shutdown()
-    assert app.server.extensions["learnpulse"].refresher.wait(60)
+    assert app.server.extensions["learnpulse"].xapi_folder.wait(60)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT started_at, completed_at FROM course_attempts WHERE user_id = 'tina@ex.com'"))
         assert [tuple(r) for r in row] == [(xb.ts("2026-06-12T09:00:00Z"), xb.ts("2026-06-12T10:00:00Z"))]
@@ -184,13 +184,13 @@ def test_batches_folded_behind_equal_one_import(app, engine, creds, tmp_path):
     everything = xb.statements() + [xb.void(30, 5)]
     for i in range(0, len(everything), 5):
         assert _post(app, creds, everything[i:i + 5]).status_code == 200
-    assert app.server.extensions["learnpulse"].refresher.wait(60)
+    assert app.server.extensions["learnpulse"].xapi_folder.wait(60)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM xapi_pending")).scalar() == 0
     alone = create_app(Settings.from_env(env={}, database_url=f"sqlite:///{tmp_path / 'alone.sqlite3'}",
                                          data_dir=tmp_path, seed_demo_on_empty=False, now_override=xb.NOW))
     other = alone.server.extensions["learnpulse"].engine
-    from data_access.xapi.ingest import ingest
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import Item
 
     ingest(other, [Item(f"statement[{i}]", st) for i, st in enumerate(everything)], 0)
@@ -206,7 +206,7 @@ def test_batches_folded_behind_equal_one_import(app, engine, creds, tmp_path):
 def test_keys_a_stopped_process_left_are_folded_at_the_next_start(tmp_path, engine, creds, app):
     """A process that stored a batch but stopped before its fold leaves the keys in xapi_pending: the next app
     start (or the next import) folds them."""
-    from data_access.xapi.ingest import ingest
+    from data_access.write.xapi.ingest import ingest
     from data_access.xapi.sources import Item
 
     ingest(engine, [Item(f"statement[{i}]", st) for i, st in enumerate(xb.statements())], 0, scoped=True,
@@ -216,7 +216,7 @@ def test_keys_a_stopped_process_left_are_folded_at_the_next_start(tmp_path, engi
         assert conn.execute(text("SELECT COUNT(*) FROM course_attempts")).scalar() == 0
     restarted = create_app(Settings.from_env(env={}, database_url=str(engine.url), data_dir=tmp_path,
                                              seed_demo_on_empty=False, now_override=xb.NOW))
-    assert restarted.server.extensions["learnpulse"].refresher.wait(60)
+    assert restarted.server.extensions["learnpulse"].xapi_folder.wait(60)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM xapi_pending")).scalar() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM course_attempts")).scalar() == 3

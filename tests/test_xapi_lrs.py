@@ -180,7 +180,7 @@ def test_over_deep_json_is_400(app, creds):
 
 
 def test_deep_json_in_a_file_is_reported(engine, tmp_path):
-    from data_access.xapi.ingest import XapiFailed, ingest
+    from data_access.write.xapi.ingest import XapiFailed, ingest
     from data_access.xapi.sources import read_paths
 
     (tmp_path / "a.json").write_text("[" + "[" * 5000 + "]" * 5000 + "]", encoding="utf-8")

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from data_access import db
 from data_access.queries import sessions
 from data_access.scope import Scope
-from data_access.xapi.ingest import ingest
+from data_access.write.xapi.ingest import ingest
 from data_access.xapi.mapping import ident
 from data_access.xapi.sources import Item, read_paths
 from tests.xapi_bundle import NOW, REALDATA, first_of_each_id

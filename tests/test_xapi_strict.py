@@ -452,7 +452,7 @@ def test_a_refused_statement_changes_nothing(engine):
     """All or nothing on SQLite and PostgreSQL: one statement the specification forbids in a batch of valid ones
     stores nothing, and the report names the statement and the path."""
     from data_access.importer import stored_counts
-    from data_access.xapi.ingest import XapiFailed, ingest
+    from data_access.write.xapi.ingest import XapiFailed, ingest
     from data_access.xapi.sources import Item
 
     before = stored_counts(engine)

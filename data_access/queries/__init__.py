@@ -1,4 +1,4 @@
 """Query functions: fn(conn, scope, now, **filters) -> plain JSON-serialisable data.
 
-Called through data_access.cache.CachedQueries.run, never directly from callbacks.
+Called through data_access.query_runner.QueryRunner.run, never directly from callbacks.
 """

@@ -32,14 +32,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from data_access import grid_filters, recency, schema, session_state
+from data_access import cohort_defaults, db, grid_filters, program_session_state, recency, schema
 from data_access.scope import Scope, require_session, require_user, session_users_condition, visible_sessions
 
 INACTIVE, BEHIND, LOW_SCORE = "inactive", "behind", "low score"
 REASONS = (INACTIVE, BEHIND, LOW_SCORE)  # the order of metrics.md (and of the CSV's Reasons)
 DEFAULT_OVERDUE, DEFAULT_SCORE = 2, 50
 OVERDUE_RANGE, SCORE_RANGE = (1, 1000), (1, 100)
-DEFAULT_YELLOW = 14  # the Participants colour limit used as Y when a cohort has no settings row
 
 CHANNELS = ("email", "message", "call", "meeting", "other")
 NOTE_MAX = 500
@@ -81,8 +80,6 @@ def risk_limits(conn, scope: Scope, now: datetime, session_id: str) -> dict:
 def save_risk_limits(conn, scope: Scope, now: datetime, session_id: str, overdue: int, score: int) -> dict:
     """Store the cohort's at-risk limits (kept for every viewer; the colour limits stay as they are). ValueError
     when they are not usable. Cached lists change with them, so the data version moves on."""
-    from data_access.importer import bump_data_version
-
     require_session(conn, scope, session_id)
     problem = validate_risk_limits(overdue, score)
     if problem:
@@ -90,12 +87,9 @@ def save_risk_limits(conn, scope: Scope, now: datetime, session_id: str, overdue
     cs = schema.cohort_settings
     values = {"overdue_limit": int(overdue), "score_limit": int(score), "updated_at": int(now.timestamp())}
     if conn.execute(update(cs).where(cs.c.session_id == session_id).values(**values)).rowcount == 0:
-        from data_access.queries.participants import DEFAULT_GREEN
-        from data_access.queries.participants import DEFAULT_YELLOW as COLOUR_YELLOW
-
-        conn.execute(insert(cs).values(session_id=session_id, green_limit=DEFAULT_GREEN, yellow_limit=COLOUR_YELLOW,
-                                       **values))
-    bump_data_version(conn)
+        conn.execute(insert(cs).values(session_id=session_id, green_limit=cohort_defaults.GREEN,
+                                       yellow_limit=cohort_defaults.YELLOW, **values))
+    db.bump_data_version(conn)
     return {"overdue": int(overdue), "score": int(score)}
 
 
@@ -109,12 +103,12 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
     # joins every block's count to every candidate
     due = (select(func.count()).where(b.c.session_id == s.c.session_id, b.c.due_at <= now_s)
            .scalar_subquery())
-    conditions = [session_state.running(s, now_s), _visible_session(scope, s)]
+    conditions = [program_session_state.running(s, now_s), _visible_session(scope, s)]
     if sessions is not None:
         conditions.append(s.c.session_id.in_(sessions))
     return grid_filters.fenced(
         select(s.c.session_id, s.c.name, s.c.start_at,
-               func.coalesce(cs.c.yellow_limit, DEFAULT_YELLOW).label("y"),
+               func.coalesce(cs.c.yellow_limit, cohort_defaults.YELLOW).label("y"),
                func.coalesce(cs.c.overdue_limit, DEFAULT_OVERDUE).label("overdue_limit"),
                func.coalesce(cs.c.score_limit, DEFAULT_SCORE).label("score_limit"),
                cast(due, Integer).label("k"))
@@ -151,7 +145,7 @@ def _session_facts(r, dialect: str, pairs: list | None):
 
 def _without_jit(conn) -> str:
     """The dialect's name; on PostgreSQL, JIT compiling is off for the rest of the transaction: the per-session
-    reads are estimated near jit_above_cost at 100k learners, and compiling took 20 ms of a 40 ms query."""
+    reads are estimated near jit_above_cost at 100k learners, and compiling takes 20 ms of a 40 ms query."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL jit = off")
     return conn.dialect.name
@@ -369,8 +363,6 @@ def record_contacts(conn, scope: Scope, now: datetime, pairs: list, channel: str
     """Record that `recorded_by` contacted each selected learner (user id, session id) at now, all or nothing:
     a learner the viewer does not see as a participant of that session answers as a missing one (LookupError);
     a bad channel or note, ValueError. Returns how many contacts were recorded."""
-    from data_access.importer import bump_data_version
-
     chosen = _pairs(pairs)
     if not chosen:
         raise ValueError("Select at least one learner.")
@@ -389,7 +381,7 @@ def record_contacts(conn, scope: Scope, now: datetime, pairs: list, channel: str
     conn.execute(insert(schema.contacts), [
         {"user_id": uid, "session_id": sid, "recorded_by": recorded_by, "recorded_at": at, "channel": channel,
          "note": note} for uid, sid in chosen])
-    bump_data_version(conn)  # cached lists show Last contacted
+    db.bump_data_version(conn)  # cached lists show Last contacted
     return len(chosen)
 
 

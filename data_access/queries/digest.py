@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import aliased
 
-from data_access import digest_store, schema, session_state
+from data_access import digest_store, program_session_state, schema
 from data_access.queries import at_risk as risk
 from data_access.scope import Scope, session_users_condition, visible_sessions, visible_users
 
@@ -58,7 +58,7 @@ class RiskPool:
                 return self._parts[key]
         s = schema.sessions
         now_s = int(self.now.timestamp())
-        sessions = set(conn.execute(select(s.c.session_id).where(session_state.running(s, now_s),
+        sessions = set(conn.execute(select(s.c.session_id).where(program_session_state.running(s, now_s),
                                                                  visible_sessions(scope, s))).scalars())
         everyone_in = set(scope.instructor_sessions)
         people: set[str] = set()
@@ -133,7 +133,7 @@ def _still_participants(conn, scope: Scope, now_s: int, pairs: list[tuple[str, s
             select(su.c.user_id, su.c.session_id, u.c.first_name, u.c.last_name, u.c.email, s.c.name.label("cohort"))
             .join(u, u.c.user_id == su.c.user_id).join(s, s.c.session_id == su.c.session_id)
             .where(tuple_(su.c.session_id, su.c.user_id).in_(chunk), su.c.registered == 1, u.c.deleted_at.is_(None),
-                   session_state.running(s, now_s), visible_sessions(scope, s),
+                   program_session_state.running(s, now_s), visible_sessions(scope, s),
                    session_users_condition(scope, su.c.session_id, su.c.user_id)))]
     out.sort(key=lambda r: (r["last_name"], r["first_name"], r["email"], r["session_id"]))
     return out

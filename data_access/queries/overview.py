@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
-from data_access import recency, schema, scope_counts, session_state
+from data_access import program_session_state, recency, schema, scope_counts
 from data_access.scope import Scope, visible_users_probe
 
 DAY_S = 86_400
@@ -20,12 +20,13 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
                                                                                       now_s - 30 * 86_400])
     s = schema.sessions
     srow = conn.execute(select(
-        func.sum(case((session_state.running(s, now_s), 1), else_=0)),
-        func.sum(case((session_state.upcoming(s, now_s), 1), else_=0)),
-        func.sum(case((session_state.finished(s, now_s), 1), else_=0)),
+        func.sum(case((program_session_state.running(s, now_s), 1), else_=0)),
+        func.sum(case((program_session_state.upcoming(s, now_s), 1), else_=0)),
+        func.sum(case((program_session_state.finished(s, now_s), 1), else_=0)),
     ).where(scope_counts.sessions_seen(scope, s))).one()
     su = schema.session_users
-    running = select(s.c.session_id).where(session_state.running(s, now_s), scope_counts.sessions_seen(scope, s))
+    running = select(s.c.session_id).where(program_session_state.running(s, now_s),
+                                           scope_counts.sessions_seen(scope, s))
     enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
                             .where(su.c.registered == 1, su.c.session_id.in_(running),
                                    visible_users_probe(scope, su.c.user_id))).one()

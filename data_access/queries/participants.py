@@ -13,15 +13,16 @@ from datetime import datetime
 
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
 
-from data_access import grid_filters, recency, schema, session_state
+from data_access import cohort_defaults, grid_filters, program_session_state, recency, schema
 from data_access.queries import at_risk
 from data_access.scope import Scope, require_session, session_users_probe, visible_sessions
 
-DEFAULT_GREEN, DEFAULT_YELLOW = 7, 14
+DEFAULT_GREEN, DEFAULT_YELLOW = cohort_defaults.GREEN, cohort_defaults.YELLOW
 MAX_LIMIT = 3650
 WEEK_S = 7 * recency.DAY_S
 
-RUNNING, UPCOMING, FINISHED = session_state.RUNNING, session_state.UPCOMING, session_state.FINISHED
+RUNNING, UPCOMING, FINISHED = (program_session_state.RUNNING, program_session_state.UPCOMING,
+                               program_session_state.FINISHED)
 
 
 def cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
@@ -34,7 +35,7 @@ def cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
     out = []
     for r in rows:
         out.append({"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
-                    "state": session_state.state_of(r.start_at, r.end_at, now_s)})
+                    "state": program_session_state.state_of(r.start_at, r.end_at, now_s)})
     order = {RUNNING: 0, UPCOMING: 1, FINISHED: 2}
 
     def key(c):

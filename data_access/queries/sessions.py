@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
-from data_access import grid_filters, schema, session_state
+from data_access import grid_filters, program_session_state, schema
 from data_access.scope import (
     Scope,
     require_program,
@@ -28,16 +28,16 @@ LEVEL_BANDS = ["0–20", "20–40", "40–60", "60–80", "80–100"]
 
 
 # the Sessions table's wording of a session's state
-STATE_LABEL = {session_state.RUNNING: "in progress", session_state.UPCOMING: "upcoming",
-               session_state.FINISHED: "finished"}
+STATE_LABEL = {program_session_state.RUNNING: "in progress", program_session_state.UPCOMING: "upcoming",
+               program_session_state.FINISHED: "finished"}
 
 
 def _status_condition(status: str, now_s: int):
     s = schema.sessions
     if status == IN_PROGRESS:
-        return session_state.running(s, now_s)
+        return program_session_state.running(s, now_s)
     if status == FINISHED:
-        return session_state.finished(s, now_s)
+        return program_session_state.finished(s, now_s)
     if status == ALL:
         return None
     raise ValueError(f"unknown status {status!r} (expected in-progress, finished or all)")
@@ -69,7 +69,7 @@ def sessions_table(conn, scope: Scope, now: datetime, status: str = ALL) -> list
         stmt = stmt.where(cond)
     out = []
     for r in conn.execute(stmt):
-        state = STATE_LABEL[session_state.state_of(r.start_at, r.end_at, now_s)]
+        state = STATE_LABEL[program_session_state.state_of(r.start_at, r.end_at, now_s)]
         out.append({"session_id": r.session_id, "name": r.name, "program_id": r.program_id, "program": r.program,
                     "start_at": r.start_at, "end_at": r.end_at, "state": state, "registered": int(r.registered),
                     "completed": int(r.completed), "instructors": int(r.instructors)})
@@ -87,7 +87,7 @@ def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     b = schema.blocks
     blocks = conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
                           .where(b.c.session_id == session_id).order_by(b.c.position)).mappings().all()
-    state = STATE_LABEL[session_state.state_of(row["start_at"], row["end_at"], int(now.timestamp()))]
+    state = STATE_LABEL[program_session_state.state_of(row["start_at"], row["end_at"], int(now.timestamp()))]
     return {"session_id": session_id, "name": row["name"], "program_id": row["program_id"],
             "program": row["program"], "start_at": row["start_at"], "end_at": row["end_at"], "state": state,
             "instructors": [f"{i.first_name} {i.last_name}" for i in instructors],

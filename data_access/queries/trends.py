@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
 
-from data_access import schema, scope_counts, session_state
+from data_access import program_session_state, schema, scope_counts
 from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
 
 DAY_S = 86_400
@@ -267,7 +267,8 @@ def pace(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     now_s = int(now.timestamp())
     out = {"session_id": row.session_id, "end_at": row.end_at,
            "running": row.start_at is not None and row.end_at is not None
-                      and session_state.state_of(row.start_at, row.end_at, now_s) == session_state.RUNNING,
+                      and program_session_state.state_of(row.start_at, row.end_at, now_s)
+                      == program_session_state.RUNNING,
            "participants": 0, "behind": [], "finished": 0}
     if not out["running"]:
         return out

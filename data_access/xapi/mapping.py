@@ -6,7 +6,7 @@ A statement gives
   about; and
 - facts: small typed records (a login, a view, an answer, a post, a reaction, an enrollment change,
   a course-attempt event, an assessment result) kept per statement in xapi_facts and folded into
-  the bundle tables (data_access/xapi/project.py), so that voiding a statement removes exactly what
+  the bundle tables (data_access/write/xapi/), so that voiding a statement removes exactly what
   it contributed and a replay rebuilds everything from the raw statements.
 
 Ids are the platform's IRIs made safe for URLs (`ident`), so they stay readable on the command line and in

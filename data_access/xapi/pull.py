@@ -21,8 +21,8 @@ from urllib.parse import urlencode, urljoin
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from data_access.importer import upsert_rows
-from data_access.xapi.ingest import ingest
+from data_access.write.bulk import upsert_rows
+from data_access.write.xapi.ingest import ingest
 from data_access.xapi.sources import Item
 from data_access.xapi.statement import parse_timestamp
 

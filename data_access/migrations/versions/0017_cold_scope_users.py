@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("group_id", "day"),
         sqlite_with_rowid=False,
     )
-    # the facts of what is stored, as an import computes them (data_access/derive_scope.py)
+    # the facts of what is stored, as an import computes them (data_access/write/derive_scope.py)
     op.execute("""INSERT INTO scope_users (group_id, user_id, learner, deleted, last_login_at)
     SELECT p.group_id, p.user_id,
            CASE WHEN EXISTS (SELECT 1 FROM memberships l WHERE l.user_id = p.user_id AND l.role = 'learner')

@@ -1,4 +1,5 @@
-"""Cached query runner: every page query goes through CachedQueries.run.
+"""The query runner: every page query runs through QueryRunner: `run` (cached), `fresh` (uncached: settings a
+colleague may have just changed) and `write` (a writing function in one transaction).
 
 Keys are built from JSON-serialisable arguments only: the query's stable dotted name (the same in
 every gunicorn worker), the data version stored in the database (a new import, from any
@@ -28,7 +29,7 @@ from data_access.scope import Scope
 log = logging.getLogger(__name__)
 
 
-class CachedQueries:
+class QueryRunner:
     def __init__(self, engine: Engine, cache=None, timeout_s: int = 300, version_ttl_s: float = 0.0,
                  real_clock: bool = False):
         self.engine = engine

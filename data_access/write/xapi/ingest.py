@@ -18,9 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import db, derive
-from data_access.importer import bump_data_version
-from data_access.xapi import project
+from data_access import db
+from data_access.write import bulk, derive
+from data_access.write.xapi import dimensions, events, fold, statements, touched
 from data_access.xapi.mapping import Mapper
 from data_access.xapi.sources import Item
 from data_access.xapi.statement import VOIDED, Prepared, located, prepare
@@ -65,12 +65,12 @@ class _Run:
 
     def __init__(self, conn, stored_at: int, keep_ids: bool, per_day: bool = False):
         self.conn, self.stored_at, self.keep_ids = conn, stored_at, keep_ids
-        self.per_day = per_day  # fold logins per (user, day) touched (project.keys_of)
+        self.per_day = per_day  # fold logins per (user, day) touched (touched.keys_of)
         self.report = Report()
         self.issues: list[tuple[str, str]] = []
         self.total_problems = 0
         self.conflict = False
-        self.root = project.ensure_root(conn)
+        self.root = dimensions.ensure_root(conn)
         self.changed: set[str] = set()
         self.seen_after_failure: dict[str, str] = {}
         self.batches = 0
@@ -86,11 +86,11 @@ class _Run:
     def batch(self, items: list[Item]) -> None:
         self.batches += 1
         if self.batches == 2 and not self.total_problems:  # a bulk import: build some indexes at the end
-            project.defer_indexes(self.conn)
+            statements.defer_indexes(self.conn)
             self.indexes_deferred = True
             if db.is_postgres(self.conn):
                 # statistics from the first batch: a table never analysed is estimated to match nearly every row
-                # of `voids IN (…)` and was scanned whole for every batch (170 s of a million statements)
+                # of `voids IN (…)` and is then scanned whole for every batch (170 s of a million statements)
                 self.conn.execute(text("ANALYZE xapi_statements"))
         pending: list[tuple[int, str, str]] = []  # this batch's problems, reported in the order of the items
         prepared: list[tuple[int, str, Prepared]] = []
@@ -141,7 +141,7 @@ class _Run:
         conn = self.conn
         emails = {p.body["actor"]["mbox"][7:].strip().lower() for p in new
                   if isinstance(p.body.get("actor"), dict) and p.body["actor"].get("mbox")}
-        mapper = Mapper(_known_emails(conn, emails))
+        mapper = Mapper(known_emails(conn, emails))
         mapped = [mapper.map(p) for p in new]
         targets = [m.voids for m in mapped if m.voids]
         voiders = set(targets)
@@ -159,26 +159,26 @@ class _Run:
             senders = _login_senders(conn, {m.user_id for m in mapped
                                             if m.user_id and any(f[0] == "login" for f in m.facts)})
         self.report.voided += len(already_voided)
-        self.changed |= project.ensure_dims(conn, mapper.batch, self.root, self.done)
+        self.changed |= dimensions.ensure_dims(conn, mapper.batch, self.root, self.done)
         raw, facts, live_facts, keys = [], [], [], []
         for p, m in zip(new, mapped, strict=True):
             dead = p.id in already_voided
-            raw.append(project.raw_row(p, m, self.stored_at, dead))
+            raw.append(statements.raw_row(p, m, self.stored_at, dead))
             if not dead:
                 facts += [(p.id, *f) for f in m.facts]
                 live_facts += m.facts
-                day = p.timestamp // project.DAY if self.per_day else None
-                keys += project.keys_of(m.user_id, m.session_id, m.facts, day, senders)
-        project.bulk_insert(conn, "xapi_statements", project.RAW_COLS, raw)
-        project.bulk_insert(conn, "xapi_facts", project.FACT_COLS, facts)
-        self.changed |= project.write_events(conn, live_facts)
+                day = p.timestamp // fold.DAY if self.per_day else None
+                keys += touched.keys_of(m.user_id, m.session_id, m.facts, day, senders)
+        bulk.bulk_insert(conn, "xapi_statements", statements.RAW_COLS, raw)
+        bulk.bulk_insert(conn, "xapi_facts", statements.FACT_COLS, facts)
+        self.changed |= events.write_events(conn, live_facts)
         keys = set(keys) - self.touched
         self.touched |= keys
         if not self.per_day:  # (the endpoint leaves its keys to xapi_pending in one write at the end)
-            project.touch(conn, keys)
+            touched.touch(conn, keys)
         self.report.stored += len(new)
         if targets:
-            count, changed = project.void(conn, targets)
+            count, changed = events.void(conn, targets)
             self.report.voided += count
             self.changed |= changed
 
@@ -189,29 +189,29 @@ class _Run:
 
 def _stored_digests(conn, ids: list[str]) -> dict[str, str]:
     sql = "SELECT statement_id, digest FROM xapi_statements WHERE statement_id {ids}"
-    return dict(project.in_chunks(conn, sql, list(dict.fromkeys(ids))))
+    return dict(bulk.in_chunks(conn, sql, list(dict.fromkeys(ids))))
 
 
-def _known_emails(conn, emails: set[str]) -> dict[str, str]:
-    return dict(project.in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower {ids}",
+def known_emails(conn, emails: set[str]) -> dict[str, str]:
+    return dict(bulk.in_chunks(conn, "SELECT email_lower, user_id FROM users WHERE email_lower {ids}",
                                   sorted(emails)))
 
 
 def _login_senders(conn, users: set[str]) -> set[str]:
     sql = "SELECT DISTINCT user_id FROM xapi_facts WHERE kind = 'login' AND user_id {ids}"
-    return {r[0] for r in project.in_chunks(conn, sql, sorted(users))}
+    return {r[0] for r in bulk.in_chunks(conn, sql, sorted(users))}
 
 
 def _voiding_statements(conn, ids: list[str]) -> set[str]:
     sql = "SELECT statement_id FROM xapi_statements WHERE voids IS NOT NULL AND statement_id {ids}"
-    return {r[0] for r in project.in_chunks(conn, sql, ids)}
+    return {r[0] for r in bulk.in_chunks(conn, sql, ids)}
 
 
 def _voided_by_stored(conn, ids: list[str]) -> set[str]:
     """Statements a stored voiding statement already targets (the voiding statement came first)."""
     # (voids IS NOT NULL: the partial index's own condition, so that no planner has to prove it from the list)
     sql = "SELECT voids FROM xapi_statements WHERE voids IS NOT NULL AND voids {ids}"
-    return {r[0] for r in project.in_chunks(conn, sql, ids)}
+    return {r[0] for r in bulk.in_chunks(conn, sql, ids)}
 
 
 def _batches(items: Iterable[Item], size: int):
@@ -237,7 +237,7 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
     # takes the same lock), or two transactions would recompute the same attempts at once
     with (contextlib.nullcontext() if defer_fold else db.exclusive(engine, "derive")), engine.begin() as conn:
         _fewer_checkpoints(conn)
-        project.begin(conn)
+        touched.begin(conn)
         run = _Run(conn, stored_at, keep_ids, per_day=defer_fold)
         for batch in _batches(items, batch_size):
             run.batch(batch)
@@ -246,18 +246,18 @@ def ingest(engine: Engine, items: Iterable[Item], stored_at: int, *, scoped: boo
         run.fail_if_any()
         report = run.report
         if run.indexes_deferred:
-            project.restore_indexes(conn)
+            statements.restore_indexes(conn)
         if defer_fold:
             if report.stored:
-                project.keep_pending(conn, run.changed, run.touched)
-                bump_data_version(conn)  # the views, answers, posts and reactions are in their tables already
+                touched.keep_pending(conn, run.changed, run.touched)
+                db.bump_data_version(conn)  # the views, answers, posts and reactions are in their tables already
         else:
-            claimed, tables = project.claim_pending(conn)  # what posted batches left, folded with this import
+            claimed, tables = touched.claim_pending(conn)  # what posted batches left, folded with this import
             if report.stored or claimed:
                 _finish(conn, run.changed | tables, scoped, report)
         if before_commit:
             before_commit(conn)
-        project.end(conn)
+        touched.end(conn)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -293,27 +293,27 @@ def fold_pending(engine: Engine) -> set[str]:
         finally:  # (a temporary table is the connection's: dropped before it goes back to the pool)
             with contextlib.suppress(SQLAlchemyError):
                 conn.rollback()  # (what a failed fold began; nothing after its commit)
-                project.end(conn)
+                touched.end(conn)
                 conn.commit()
     return changed
 
 
 def _fold_pending(conn, split: bool, report: Report) -> set[str]:
     _fewer_checkpoints(conn)
-    project.begin(conn)
+    touched.begin(conn)
     if split:
-        upto, tables = project.read_pending(conn)
+        upto, tables = touched.read_pending(conn)
         claimed = upto is not None
     else:
-        claimed, tables = project.claim_pending(conn)
+        claimed, tables = touched.claim_pending(conn)
     if not claimed:
         conn.commit()
         return set()
-    writes = project.Writes()  # (the rows of the keys of one burst, kept until the reads are done)
+    writes = fold.Writes()  # (the rows of the keys of one burst, kept until the reads are done)
     changed = _fold(conn, tables, report, writes)
     if split:
         conn.commit()  # the reads end (they took no lock); the writes begin by taking it
-        project.forget_pending(conn, upto)
+        touched.forget_pending(conn, upto)
     writes.apply(conn)
     _derive(conn, changed, True, report)
     conn.commit()
@@ -324,7 +324,7 @@ def _finish(conn, changed: set[str], scoped: bool, report: Report) -> None:
     _derive(conn, _fold(conn, changed, report), scoped, report)
 
 
-def _fold(conn, changed: set[str], report: Report, writes: project.Writes | None = None) -> set[str]:
+def _fold(conn, changed: set[str], report: Report, writes: fold.Writes | None = None) -> set[str]:
     t1 = time.perf_counter()
     if db.is_postgres(conn):
         # fresh statistics, or the planner folds a million fresh rows with nested loops — and a few touched keys
@@ -332,7 +332,7 @@ def _fold(conn, changed: set[str], report: Report, writes: project.Writes | None
         tables = ("xapi_statements", "xapi_facts", "xapi_touched") if report.stored >= 10_000 else ("xapi_touched",)
         for table in tables:
             conn.execute(text(f"ANALYZE {table}"))
-    changed = changed | project.fold(conn, writes)
+    changed = changed | fold.fold(conn, writes)
     report.fold_seconds = time.perf_counter() - t1
     return changed
 
@@ -347,4 +347,4 @@ def _derive(conn, changed: set[str], scoped: bool, report: Report) -> None:
         derive.refresh(conn, changed)
     report.derive_seconds = time.perf_counter() - t2
     report.changed = changed
-    bump_data_version(conn)
+    db.bump_data_version(conn)

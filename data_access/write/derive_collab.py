@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, inspect, select, text
 
 from data_access import schema
 from data_access.bundle_spec import REACTION_KINDS
-from data_access.queries.collaboration import live_sessions_select
+from data_access.collab_counts import live_sessions_select
 from data_access.scope import Scope
 
 CHANGES_USERS = {"posts", "reactions", "users"}

@@ -1,4 +1,5 @@
-"""Folding and refreshing, in the background, what statements posted to /xapi/statements change.
+"""Folding, in the background, what statements posted to /xapi/statements leave, and refreshing the facts the
+fold changes.
 
 A posted batch is stored with its events (views, answers, posts, reactions) in the request's transaction,
 together with the keys whose rows many statements build (attempts, enrollments, logins, results: table
@@ -19,15 +20,15 @@ import time
 
 from sqlalchemy.engine import Engine
 
-from data_access import db, derive
-from data_access.importer import bump_data_version
-from data_access.xapi.ingest import fold_pending
+from data_access import db
+from data_access.write import derive
+from data_access.write.xapi.ingest import fold_pending
 
 log = logging.getLogger(__name__)
 RETRIES = 5  # a failed fold or refresh (a deadlock, a locked database) is tried again after 2, 4, 8, 16 s
 
 
-class DependentRefresher:
+class XapiFolder:
     def __init__(self, engine: Engine, delay_s: float = 1.0, dependent_every_s: float = 15.0, quiet_s: float = 1.0):
         self.engine = engine
         self.delay_s = delay_s  # gathers the batches of a burst into one fold
@@ -81,8 +82,8 @@ class DependentRefresher:
                     with self._lock:
                         # the facts over whole tables take seconds and, on SQLite, hold the only write lock:
                         # during a burst of batches at most every dependent_every_s, then once it is over (no
-                        # batch for quiet_s: on SQLite no batch can commit during a fold, so "none came meanwhile"
-                        # did not mean the burst was over, and the refresh ran after nearly every fold)
+                        # batch for quiet_s; "none came during the fold" says nothing on SQLite, where no batch
+                        # can commit during a fold)
                         now = time.monotonic()
                         due = self._pending and (now - self._last_request >= self.quiet_s
                                                  or now - self._last_dependent >= self.dependent_every_s)
@@ -91,7 +92,7 @@ class DependentRefresher:
                     if changed:
                         with self.engine.begin() as conn:
                             derive.refresh_dependent(conn, changed)
-                            bump_data_version(conn)
+                            db.bump_data_version(conn)
                         self._last_dependent = time.monotonic()
                 failures = 0
             except Exception:  # noqa: BLE001 - kept pending (the keys stay in xapi_pending): tried again

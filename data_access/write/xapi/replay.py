@@ -13,10 +13,10 @@ import time
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from data_access import db, derive
-from data_access.importer import bump_data_version
-from data_access.xapi import project
-from data_access.xapi.ingest import Report
+from data_access import db
+from data_access.write import bulk, derive
+from data_access.write.xapi import dimensions, events, fold, statements, touched
+from data_access.write.xapi.ingest import Report, known_emails
 from data_access.xapi.mapping import Mapper
 from data_access.xapi.statement import Prepared, loads
 
@@ -29,12 +29,12 @@ def replay(engine: Engine, on_progress=None) -> Report:
     # (one fold at a time: the endpoint's fold on SQLite reads, then writes in another transaction; a replay
     # committed in between would have its rows overwritten by rows computed from the facts before it)
     with db.exclusive(engine, "derive"), engine.begin() as conn:
-        project.begin(conn)
-        root = project.ensure_root(conn)
-        project.touch_all(conn)
+        touched.begin(conn)
+        root = dimensions.ensure_root(conn)
+        touched.touch_all(conn)
         changed: set[str] = set()
-        old = [tuple(r) for r in conn.execute(text(f"SELECT {', '.join(project.FACT_COLS[1:])} FROM xapi_facts"))]
-        changed |= project.unwrite_events(conn, old, put_back=False)
+        old = [tuple(r) for r in conn.execute(text(f"SELECT {', '.join(statements.FACT_COLS[1:])} FROM xapi_facts"))]
+        changed |= events.unwrite_events(conn, old, put_back=False)
         del old
         conn.execute(text("DELETE FROM xapi_facts"))
         result = conn.execute(text(
@@ -45,10 +45,10 @@ def replay(engine: Engine, on_progress=None) -> Report:
             report.stored += len(rows)
             if on_progress:
                 on_progress(report.stored)
-        changed |= project.fold(conn)
+        changed |= fold.fold(conn)
         derive.refresh(conn, changed)
-        bump_data_version(conn)
-        project.end(conn)
+        db.bump_data_version(conn)
+        touched.end(conn)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -62,11 +62,10 @@ def _map_again(conn, rows, root: str) -> set[str]:
         actor = body.get("actor")
         if isinstance(actor, dict) and actor.get("mbox"):
             emails.add(actor["mbox"][7:].strip().lower())
-    from data_access.xapi.ingest import _known_emails
 
-    mapper = Mapper(_known_emails(conn, emails))
+    mapper = Mapper(known_emails(conn, emails))
     mapped = [(p, mapper.map(p), voided) for p, voided in prepared]
-    changed = project.ensure_dims(conn, mapper.batch, root)
+    changed = dimensions.ensure_dims(conn, mapper.batch, root)
     facts, live, keys, places = [], [], [], []
     for p, m, voided in mapped:
         places.append((m.user_id, m.course_id, m.session_id, p.id))
@@ -74,9 +73,9 @@ def _map_again(conn, rows, root: str) -> set[str]:
             continue
         facts += [(p.id, *f) for f in m.facts]
         live += m.facts
-        keys += project.keys_of(m.user_id, m.session_id, m.facts)
-    project.update_places(conn, places)
-    project.bulk_insert(conn, "xapi_facts", project.FACT_COLS, facts)
-    changed |= project.write_events(conn, live)
-    project.touch(conn, keys)
+        keys += touched.keys_of(m.user_id, m.session_id, m.facts)
+    statements.update_places(conn, places)
+    bulk.bulk_insert(conn, "xapi_facts", statements.FACT_COLS, facts)
+    changed |= events.write_events(conn, live)
+    touched.touch(conn, keys)
     return changed

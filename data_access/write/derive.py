@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import case, delete, func, insert, inspect, select, text
 
-from data_access import derive_collab, derive_scope, schema, user_metrics
+from data_access import schema, user_metrics
+from data_access.write import bulk, derive_collab, derive_scope
 
 DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
@@ -72,9 +73,8 @@ def refresh_groups(conn) -> None:
     for gid, lv in level.items():
         by_level.setdefault(lv, []).append(gid)
     for lv, gids in by_level.items():
-        for i in range(0, len(gids), 500):
-            conn.execute(schema.groups.update().where(schema.groups.c.group_id.in_(gids[i:i + 500]))
-                         .values(level=lv))
+        for part in bulk.chunks(gids, 500):
+            conn.execute(schema.groups.update().where(schema.groups.c.group_id.in_(part)).values(level=lv))
 
 
 def refresh_last_login(conn, users: str | None = None) -> None:
@@ -124,10 +124,19 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
         conn.execute(text("DELETE FROM block_results" + _narrow(rows, "session_id", "user_id", "WHERE")))
     else:
         conn.execute(delete(schema.block_results))
-    # course blocks: the most recent attempt in the session decides (metrics.md)
-    conn.execute(text("""
-        INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
+    _course_results(conn, rows, when)
+    _assessment_results(conn, rows, when)
+    _classroom_results(conn, rows, when)
+
+
+def _insert_into(when) -> str:
+    return ("INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s, "
+            "attempts, passed, started_at, last_activity_at" + when(", completed_at") + ")")
+
+
+def _course_results(conn, rows: str | None, when) -> None:
+    """Course blocks: the most recent attempt in the session decides (metrics.md)."""
+    conn.execute(text(_insert_into(when) + """
         SELECT b.session_id, b.block_id, a.user_id, 'course',
                CASE WHEN a.completed_at IS NOT NULL THEN 1 ELSE 0 END,
                a.score_pct, a.time_spent_s, a.n,
@@ -148,9 +157,10 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
         ) a ON a.session_id = b.session_id AND a.course_id = b.course_id AND a.rn = 1
         WHERE b.kind = 'course'
     """))
-    conn.execute(text("""
-        INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
+
+
+def _assessment_results(conn, rows: str | None, when) -> None:
+    conn.execute(text(_insert_into(when) + """
         SELECT b.session_id, b.block_id, r.user_id, 'assessment', 1, r.score_pct, NULL, 1,
                CASE WHEN r.passed = 0 THEN 0
                     WHEN b.passing_score_pct IS NOT NULL
@@ -161,9 +171,10 @@ def refresh_block_results(conn, rows: str | None = None) -> None:
         FROM blocks b JOIN assessment_results r ON r.block_id = b.block_id
         WHERE b.kind = 'assessment'
     """ + _narrow(rows, "b.session_id", "r.user_id")))
-    conn.execute(text("""
-        INSERT INTO block_results (session_id, block_id, user_id, kind, completed, score_pct, time_spent_s,
-                                   attempts, passed, started_at, last_activity_at""" + when(", completed_at") + """)
+
+
+def _classroom_results(conn, rows: str | None, when) -> None:
+    conn.execute(text(_insert_into(when) + """
         SELECT b.session_id, b.block_id, sa.user_id, 'classroom',
                MAX(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL, NULL,
                SUM(CASE WHEN sa.attendance_pct > 0 THEN 1 ELSE 0 END), NULL,
@@ -222,7 +233,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     (an SQL subquery of their ids), for small increments such as a batch posted to /xapi/statements: the same
     rows as a full refresh, without recomputing every session. The facts built on these over whole tables
     (refresh_dependent: the Users, Groups and Collaborative activity pages') are the caller's to refresh, at
-    once or a moment later (dashboard.refresher)."""
+    once or a moment later (data_access.write.xapi.folder)."""
     if "groups" in changed:
         refresh_groups(conn)
     if "logins" in changed:
@@ -352,7 +363,7 @@ def refresh_group_counts(conn) -> None:
     """))
 
 
-# --- Users pages (issue 8): tags of items, tag scores per user, per-user statistics ----------------
+# --- Users pages: tags of items, tag scores per user, per-user statistics ----------------
 CHANGES_ITEM_TAGS = {"activities", "blocks"}
 CHANGES_USER_TAGS = CHANGES_ITEM_TAGS | {"answers", "assessment_results"}
 CHANGES_USER_STATS = CHANGES_BLOCKS | {"users", "managers", "answers", "posts", "programs"}
@@ -393,8 +404,7 @@ def refresh_item_tags(conn) -> None:
         for item_id, cell in conn.execute(stmt.where(stmt.selected_columns[1].is_not(None))):
             rows += [{"kind": kind, "item_id": item_id, "tag": tag} for tag in split_tags(cell)]
     conn.execute(delete(it))
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(it), rows[i:i + 5000])
+    bulk.insert_batches(conn, it, rows)
 
 
 def refresh_user_tags(conn) -> None:
