@@ -10,7 +10,9 @@ LEARNPULSE_NOW), the app is started on gunicorn (Linux; --workers processes of -
 clients and no think time (bench/locustfile.py): first every client is the platform owner, then the clients
 are spread over the owner, 4 division admins, 8 coaches and 4 instructors, each inside their own scope (its
 largest session, its busiest user, its first group). Prints p50 / p95 / requests per second / failures of each
-run and the mixed run's share of the owner-only throughput.
+run, the server's CPU time per request (its processes and, on PostgreSQL, the database's backends: the work
+itself, comparable on a shared machine where the wall clock is not) and the mixed run's share of the owner-only
+throughput.
 """
 
 from __future__ import annotations
@@ -167,6 +169,36 @@ def stop(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # (gone meanwhile)
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def server_cpu_ms(proc: subprocess.Popen, database_url: str) -> float:
+    """CPU time (ms) used so far by the server's processes (its process group: gunicorn and its workers) and, on
+    PostgreSQL, by the backends serving its database: the work itself, which the wall clock mixes with the waits for
+    a core when other programs share the machine (Linux /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == proc.pid:  # pgrp
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    if database_url.startswith("postgres"):
+        from data_access import db
+
+        engine = db.make_engine(database_url)
+        with engine.connect() as conn:
+            pids += conn.exec_driver_sql("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                         "AND pid <> pg_backend_pid()").scalars().all()
+        engine.dispose()
+    return sum(_ticks(p) for p in pids) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def run_locust(plan: Path, port: int, users: int, seconds: int, out: Path) -> dict:
     env = {**os.environ, "LOAD_PLAN": str(plan)}
     cmd = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -232,12 +264,22 @@ def main() -> None:
         port = free_port()
         proc = start_server(args, env, port, work / f"server-{name}.log")  # a fresh server (an empty cache)
         try:
+            cpu0, load0 = server_cpu_ms(proc, env["DATABASE_URL"]), os.getloadavg()[0]
             results[name] = run_locust(work / f"plan-{name}.json", port, args.users, args.seconds, work / name)
+            cpu = server_cpu_ms(proc, env["DATABASE_URL"]) - cpu0
+            results[name].update(cpu_ms=cpu / max(1, results[name]["requests"]),
+                                 load=(load0, os.getloadavg()[0]))
         finally:
             stop(proc)
-    print(f"\n{'run':<12}{'requests':>10}{'failures':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
+    # server CPU per request: the server's and database's CPU time over the callbacks answered (sign-ins included
+    # in the time), and what it allows on this machine's cores when nothing else runs there
+    cores = os.cpu_count() or 1
+    print(f"\n{'run':<12}{'requests':>10}{'failures':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'CPU ms/req':>12}{'req/s at CPU bound':>20}{'load avg':>14}")
     for name, r in results.items():
-        print(f"{name:<12}{r['requests']:>10,}{r['failures']:>10,}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p95']:>9.0f}")
+        print(f"{name:<12}{r['requests']:>10,}{r['failures']:>10,}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p95']:>9.0f}"
+              f"{r['cpu_ms']:>12.1f}{cores * 1000 / max(r['cpu_ms'], 0.001):>20.0f}"
+              f"{r['load'][0]:>7.1f}-{r['load'][1]:.1f}")
     for name, r in results.items():
         for error in r["errors"][:10]:
             print(f"  {name} failure: {error}")

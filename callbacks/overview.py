@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, dcc
 
-from callbacks.figures import empty_chart, empty_figure, style
+from callbacks.figures import empty_chart, empty_figure
 from callbacks.figures import layout as figure_layout
 from dashboard.core import auth, pages, viewer
 from dashboard.core.ids import Overview as ID
@@ -56,13 +55,15 @@ def active_figure(rows: list[dict]) -> dict:
         yaxis={"title": {"text": "learners with a login"}, "fixedrange": True, "rangemode": "tozero"})}
 
 
-def recency_figure(rows: list[dict]) -> go.Figure:
-    fig = go.Figure(go.Bar(x=[r["bucket"] for r in rows], y=[r["learners"] for r in rows],
-                           marker_color=RECENCY_COLOURS, text=[f"{r['learners']:,}" for r in rows],
-                           textposition="outside", cliponaxis=False,
-                           hovertemplate="%{x} days: %{y:,} learners<extra></extra>"))
-    fig.update_xaxes(type="category", title_text="days since last login")
-    return style(fig)
+def recency_figure(rows: list[dict]) -> dict:
+    """Learners per days-since-last-login bucket, as a plain dict (a go.Figure cost ~10 ms per answer)."""
+    bar = {"type": "bar", "x": [r["bucket"] for r in rows], "y": [r["learners"] for r in rows],
+           "marker": {"color": RECENCY_COLOURS}, "text": [f"{r['learners']:,}" for r in rows],
+           "textposition": "outside", "cliponaxis": False,
+           "hovertemplate": "%{x} days: %{y:,} learners<extra></extra>"}
+    return {"data": [bar], "layout": figure_layout(
+        xaxis={"type": "category", "title": {"text": "days since last login"}},
+        legend={"orientation": "h", "y": 1.12, "x": 0})}
 
 
 def at_risk_card(s: dict):

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 
 from data_access import schema
@@ -93,6 +93,18 @@ def is_empty(engine_or_conn) -> bool:
 def data_version(conn) -> str:
     value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
     return value or "0"
+
+
+def vacuum(engine: Engine, tables: list[str]) -> None:
+    """PostgreSQL: VACUUM (ANALYZE) those of the tables that exist, outside any transaction, so that index-only scans
+    read no table page: a fresh import leaves no page all-visible, and autovacuum may be off or come late. Nothing
+    to do on SQLite."""
+    if not is_postgres(engine):
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        present = [t for t in tables if inspect(conn).has_table(t)]
+        if present:
+            conn.execute(text("VACUUM (ANALYZE) " + ", ".join(present)))
 
 
 def bump_data_version(conn) -> str:

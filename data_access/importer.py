@@ -93,6 +93,7 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
         if "users" in typed:  # people the bundle deletes are signed out everywhere
             accounts.end_signin_sessions_of_deleted(conn)
         db.bump_data_version(conn)
+    db.vacuum(engine, derive.VACUUMED)  # (after the commit: VACUUM runs outside a transaction)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -370,6 +370,51 @@ login_days = Table(
     Index("ix_login_days_user_days", "user_id", "day", "first_at", "prev_at", "last_at"),
 )
 
+# --- Scope facts (data_access.write.derive_scope): what a viewer's Overview and users-list counts read for their
+# whole scope, kept per scope key: a group G (its admins' and coaches' scope: users with a membership of any role
+# in G's subtree) or PLATFORM ('': every user, the platform owner's scope).
+# scope_users: one row per (scope key, user), with what the Overview counts: learner (a learner role in any group,
+# as the Overview's "learners"), deleted, and the last login copied from users.
+scope_users = Table(
+    "scope_users", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("learner", SmallInteger, nullable=False),
+    Column("deleted", SmallInteger, nullable=False),
+    _ts("last_login_at"),
+    PrimaryKeyConstraint("group_id", "user_id"),
+    Index("ix_scope_users_counts", "group_id", "deleted", "learner", "last_login_at", "user_id"),
+    Index("ix_scope_users_user", "user_id"),
+    sqlite_with_rowid=False,  # rows stored in key order: a scope's people are one range
+)
+
+# scope_recency: per scope key and UTC day of last login (-1: never), how many current learners last logged in
+# that day: the Overview's learners, active, never and recency bars are sums over a few hundred rows, plus the
+# scope_users of the one day a `now`-relative limit falls in.
+scope_recency = Table(
+    "scope_recency", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("learners", Integer, nullable=False),
+    PrimaryKeyConstraint("group_id", "day"),
+    sqlite_with_rowid=False,
+)
+
+# scope_login_days: per scope key and UTC day d, the scope's users (any role, deleted included) with a login that
+# day (active) and, for k = 1..6, those whose previous login was more than k days before (gap_k: d - prev_day > k;
+# no previous login counts everywhere). A user's day is the first of their week starting at day b (a UTC midnight)
+# exactly when d - prev_day > d - b, so a week's active users are sum over its days of gap_(d-b) (gap_0 = active).
+# Kept for the last LOGIN_FACT_DAYS days of logins (derive_scope), the span the Overview's 12 weeks read.
+scope_login_days = Table(
+    "scope_login_days", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("active", Integer, nullable=False),
+    *[Column(f"gap{k}", Integer, nullable=False) for k in range(1, 7)],
+    PrimaryKeyConstraint("group_id", "day"),
+    sqlite_with_rowid=False,
+)
+
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.write.derive.refresh_group_facts:
 # one row per (group G, G's session S) with the sums over G's learners (role learner in G's subtree, deleted
 # included) currently registered in S, so a group page (the platform group: every session) reads a few

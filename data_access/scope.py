@@ -14,6 +14,8 @@ from sqlalchemy.sql import ColumnElement
 
 from data_access import schema
 
+PLATFORM = ""  # the scope key of the platform owner in the scope facts (schema.scope_users): every user
+
 
 class UnknownViewer(LookupError):
     pass
@@ -77,27 +79,24 @@ def scope_for_user(conn, uid: str) -> Scope:
 
 
 def visible_users(scope: Scope, user_col) -> ColumnElement[bool]:
-    """SQL condition: the user in user_col is inside the viewer's scope."""
+    """SQL condition: the user in user_col is inside the viewer's scope: a user with a membership of any role in the
+    subtree of a group they administer or coach, read from schema.scope_users (one index range per group)."""
     if scope.is_owner:
         return true()
-    m, gc = schema.memberships, schema.group_closure
-    members = (select(m.c.user_id)
-               .join(gc, gc.c.descendant_id == m.c.group_id)
-               .where(gc.c.ancestor_id.in_(scope.managed_groups)))
-    return user_col.in_(members)
+    su = schema.scope_users
+    return user_col.in_(select(su.c.user_id).where(su.c.group_id.in_(scope.managed_groups)))
 
 
 def visible_users_probe(scope: Scope, user_col) -> ColumnElement[bool]:
-    """visible_users written as a probe per row (EXISTS over that user's memberships): for rows already narrowed
-    by something else (the registrations of running sessions), where listing every member of the viewer's
-    groups first made SQLite probe every (session, member) pair."""
+    """visible_users written as a probe per row (EXISTS on scope_users' primary key): for rows already narrowed by
+    something else (the registrations of one session), where listing every member of the viewer's groups first
+    made SQLite probe every (session, member) pair."""
     if scope.is_owner:
         return true()
     if not scope.managed_groups:
         return false()
-    m, gc = schema.memberships, schema.group_closure
-    return (select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
-            .where(m.c.user_id == user_col, gc.c.ancestor_id.in_(scope.managed_groups)).exists())
+    su = schema.scope_users
+    return select(su.c.user_id).where(su.c.group_id.in_(scope.managed_groups), su.c.user_id == user_col).exists()
 
 
 def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
@@ -243,6 +242,5 @@ def administered_users(scope: Scope, user_col) -> ColumnElement[bool]:
     """SQL condition: users with a membership in a group the viewer administers (with descendants)."""
     if scope.is_owner:
         return true()
-    m, gc = schema.memberships, schema.group_closure
-    return user_col.in_(select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
-                        .where(gc.c.ancestor_id.in_(scope.admin_groups)))
+    su = schema.scope_users
+    return user_col.in_(select(su.c.user_id).where(su.c.group_id.in_(scope.admin_groups)))

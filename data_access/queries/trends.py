@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
 
-from data_access import program_session_state, schema
+from data_access import program_session_state, schema, scope_counts
 from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
 
 DAY_S = 86_400
@@ -313,11 +313,8 @@ def weekly_active_learners(conn, scope: Scope, now: datetime, tz: str = "UTC", w
     now_s = int(now.timestamp())
     this_monday = monday_of(now_s, tz)
     mondays, bounds = weeks_between(this_monday - timedelta(days=7 * (weeks - 1)), this_monday, tz)
-    who = None
-    if not scope.is_owner:
-        m, gc = schema.memberships, schema.group_closure
-        who = (select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
-               .where(gc.c.ancestor_id.in_(scope.managed_groups)))
-    active = _active_by_week(conn, who, bounds, now_s, tz)
+    active = scope_counts.active_by_week(conn, scope, bounds, now_s)  # the scope facts, when they can say
+    if active is None:
+        active = _active_by_week(conn, None if scope.is_owner else scope_counts.users_of(scope), bounds, now_s, tz)
     return [{"monday": d.isoformat(), "start": bounds[i], "current": bounds[i] <= now_s < bounds[i + 1],
              "active": active.get(i, 0)} for i, d in enumerate(mondays)]

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from data_access import grid_filters, schema
+from data_access import grid_filters, schema, scope_counts
 from data_access.bundle_spec import POSITIVE_REACTIONS
-from data_access.scope import Scope, require_user, visible_users
+from data_access.scope import Scope, require_user, visible_users_probe
 
 EXPIRING_DAYS = 30
 PUBLIC_DAYS = 90
@@ -40,28 +40,35 @@ def users_page(conn, scope: Scope, now: datetime, deleted: bool = False, manager
     us, m = schema.user_stats, schema.managers
     stmt = (select(us.c.user_id, us.c.first_name, us.c.last_name, us.c.email, us.c.time_spent_s,
                    us.c.last_activity_at, us.c.direct_reports)
-            .where(us.c.deleted == (1 if deleted else 0), visible_users(scope, us.c.user_id)))
+            .where(us.c.deleted == (1 if deleted else 0), visible_users_probe(scope, us.c.user_id)))
     if manager_id is not None:
         require_user(conn, scope, manager_id)
         stmt = stmt.where(us.c.user_id.in_(select(m.c.user_id).where(m.c.manager_id == manager_id)))
     columns = {"first_name": us.c.first_name, "last_name": us.c.last_name, "email": us.c.email,
                "time_spent": us.c.time_spent_s, "last_activity": us.c.last_activity_key,
                "direct_reports": us.c.direct_reports}
+    whole = None if manager_id is not None else (lambda: _count(conn, scope, deleted))
     rows, total = grid_filters.fetch_page_indexed(conn, stmt, columns, sort_model, filter_model, start, end,
-                                                  [us.c.last_name, us.c.first_name, us.c.email, us.c.user_id])
+                                                  [us.c.last_name, us.c.first_name, us.c.email, us.c.user_id],
+                                                  total=whole)
     return {"total": total, "rows": [{
         "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"], "email": r["email"],
         "time_spent_s": _i(r["time_spent_s"]), "last_activity_at": r["last_activity_at"],
         "direct_reports": _i(r["direct_reports"])} for r in rows]}
 
 
+def _count(conn, scope: Scope, deleted: bool) -> int:
+    """How many current (or deleted) users the viewer sees, from the scope facts: one index range of their scope."""
+    su = schema.scope_users
+    ids = scope_counts.users_of(scope).where(su.c.deleted == (1 if deleted else 0))
+    if len(scope_counts.keys(scope)) > 1:
+        ids = ids.distinct()
+    return int(conn.execute(select(func.count()).select_from(ids.subquery())).scalar_one())
+
+
 def user_counts(conn, scope: Scope, now: datetime) -> dict:
     """How many current and deleted users the viewer sees (the tabs' labels)."""
-    u = schema.users
-    row = conn.execute(select(func.sum(case((u.c.deleted_at.is_(None), 1), else_=0)),
-                              func.sum(case((u.c.deleted_at.is_not(None), 1), else_=0)))
-                       .where(visible_users(scope, u.c.user_id))).one()
-    return {"current": _i(row[0]), "deleted": _i(row[1])}
+    return {"current": _count(conn, scope, False), "deleted": _count(conn, scope, True)}
 
 
 # --- one user's page --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import case, delete, func, insert, inspect, select, text
 
 from data_access import schema, user_metrics
-from data_access.write import bulk, derive_collab
+from data_access.write import bulk, derive_collab, derive_scope
 
 DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
@@ -18,6 +18,10 @@ CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_
 CHANGES_RISK = CHANGES_BLOCKS | {"users", "logins"}
 # group_sessions / group_counts read the closure, memberships, users (deleted_at) and session_users
 CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
+# read by the pages through covering indexes: vacuumed after an import (db.vacuum)
+VACUUMED = ["users", "memberships", "group_closure", "enrollments", "logins", "login_days", "block_results",
+            "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "scope_users",
+            "scope_recency", "scope_login_days"]
 
 
 def refresh(conn, changed: set[str]) -> None:
@@ -41,8 +45,10 @@ def refresh(conn, changed: set[str]) -> None:
 
 def refresh_dependent(conn, changed: set[str]) -> None:
     """The facts built over whole tables on top of session_users: the Users pages' (user_stats, user_tags),
-    the group statistics' and the collaborative activity counts, each for the tables it depends on."""
+    the Overview's scope facts, the group statistics' and the collaborative activity counts, each for the tables it
+    depends on."""
     refresh_user_facts(conn, changed)
+    derive_scope.refresh(conn, changed)  # the Overview's per-scope people and counts
     if changed & CHANGES_GROUP_FACTS:
         refresh_group_facts(conn)
     derive_collab.refresh(conn, changed)  # collaborative activity counts, with their own changed-tables sets
@@ -236,6 +242,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     if changed & CHANGES_BLOCKS:
         refresh_block_results(conn, rows)
         refresh_session_users(conn, rows)
+    derive_scope.refresh_people(conn, changed, users)  # the scope rules read it: at once, not a moment later
     if changed & CHANGES_RISK:
         refresh_risk_facts(conn, rows if changed & CHANGES_BLOCKS else None, users)
 
