@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashcalls import signed_in_client  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from dashboard import signin_sessions  # noqa: E402
+from dashboard.core import signin_sessions  # noqa: E402
 from dashboard.core.settings import Settings  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
 from data_access import schema  # noqa: E402

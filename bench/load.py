@@ -40,7 +40,7 @@ from dashcalls import payload  # noqa: E402
 from roles_bench import REQUEST, targets  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from dashboard import pages  # noqa: E402
+from dashboard.core import pages  # noqa: E402
 from dashboard.core.ids import Collaboration as CID  # noqa: E402
 from dashboard.core.ids import Group as GID  # noqa: E402
 from dashboard.core.ids import Overview as OID  # noqa: E402

@@ -26,7 +26,7 @@ from dashcalls import WARM_RUNS, payload, post, signed_in_client  # noqa: E402
 from dashcalls import page as open_page  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from dashboard import pages  # noqa: E402
+from dashboard.core import pages  # noqa: E402
 from dashboard.core.ids import Collaboration as CID  # noqa: E402
 from dashboard.core.ids import Group as GID  # noqa: E402
 from dashboard.core.ids import Overview as OID  # noqa: E402
