@@ -84,7 +84,73 @@ def _password_sign_in():
     return flask.redirect(auth.safe_next(flask.request.form.get("next")))
 
 
+def login():
+    if flask.request.method == "POST":
+        return _password_sign_in()
+    if current_user.is_authenticated:
+        return flask.redirect(auth.safe_next(flask.request.args.get("next")))
+    return _login_page()
+
+
+def logout():
+    """GET asks (a button); only a POST with the form's CSRF token signs out, so another site cannot sign
+    people out with an image or a link. `everywhere=1`: every sign-in session of the person."""
+    everywhere = flask.request.values.get("everywhere") == "1"
+    if not current_user.is_authenticated:
+        if flask.request.method == "POST":
+            return _login_page(message="You are signed out.", tone="success")
+        return flask.redirect(auth.LOGIN_PATH)
+    if flask.request.method == "GET":
+        return _page("logout.html", everywhere=everywhere, email=current_user.account.email)
+    if not _csrf_ok():
+        return _page("logout.html", 400, everywhere=everywhere, email=current_user.account.email,
+                     message="The form expired. Try again.")
+    auth.sign_out(everywhere=everywhere)
+    message = "You are signed out everywhere." if everywhere else "You are signed out."
+    return _login_page(message=message, tone="success")
+
+
+def login_with_token(token: str):
+    svc = services.current()
+    with svc.engine.begin() as conn:
+        user_id = accounts.use_token(conn, token, accounts.SIGN_IN, svc.clock())
+    acct = auth.load_account(user_id)
+    if acct is None:
+        auth.audit("sign_in_failed", detail="sign-in link used, expired or unknown")
+        return _login_page(LINK_FAILED, "This sign-in link was already used or has expired. Sign in with your "
+                                "password, or ask for a new link.")
+    auth.sign_in(acct, remember=True, how="one-time link")
+    return flask.redirect("/")
+
+
+def invite(token: str):
+    svc = services.current()
+    with svc.engine.connect() as conn:
+        acct = auth.load_account(accounts.token_user(conn, token, accounts.INVITE, svc.clock()))
+    if acct is None:
+        return _page("invite.html", LINK_FAILED, show_form=False,
+                     message="This invitation was already used or has expired. Ask for a new one.")
+    if flask.request.method == "GET":
+        return _page("invite.html", email=acct.email, show_form=True)
+    if not _csrf_ok():
+        return _page("invite.html", 400, email=acct.email, show_form=True, message="The form expired. Try again.")
+    password = flask.request.form.get("password") or ""
+    problem = passwords.problem(password, flask.request.form.get("confirm") or "", acct.email)
+    if problem:
+        return _page("invite.html", 400, email=acct.email, show_form=True, message=problem)
+    hashed = passwords.hash_password(password)
+    with svc.engine.begin() as conn:
+        if accounts.use_token(conn, token, accounts.INVITE, svc.clock()) != acct.user_id:
+            return _page("invite.html", LINK_FAILED, show_form=False, message="This invitation was already used.")
+        accounts.set_password_hash(conn, acct.user_id, hashed, svc.clock())
+    auth.end_every_session(acct.user_id)  # a new password signs the person out everywhere else
+    auth.audit("password_set", user_id=acct.user_id, detail="invitation")
+    auth.sign_in(acct, how="invitation")
+    return flask.redirect("/")
+
+
 def register(server: flask.Flask, settings) -> Limiter:
+    """The sign-in routes, each behind its throttles (failed attempts count per address, and per account)."""
     limiter = Limiter(auth.address, app=server, storage_uri=settings.cache_redis_url or "memory://",
                       key_prefix="learnpulse-signin", strategy="fixed-window", swallow_errors=True,
                       in_memory_fallback_enabled=True, headers_enabled=False)
@@ -92,74 +158,12 @@ def register(server: flask.Flask, settings) -> Limiter:
               "on_breach": _throttled}
     # links count against the address only when they fail: a class behind one address opens 40 invitations
     failed_link = {"deduct_when": lambda response: response.status_code == LINK_FAILED}
-
-    @server.route(auth.LOGIN_PATH, methods=["GET", "POST"])
-    @limiter.limit(PER_ACCOUNT, key_func=_account_key, **failed)
-    @limiter.limit(PER_ADDRESS, **failed)
-    def login():
-        if flask.request.method == "POST":
-            return _password_sign_in()
-        if current_user.is_authenticated:
-            return flask.redirect(auth.safe_next(flask.request.args.get("next")))
-        return _login_page()
-
-    @server.route(auth.LOGOUT_PATH, methods=["GET", "POST"])
-    def logout():
-        """GET asks (a button); only a POST with the form's CSRF token signs out, so another site cannot sign
-        people out with an image or a link. `everywhere=1`: every sign-in session of the person."""
-        everywhere = flask.request.values.get("everywhere") == "1"
-        if not current_user.is_authenticated:
-            if flask.request.method == "POST":
-                return _login_page(message="You are signed out.", tone="success")
-            return flask.redirect(auth.LOGIN_PATH)
-        if flask.request.method == "GET":
-            return _page("logout.html", everywhere=everywhere, email=current_user.account.email)
-        if not _csrf_ok():
-            return _page("logout.html", 400, everywhere=everywhere, email=current_user.account.email,
-                         message="The form expired. Try again.")
-        auth.sign_out(everywhere=everywhere)
-        message = "You are signed out everywhere." if everywhere else "You are signed out."
-        return _login_page(message=message, tone="success")
-
-    @server.route(auth.LOGIN_PATH + "/token/<token>")
-    @limiter.limit(PER_ADDRESS, **failed_link)
-    def login_with_token(token: str):
-        svc = services.current()
-        with svc.engine.begin() as conn:
-            user_id = accounts.use_token(conn, token, accounts.SIGN_IN, svc.clock())
-        acct = auth.load_account(user_id)
-        if acct is None:
-            auth.audit("sign_in_failed", detail="sign-in link used, expired or unknown")
-            return _login_page(LINK_FAILED, "This sign-in link was already used or has expired. Sign in with your "
-                                    "password, or ask for a new link.")
-        auth.sign_in(acct, remember=True, how="one-time link")
-        return flask.redirect("/")
-
-    @server.route("/invite/<token>", methods=["GET", "POST"])
-    @limiter.limit(PER_ADDRESS, **failed_link)
-    def invite(token: str):
-        svc = services.current()
-        with svc.engine.connect() as conn:
-            acct = auth.load_account(accounts.token_user(conn, token, accounts.INVITE, svc.clock()))
-        if acct is None:
-            return _page("invite.html", LINK_FAILED, show_form=False,
-                         message="This invitation was already used or has expired. Ask for a new one.")
-        if flask.request.method == "GET":
-            return _page("invite.html", email=acct.email, show_form=True)
-        if not _csrf_ok():
-            return _page("invite.html", 400, email=acct.email, show_form=True, message="The form expired. Try again.")
-        password = flask.request.form.get("password") or ""
-        problem = passwords.problem(password, flask.request.form.get("confirm") or "", acct.email)
-        if problem:
-            return _page("invite.html", 400, email=acct.email, show_form=True, message=problem)
-        hashed = passwords.hash_password(password)
-        with svc.engine.begin() as conn:
-            if accounts.use_token(conn, token, accounts.INVITE, svc.clock()) != acct.user_id:
-                return _page("invite.html", LINK_FAILED, show_form=False, message="This invitation was already used.")
-            accounts.set_password_hash(conn, acct.user_id, hashed, svc.clock())
-        auth.end_every_session(acct.user_id)  # a new password signs the person out everywhere else
-        auth.audit("password_set", user_id=acct.user_id, detail="invitation")
-        auth.sign_in(acct, how="invitation")
-        return flask.redirect("/")
-
+    by_account = limiter.limit(PER_ACCOUNT, key_func=_account_key, **failed)
+    server.add_url_rule(auth.LOGIN_PATH, view_func=by_account(limiter.limit(PER_ADDRESS, **failed)(login)),
+                        methods=["GET", "POST"])
+    server.add_url_rule(auth.LOGOUT_PATH, view_func=logout, methods=["GET", "POST"])
+    server.add_url_rule(auth.LOGIN_PATH + "/token/<token>",
+                        view_func=limiter.limit(PER_ADDRESS, **failed_link)(login_with_token))
+    server.add_url_rule("/invite/<token>", view_func=limiter.limit(PER_ADDRESS, **failed_link)(invite),
+                        methods=["GET", "POST"])
     return limiter

@@ -586,69 +586,62 @@ class Checker:
             self.keys(st, SUB_STATEMENT_KEYS, path, "a SubStatement (no id, stored, version or authority)")
         else:
             self.keys(st, STATEMENT_KEYS, path, "a Statement")
-        if "actor" not in st or "verb" not in st or "object" not in st:
-            for key in ("actor", "verb", "object"):
-                if key not in st:
-                    self.bad(path, f"missing {key}")
-        kind = None
-        obj = st.get("object")
-        if obj is not None:
-            verb = st.get("verb")
-            verb_id = verb.get("id") if isinstance(verb, dict) else None
-            if not (path or sub) and isinstance(obj, dict):
-                # the object's checks depend on whether the verb is voided; its objectType is needed by context's
-                seen = _seen(b"o1" if verb_id == VOIDED else b"o0", obj)
-                kind = obj.get("objectType", "Activity")
-                if seen is not None and seen not in _VALID:
-                    before = len(self.out)
-                    self.object(obj, "object", sub=False, verb_id=verb_id)
-                    _remember(seen, before == len(self.out))
-            else:
-                kind = self.object(obj, f"{path}.object" if path else "object", sub=sub, verb_id=verb_id)
+        for key in ("actor", "verb", "object"):
+            if key not in st:
+                self.bad(path, f"missing {key}")
+        kind = self.statement_object(st, path, sub=sub)
         for key, value in st.items():
-            if value is None or key == "object":
-                continue
-            where = f"{path}.{key}" if path else key
-            if key == "actor":
-                if path:
-                    self.actor(value, where)
-                else:
-                    seen = _seen(b"a", value)
-                    if seen not in _VALID:
-                        before = len(self.out)
-                        self.actor(value, where)
-                        _remember(seen, before == len(self.out))
-            elif key == "verb":
-                if path:
-                    self.verb(value, where)
-                else:
-                    seen = _seen(b"v", value)
-                    if seen not in _VALID:
-                        before = len(self.out)
-                        self.verb(value, where)
-                        _remember(seen, before == len(self.out))
-            elif key == "timestamp":
-                if not is_timestamp(value):
-                    self.bad(where, f"{_show(value)} is not an ISO 8601 timestamp")
-            elif key == "id":
-                if not sub and not is_uuid(value):
-                    self.bad(where, f"must be a UUID, got {_show(value)}")
-            elif key == "context":
-                self.context(value, where, kind)
-            elif key == "result":
-                self.result(value, where)
-            elif key == "attachments":
-                self.attachments(value, where)
-            elif sub:
-                continue  # (id, stored, version, authority: refused by keys())
-            elif key == "stored":
-                if not is_timestamp(value):
-                    self.bad(where, f"{_show(value)} is not an ISO 8601 timestamp")
-            elif key == "version":
-                if not (isinstance(value, str) and _SEMVER.match(value)):
-                    self.bad(where, f"must be 1.0.x (x digits), got {_show(value)}")
-            elif key == "authority":
-                self.authority(value, where)
+            if value is not None and key != "object":
+                self.statement_field(key, value, f"{path}.{key}" if path else key, path, kind, sub=sub)
+
+    def statement_object(self, st: dict, path: str, *, sub: bool) -> str | None:
+        """Check the object; its objectType (the context's checks depend on it)."""
+        obj = st.get("object")
+        if obj is None:
+            return None
+        verb = st.get("verb")
+        verb_id = verb.get("id") if isinstance(verb, dict) else None
+        if path or sub or not isinstance(obj, dict):
+            return self.object(obj, f"{path}.object" if path else "object", sub=sub, verb_id=verb_id)
+        # a top-level object's checks depend on whether the verb is voided
+        self.once(b"o1" if verb_id == VOIDED else b"o0", obj,
+                  lambda: self.object(obj, "object", sub=False, verb_id=verb_id))
+        return obj.get("objectType", "Activity")
+
+    def once(self, tag: bytes, value, check) -> None:
+        """Run `check` unless this exact JSON was already found valid (the process-wide memo of valid parts)."""
+        seen = _seen(tag, value)
+        if seen is not None and seen in _VALID:
+            return
+        before = len(self.out)
+        check()
+        if seen is not None:
+            _remember(seen, before == len(self.out))
+
+    def statement_field(self, key: str, value, where: str, path: str, kind: str | None, *, sub: bool) -> None:
+        if key == "actor":
+            self.actor(value, where) if path else self.once(b"a", value, lambda: self.actor(value, where))
+        elif key == "verb":
+            self.verb(value, where) if path else self.once(b"v", value, lambda: self.verb(value, where))
+        elif key in ("timestamp", "stored") and (key == "timestamp" or not sub):
+            if not is_timestamp(value):
+                self.bad(where, f"{_show(value)} is not an ISO 8601 timestamp")
+        elif key == "id":
+            if not sub and not is_uuid(value):
+                self.bad(where, f"must be a UUID, got {_show(value)}")
+        elif key == "context":
+            self.context(value, where, kind)
+        elif key == "result":
+            self.result(value, where)
+        elif key == "attachments":
+            self.attachments(value, where)
+        elif sub:
+            return  # (id, stored, version, authority: refused by keys())
+        elif key == "version":
+            if not (isinstance(value, str) and _SEMVER.match(value)):
+                self.bad(where, f"must be 1.0.x (x digits), got {_show(value)}")
+        elif key == "authority":
+            self.authority(value, where)
 
     def authority(self, value, path: str) -> None:
         if isinstance(value, dict) and value.get("objectType") == "Group":
