@@ -99,7 +99,7 @@ def _shown(g: dict, info: dict) -> bool:
 
 def _not_loaded():
     na = empty_figure("Not available")
-    return data_unavailable(), na, na, na, [], None, None, HIDDEN
+    return data_unavailable(), na, na, na, None, None, HIDDEN
 
 
 @viewer.answers(unavailable=_not_loaded, missing=_not_loaded)
@@ -107,14 +107,21 @@ def load(session_id):
     session_id = inputs.an_id(session_id)
     info = viewer.run(q.session_info, session_id=session_id)
     g = viewer.run(q.general, session_id=session_id)
-    groups = viewer.run(q.results_by_group, session_id=session_id)
     shown = _shown(g, info)
     return (kpi_cards(g), progress_figure(g["blocks"]), score_figure(g["blocks"]), levels_figure(g["levels"]),
-            group_rows(groups), SHOWN if shown else HIDDEN, SHOWN if shown else HIDDEN,
-            HIDDEN if shown else SHOWN)
+            SHOWN if shown else HIDDEN, SHOWN if shown else HIDDEN, HIDDEN if shown else SHOWN)
 
 
-def narrow_people(level_click, group_click, _clear, group_data):
+def groups(request, session_id):
+    return grids.answer(request, q.results_by_group_page, group_rows, session_id=inputs.an_id(session_id))
+
+
+@viewer.answers(unavailable=None, missing=None)
+def _group_name(session_id, group_id):
+    return viewer.run(q.group_of_session, session_id=session_id, group_id=group_id)
+
+
+def narrow_people(level_click, group_click, _clear, session_id):
     if ctx.triggered_id == ID.LEVELS_CHART and level_click:
         band = _band(next(iter(inputs.points(level_click)), {}).get("customdata"))
         if band is None:
@@ -124,8 +131,8 @@ def narrow_people(level_click, group_click, _clear, group_data):
         group_id = inputs.clicked_row(group_click)
         if group_id is None:
             return no_update, no_update
-        name = next((r.get("group") for r in inputs.rows(group_data) if r.get("group_id") == group_id), None)
-        return {"group": group_id}, f"Only {inputs.text(name) or group_id}"
+        name = _group_name(inputs.an_id(session_id), group_id)
+        return {"group": group_id}, f"Only {name or group_id}"
     return {}, None
 
 
@@ -162,13 +169,15 @@ def open_learner(click, session_id):
 
 def register(app) -> None:
     app.callback(Output(ID.KPIS, "children"), Output(ID.PROGRESS_CHART, "figure"), Output(ID.SCORE_CHART, "figure"),
-                 Output(ID.LEVELS_CHART, "figure"), Output(ID.GROUPS_GRID, "rowData"),
-                 Output(ID.GROUPS_CARD, "style"), Output(ID.PEOPLE_CARD, "style"), Output(ID.NOT_STARTED, "style"),
+                 Output(ID.LEVELS_CHART, "figure"), Output(ID.GROUPS_CARD, "style"), Output(ID.PEOPLE_CARD, "style"),
+                 Output(ID.NOT_STARTED, "style"),
                  Input(ID.ID, "data"))(load)
     app.callback(Output(ID.PEOPLE_FILTER, "data"), Output(ID.PEOPLE_TITLE, "children"),
                  Input(ID.LEVELS_CHART, "clickData"), Input(ID.GROUPS_GRID, "cellClicked"),
-                 Input(ID.PEOPLE_CLEAR, "n_clicks"), State(ID.GROUPS_GRID, "rowData"),
+                 Input(ID.PEOPLE_CLEAR, "n_clicks"), State(ID.ID, "data"),
                  prevent_initial_call=True)(narrow_people)
+    app.callback(Output(ID.GROUPS_GRID, "getRowsResponse"), Input(ID.GROUPS_GRID, "getRowsRequest"),
+                 State(ID.ID, "data"), prevent_initial_call=True)(groups)
     app.callback(Output(ID.BLOCK, "value"), Input(ID.SCORE_CHART, "clickData"),
                  Input(ID.PROGRESS_CHART, "clickData"), prevent_initial_call=True)(open_block)
     app.callback(Output(ID.PEOPLE_GRID, "getRowsResponse"), Input(ID.PEOPLE_GRID, "getRowsRequest"),

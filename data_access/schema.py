@@ -434,6 +434,24 @@ group_sessions = Table(
     Index("ix_group_sessions_session", "session_id"),
 )
 
+# Results by group of a session (metrics.md, "Program sessions"), kept at import and by the xAPI fold
+# (data_access.write.derive.refresh_session_groups): one row per (session S, group G with a registered user of S
+# as a direct member, any role) with the counts and sums over those users, so the session page reads its groups
+# instead of joining every registered user with their memberships. What the platform owner (and an instructor of
+# S, who sees every user of S) sees; other viewers' figures are counted over the users they see.
+session_groups = Table(
+    "session_groups", metadata,
+    Column("session_id", ID, nullable=False),
+    Column("group_id", ID, nullable=False),
+    Column("users", Integer, nullable=False),  # registered users of S who are members of G
+    Column("started", Integer, nullable=False),  # of them, those who started
+    Column("progress_sum", Float, nullable=False),  # over those who started
+    Column("score_sum", Float),  # over those who started and have a session score
+    Column("scored", Integer, nullable=False),
+    PrimaryKeyConstraint("session_id", "group_id"),
+    sqlite_with_rowid=False,
+)
+
 # per group, over its subtree: current (not deleted) members of any role and learners, and G's sessions
 group_counts = Table(
     "group_counts", metadata,

@@ -3,7 +3,6 @@ and detailed results per block. Linked from the Program sessions table."""
 
 from __future__ import annotations
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -17,13 +16,14 @@ from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
 from layouts.learners import PEOPLE_COLUMNS, learner_modal
 
 GROUP_COLUMNS = [
-    {"field": "group", "headerName": "Group", "flex": 2},
-    {"field": "users", "headerName": "Users", "type": "numericColumn"},
-    {"field": "attendance", "headerName": "Attendance (%)", "type": "numericColumn"},
-    {"field": "progress", "headerName": "Progress (%)", "type": "numericColumn"},
-    {"field": "score", "headerName": "Score", "type": "numericColumn"},
-    {"field": "level", "headerName": "Level", "type": "numericColumn"},
+    {"field": "group", "headerName": "Group", "flex": 2, **TEXT_FILTER},
+    {"field": "users", "headerName": "Users", **NUMBER_FILTER},
+    {"field": "attendance", "headerName": "Attendance (%)", **NUMBER_FILTER},
+    {"field": "progress", "headerName": "Progress (%)", **NUMBER_FILTER},
+    {"field": "score", "headerName": "Score", **NUMBER_FILTER},
+    {"field": "level", "headerName": "Level", **NUMBER_FILTER},
 ]
+ONE_ROW = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
 BLOCK_COLUMNS = [
     {"field": "first_name", "headerName": "First name", **TEXT_FILTER},
     {"field": "last_name", "headerName": "Last name", **TEXT_FILTER},
@@ -71,11 +71,7 @@ def layout(session_id: str | None = None, **_query):
                   style={"display": "none"}),
         section_card("Results by group", [
             html.Div("Click a group to list its learners below.", className="lp-hint mb-2"),
-            dag.AgGrid(id=ID.GROUPS_GRID, columnDefs=GROUP_COLUMNS, rowData=[],
-                       defaultColDef={"sortable": True, "resizable": True, "flex": 1},
-                       dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
-                                                         "enableClickSelection": True}},
-                       getRowId="params.data.group_id", style={"height": "360px"}),
+            server_grid(ID.GROUPS_GRID, GROUP_COLUMNS, "360px", "group_id", ONE_ROW),
         ], ident=ID.GROUPS_CARD),
         section_card("Individual results", [
             html.Div("Unassigned learners are greyed. Click a learner for their results per block.",

@@ -156,26 +156,80 @@ def level_band(score: float) -> int:
     return min(4, max(0, int(score // 20)))
 
 
+def _group_figures(g, users, started, progress, score):
+    """The results-by-group columns over per-group counts and means."""
+    attendance = case((users > 0, 100.0 * started / users))
+    return select(g.c.group_id, g.c.name.label("group"), g.c.level, users.label("users"),
+                  attendance.label("attendance_pct"), progress.label("progress"), score.label("score"))
+
+
+def _kept_groups(session_id: str):
+    """Results by group from the facts kept at import (schema.session_groups): every registered user counted."""
+    sg, g = schema.session_groups, schema.groups
+    progress = case((sg.c.started > 0, sg.c.progress_sum / sg.c.started))
+    score = case((sg.c.scored > 0, sg.c.score_sum / sg.c.scored))
+    return grid_filters.fenced(_group_figures(g, sg.c.users, sg.c.started, progress, score)
+                               .select_from(sg.join(g, g.c.group_id == sg.c.group_id))
+                               .where(sg.c.session_id == session_id))
+
+
+def _counted_groups(scope: Scope, session_id: str):
+    """Results by group counted over the registered users of the session this viewer sees (each once per group)."""
+    su, m, g = schema.session_users, schema.memberships, schema.groups
+    pairs = select(m.c.user_id, m.c.group_id).distinct().subquery()
+    started = su.c.started == 1
+    per_group = (select(pairs.c.group_id, func.count().label("users"), func.sum(su.c.started).label("started"),
+                        func.avg(case((started, su.c.progress_pct))).label("progress"),
+                        func.avg(case((started, su.c.score_pct))).label("score"))
+                 .select_from(su.join(pairs, pairs.c.user_id == su.c.user_id))
+                 .where(su.c.session_id == session_id, su.c.registered == 1,
+                        session_users_probe(scope, su.c.session_id, su.c.user_id))
+                 .group_by(pairs.c.group_id)).subquery()
+    return grid_filters.fenced(_group_figures(g, per_group.c.users, per_group.c.started, per_group.c.progress,
+                                              per_group.c.score)
+                               .select_from(per_group.join(g, g.c.group_id == per_group.c.group_id)))
+
+
+def _groups_source(scope: Scope, session_id: str):
+    """The owner and the session's instructors see every user of it: their figures are the kept facts."""
+    if scope.is_owner or session_id in scope.instructor_sessions:
+        return _kept_groups(session_id)
+    return _counted_groups(scope, session_id)
+
+
+def results_by_group_page(conn, scope: Scope, now: datetime, session_id: str, sort_model: list | None = None,
+                          filter_model: dict | None = None, start: int = 0, end: int = 100) -> dict:
+    """Results by group: one line per group with at least one registered user of the session (that the viewer
+    sees) as a direct member, any role; by level, then name unless the grid sorts; filtered and paged in SQL."""
+    require_session(conn, scope, session_id)
+    q = _groups_source(scope, session_id)
+    columns = {"group": q.c.group, "users": q.c.users, "attendance": q.c.attendance_pct, "progress": q.c.progress,
+               "score": q.c.score, "level": q.c.level}
+    rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
+                                          [q.c.level, q.c.group, q.c.group_id], {"progress", "score"})
+    return {"total": total, "rows": [{
+        "group_id": r["group_id"], "group": r["group"], "level": int(r["level"] or 0), "users": int(r["users"]),
+        "attendance_pct": None if r["attendance_pct"] is None else float(r["attendance_pct"]),
+        "progress": None if r["progress"] is None else float(r["progress"]),
+        "score": None if r["score"] is None else float(r["score"])} for r in rows]}
+
+
 def results_by_group(conn, scope: Scope, now: datetime, session_id: str) -> list[dict]:
-    """One line per group with at least one registered user of the session as a member (any role)."""
+    """Every line of results_by_group_page, by level then name."""
+    return results_by_group_page(conn, scope, now, session_id, end=1_000_000)["rows"]
+
+
+def group_of_session(conn, scope: Scope, now: datetime, session_id: str, group_id: str) -> str:
+    """The name of a group listed in the session's results by group for this viewer; LookupError otherwise."""
     require_session(conn, scope, session_id)
     su, m, g = schema.session_users, schema.memberships, schema.groups
-    started = su.c.started == 1
-    rows = conn.execute(
-        select(g.c.group_id, g.c.name, g.c.level,
-               func.count(func.distinct(su.c.user_id)).label("users"),
-               func.count(func.distinct(case((started, su.c.user_id)))).label("started"),
-               func.avg(case((started, su.c.progress_pct))).label("progress"),
-               func.avg(case((started, su.c.score_pct))).label("score"))
-        .select_from(su).join(m, m.c.user_id == su.c.user_id).join(g, g.c.group_id == m.c.group_id)
-        .where(su.c.session_id == session_id, su.c.registered == 1,
-               session_users_probe(scope, su.c.session_id, su.c.user_id))
-        .group_by(g.c.group_id, g.c.name, g.c.level)
-        .order_by(g.c.level, g.c.name, g.c.group_id)).all()
-    return [{"group_id": r.group_id, "group": r.name, "level": int(r.level or 0), "users": int(r.users),
-             "attendance_pct": 100.0 * int(r.started) / int(r.users) if r.users else None,
-             "progress": None if r.progress is None else float(r.progress),
-             "score": None if r.score is None else float(r.score)} for r in rows]
+    member = (select(su.c.user_id).join(m, m.c.user_id == su.c.user_id)
+              .where(m.c.group_id == group_id, su.c.session_id == session_id, su.c.registered == 1,
+                     session_users_probe(scope, su.c.session_id, su.c.user_id)).exists())
+    name = conn.execute(select(g.c.name).where(g.c.group_id == group_id, member)).scalar()
+    if name is None:
+        raise LookupError(f"no group {group_id!r} in session {session_id!r}")
+    return name
 
 
 def individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None,

@@ -20,7 +20,8 @@ CHANGES_RISK = CHANGES_BLOCKS | {"users", "logins"}
 CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 # read by the pages through covering indexes: vacuumed after an import (db.vacuum)
 VACUUMED = ["users", "memberships", "group_closure", "enrollments", "logins", "login_days", "block_results",
-            "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "scope_users",
+            "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "session_groups",
+            "scope_users",
             "scope_recency", "scope_login_days"]
 
 
@@ -303,6 +304,31 @@ def refresh_group_facts(conn) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("ANALYZE group_sessions"))
         conn.execute(text("ANALYZE group_counts"))
+    if inspect(conn).has_table("session_groups"):
+        refresh_session_groups(conn)
+
+
+SESSION_GROUPS_SQL = """
+    INSERT INTO session_groups (session_id, group_id, users, started, progress_sum, score_sum, scored)
+    SELECT su.session_id, m.group_id, COUNT(*), SUM(su.started),
+           COALESCE(SUM(CASE WHEN su.started = 1 THEN su.progress_pct END), 0.0),
+           SUM(CASE WHEN su.started = 1 THEN su.score_pct END),
+           SUM(CASE WHEN su.started = 1 AND su.score_pct IS NOT NULL THEN 1 ELSE 0 END)
+    FROM session_users su
+    JOIN (SELECT DISTINCT user_id, group_id FROM memberships) m ON m.user_id = su.user_id
+    WHERE su.registered = 1
+    GROUP BY su.session_id, m.group_id
+"""
+
+
+def refresh_session_groups(conn) -> None:
+    """Results by group of every session (schema.session_groups): per (session, group with a registered user of
+    the session as a direct member, any role), over those users each once: how many, how many started, the sums
+    of the progress of those who started and of the score of those who started and have one (metrics.md)."""
+    conn.execute(delete(schema.session_groups))
+    conn.execute(text(SESSION_GROUPS_SQL))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE session_groups"))
 
 
 def refresh_group_sessions(conn) -> None:
