@@ -151,7 +151,12 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
     if t["session"]:
         timed(f"{role}: Participants, load cohort", call(PID.ACTIVITY, {f"{PID.COHORT}.value": t["session"]}), svc)
         sid = {f"{SID.ID}.data": t["session"]}
-        timed(f"{role}: Session KPIs (General + by group)", call(SID.KPIS, sid), svc)
+        timed(f"{role}: Session KPIs (General)", call(SID.KPIS, sid), svc)
+        timed(f"{role}: Session results by group, 100", call(SID.GROUPS_GRID, {
+            f"{SID.GROUPS_GRID}.getRowsRequest": REQUEST}, sid), svc)
+        timed(f"{role}: Session by group, by users", call(SID.GROUPS_GRID, {
+            f"{SID.GROUPS_GRID}.getRowsRequest": {**REQUEST, "sortModel": [{"colId": "users", "sort": "desc"}]}},
+            sid), svc)
         timed(f"{role}: Session individual results", call(SID.PEOPLE_GRID, {
             f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST}, {**sid, f"{SID.PEOPLE_FILTER}.data": {}}), svc)
     if pages.USERS in sections:

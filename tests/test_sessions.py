@@ -68,6 +68,54 @@ def test_results_by_group(loaded, now):
                      "score": pytest.approx(57.5)}]
 
 
+def _groups_bundle(folder):
+    """The fixture with u3 also in Ops (g3), u4 in g2 as learner and coach (one user, counted once) and in Sales
+    (g1), and u5 registered instead of waiting (Ops only: a user coach Cora, of g1, does not see)."""
+    from tests import fixture_bundle as fb
+
+    members = fb.FILES["memberships.csv"].replace("u3,g2,learner\n", "u3,g2,learner\nu3,g3,learner\n").replace(
+        "u4,g2,learner\n", "u4,g2,learner\nu4,g2,coach\nu4,g1,learner\n")
+    return fb.write(folder, {"memberships.csv": members, **fb.replace_line(
+        "enrollments.csv", "s1,u5,waiting_list,catalog", "s1,u5,registered,catalog")})
+
+
+def _by_group(page):
+    return [(r["group_id"], r["users"], r["attendance_pct"], r["progress"], r["score"]) for r in page["rows"]]
+
+
+def test_results_by_group_for_each_viewer_paged_and_sorted(engine, tmp_path, now):
+    """s1's registered users: u3 (started, progress 100, score 75), u4 (started, progress 0, score 40), u5 and u6
+    (not started). Ops (level 1) = u3, u5; Sales (1) = u4; Sales North (2) = u3, u4, u6."""
+    snapshot.import_bundle(engine, _groups_bundle(tmp_path / "groups"))
+    approx = pytest.approx
+    owner_rows = [("g3", 2, approx(50.0), approx(100.0), approx(75.0)), ("g1", 1, approx(100.0), approx(0.0),
+                   approx(40.0)), ("g2", 3, approx(200 / 3), approx(50.0), approx(57.5))]
+    with engine.connect() as conn:
+        owner = q.results_by_group_page(conn, OWNER, now, "s1")
+        instructor = q.results_by_group_page(conn, scope_for_email(conn, "ivo@example.com"), now, "s1")
+        coach = q.results_by_group_page(conn, scope_for_email(conn, "cora@example.com"), now, "s1")
+        by_users = q.results_by_group_page(conn, OWNER, now, "s1", sort_model=[{"colId": "users", "sort": "desc"}],
+                                           start=1, end=2)
+        sales = q.results_by_group_page(conn, OWNER, now, "s1", filter_model={
+            "group": {"filterType": "text", "type": "contains", "filter": "sales"}},
+            sort_model=[{"colId": "score", "sort": "asc"}])
+        no_score = q.results_by_group_page(conn, OWNER, now, "s1", filter_model={
+            "attendance": {"filterType": "number", "type": "lessThan", "filter": 60}})
+        named = q.group_of_session(conn, OWNER, now, "s1", "g3")
+        with pytest.raises(LookupError):
+            q.group_of_session(conn, scope_for_email(conn, "cora@example.com"), now, "s1", "g0")  # no member in s1
+    assert owner["total"] == 3 and _by_group(owner) == owner_rows
+    assert [r["group"] for r in owner["rows"]] == ["Ops", "Sales", "Sales North"]
+    assert [r["level"] for r in owner["rows"]] == [1, 1, 2]
+    assert instructor == owner  # an instructor of s1 sees every user of it
+    # Cora sees u3, u4 and u6 (members of g1's subtree), not u5: Ops counts u3 alone
+    assert _by_group(coach) == [("g3", 1, approx(100.0), approx(100.0), approx(75.0)), *owner_rows[1:]]
+    assert by_users["total"] == 3 and _by_group(by_users) == [owner_rows[0]]  # 3, 2, 1 users: the second
+    assert sales["total"] == 2 and [r["group_id"] for r in sales["rows"]] == ["g1", "g2"]  # 40 < 57.5
+    assert [r["group_id"] for r in no_score["rows"]] == ["g3"]
+    assert named == "Ops"
+
+
 def test_individual_results_and_learner_detail(loaded, now):
     with loaded.connect() as conn:
         page = q.individual_page(conn, OWNER, now, "s1")

@@ -144,6 +144,10 @@ CALLBACKS = {
     "session: general": (S.KPIS, {f"{S.ID}.data": "{id}"}, None),
     "session: individual results": (S.PEOPLE_GRID, {f"{S.PEOPLE_GRID}.getRowsRequest": GRID_REQUEST},
                                     {f"{S.ID}.data": "{id}", f"{S.PEOPLE_FILTER}.data": None}),
+    "session: results by group": (S.GROUPS_GRID, {f"{S.GROUPS_GRID}.getRowsRequest": GRID_REQUEST},
+                                  {f"{S.ID}.data": "{id}"}),
+    "session: a group's learners": (S.PEOPLE_FILTER, {f"{S.GROUPS_GRID}.cellClicked": {"rowId": "{id}"}},
+                                    {f"{S.ID}.data": "s1"}),
     "session: individual results of a group": (S.PEOPLE_GRID, {f"{S.PEOPLE_GRID}.getRowsRequest": GRID_REQUEST},
                                                {f"{S.ID}.data": "s1", f"{S.PEOPLE_FILTER}.data": {"group": "{id}"}}),
     "session: detailed results": (S.BLOCK_GRID, {f"{S.BLOCK_GRID}.getRowsRequest": GRID_REQUEST},
@@ -177,6 +181,7 @@ FOREIGN_OF = {"users: a person's page": "u5", "users: a person's contacts": "u5"
               "collaboration: users of a group": "g3", "collaboration: users table of a group": "g3",
               "collaboration: a course": "ops-c9", "collaboration: the people behind a course's number": "ops-c9",
               "program: results": "ops-p2", "session: individual results of a group": "g3",
+              "session: a group's learners": "g3",
               **{name: "g3" for name in CALLBACKS if name.startswith("group:") and "session in" not in name}}
 
 
@@ -297,3 +302,14 @@ def test_the_weekly_digest_acts_only_for_the_signed_in_person(app):
     assert forged.status_code == 404
     with engine.connect() as conn:
         assert digest_store.subscription(conn, "u2") is not None
+
+
+def test_a_clicked_group_is_named_only_when_the_viewer_sees_it_in_the_session(app):
+    """Sales North (g2) has registered learners of s1; Ops (g3) has none there: its id stands in for its name."""
+    output, _, state = CALLBACKS["session: a group's learners"]
+    owner = signed_in_client(app)
+    named = call(owner, app, output, {f"{S.GROUPS_GRID}.cellClicked": {"rowId": "g2"}}, state).get_json()
+    unnamed = call(owner, app, output, {f"{S.GROUPS_GRID}.cellClicked": {"rowId": "g3"}}, state).get_json()
+    assert named["response"][S.PEOPLE_TITLE]["children"] == "Only Sales North"
+    assert unnamed["response"][S.PEOPLE_TITLE]["children"] == "Only g3"
+    assert named["response"][S.PEOPLE_FILTER]["data"] == {"group": "g2"}

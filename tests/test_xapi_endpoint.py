@@ -87,17 +87,18 @@ def test_posted_statements_reach_the_users_and_collaboration_facts(app, engine, 
     as after a bundle import: what a full refresh computes."""
     assert _post(app, creds, xb.statements()).status_code == 200
     assert app.server.extensions["learnpulse"].xapi_folder.wait(60)
-    tables = ("user_stats", "collab_users", "group_counts")
+    tables = ("user_stats", "collab_users", "group_counts", "session_groups")
     with engine.connect() as conn:
-        after_post = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in tables}
+        after_post = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2")).all() for t in tables}
     assert after_post["user_stats"], "the posted learners are in the users list"
+    assert after_post["session_groups"], "the session's results by group"
     with engine.begin() as conn:
         from data_access.write import derive
 
         derive.refresh(conn, {"users", "groups", "memberships", "logins", "course_attempts", "sessions", "blocks",
                               "enrollments", "posts", "reactions", "activity_views", "answers", "activities"})
     with engine.connect() as conn:
-        assert {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in tables} == after_post
+        assert {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2")).all() for t in tables} == after_post
 
 
 def test_a_bad_batch_stores_nothing_and_says_why(app, engine, creds):
