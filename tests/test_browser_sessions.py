@@ -82,6 +82,22 @@ def test_level_band_learner_detail_and_session_csv(server, browser, tmp_path):
     context.close()
 
 
+def test_results_by_group_page_in_sql_and_a_group_lists_its_learners(server, browser):
+    session = _busiest_session(server.engine)[0]
+    with server.engine.connect() as conn:
+        groups = q.results_by_group_page(conn, OWNER, NOW, session)
+    first = groups["rows"][0]
+    page = server.new_page(browser)
+    goto(page, f"{server}/sessions/{session}")
+    page.locator("#session-groups-grid .ag-paging-row-summary-panel").filter(
+        has_text=f"of {groups['total']:,}").wait_for()
+    page.locator(f'#session-groups-grid .ag-row[row-id="{first["group_id"]}"] [col-id="group"]').click()
+    page.locator("#session-people-title").filter(has_text=f"Only {first['group']}").wait_for()
+    page.locator("#session-people-grid .ag-paging-row-summary-panel").filter(
+        has_text=f"of {first['users']:,}").wait_for()
+    page.close()
+
+
 def test_program_template_and_collaboration_tab(server, browser):
     with server.engine.connect() as conn:
         program = q.sessions_table(conn, OWNER, NOW)[0]["program_id"]

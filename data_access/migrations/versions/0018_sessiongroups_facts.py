@@ -40,6 +40,8 @@ def upgrade() -> None:
     JOIN (SELECT DISTINCT user_id, group_id FROM memberships) m ON m.user_id = su.user_id
     WHERE su.registered = 1
     GROUP BY su.session_id, m.group_id""")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ANALYZE session_groups")
 
 
 def downgrade() -> None:
