@@ -174,16 +174,20 @@ def _kept_groups(session_id: str):
 
 
 def _counted_groups(scope: Scope, session_id: str):
-    """Results by group counted over the registered users of the session this viewer sees (each once per group)."""
+    """Results by group counted over the registered users of the session this viewer sees (each once per group:
+    a member with two roles in a group is one pair)."""
     su, m, g = schema.session_users, schema.memberships, schema.groups
-    pairs = select(m.c.user_id, m.c.group_id).distinct().subquery()
-    started = su.c.started == 1
-    per_group = (select(pairs.c.group_id, func.count().label("users"), func.sum(su.c.started).label("started"),
-                        func.avg(case((started, su.c.progress_pct))).label("progress"),
-                        func.avg(case((started, su.c.score_pct))).label("score"))
-                 .select_from(su.join(pairs, pairs.c.user_id == su.c.user_id))
-                 .where(su.c.session_id == session_id, su.c.registered == 1,
-                        session_users_probe(scope, su.c.session_id, su.c.user_id))
+    seen = (su.c.session_id == session_id, su.c.registered == 1,
+            session_users_probe(scope, su.c.session_id, su.c.user_id))
+    pairs = (select(m.c.user_id, m.c.group_id).distinct().join(su, su.c.user_id == m.c.user_id)
+             .where(*seen)).subquery()
+    person = schema.session_users.alias("person")
+    started = person.c.started == 1
+    per_group = (select(pairs.c.group_id, func.count().label("users"), func.sum(person.c.started).label("started"),
+                        func.avg(case((started, person.c.progress_pct))).label("progress"),
+                        func.avg(case((started, person.c.score_pct))).label("score"))
+                 .select_from(pairs.join(person, and_(person.c.session_id == session_id,
+                                                      person.c.user_id == pairs.c.user_id)))
                  .group_by(pairs.c.group_id)).subquery()
     return grid_filters.fenced(_group_figures(g, per_group.c.users, per_group.c.started, per_group.c.progress,
                                               per_group.c.score)
