@@ -83,6 +83,7 @@ def calls_for(app, scope: Scope, t: dict) -> list[dict]:
         sid = {f"{SID.ID}.data": t["session"]}
         out += [("participants: cohort", payload(app, PID.ACTIVITY, {f"{PID.COHORT}.value": t["session"]})),
                 ("session: KPIs", payload(app, SID.KPIS, sid)),
+                ("session: groups", payload(app, SID.GROUPS_GRID, {f"{SID.GROUPS_GRID}.getRowsRequest": REQUEST}, sid)),
                 ("session: people", payload(app, SID.PEOPLE_GRID, {f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST},
                                             {**sid, f"{SID.PEOPLE_FILTER}.data": {}}))]
     if pages.USERS in sections:

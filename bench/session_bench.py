@@ -78,8 +78,10 @@ def main() -> None:
 
     sid = {f"{ID.ID}.data": session}
     timed("page layout (header, blocks)", layout, svc)
-    timed("General + results by group", lambda: post(client, payload(app, ID.KPIS, sid)), svc)
+    timed("General section", lambda: post(client, payload(app, ID.KPIS, sid)), svc)
     request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    timed("results by group, first 100", lambda: post(client, payload(app, ID.GROUPS_GRID, {
+        f"{ID.GROUPS_GRID}.getRowsRequest": request}, sid)), svc)
     for label, narrow, sort in (("individual results, first page", {}, []),
                                 ("individual results, by score desc", {}, [{"colId": "score", "sort": "desc"}]),
                                 ("individual results, level 80–100", {"band": 4}, [])):
