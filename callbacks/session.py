@@ -1,5 +1,5 @@
-"""Session statistics callbacks: one load of the General section and results by group; band, block and group
-clicks narrow the learner lists; the two big tables are paged in SQL."""
+"""Session statistics callbacks: one load of the General section; band, block and group clicks narrow the learner
+lists; results by group and the two learner tables are paged in SQL."""
 
 from __future__ import annotations
 
