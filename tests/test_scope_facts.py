@@ -1,5 +1,6 @@
-"""Scope facts (schema.scope_users, scope_recency, scope_login_days, scope_sessions), hand-computed from fixture_bundle and from the
-xAPI statements of xapi_bundle, kept by the import and by the xAPI fold; and the Overview read from them."""
+"""Scope facts (schema.scope_users, scope_recency, scope_login_days, scope_sessions), hand-computed from
+fixture_bundle and from the xAPI statements of xapi_bundle, kept by the import and by the xAPI fold; and the Overview
+read from them."""
 
 from __future__ import annotations
 

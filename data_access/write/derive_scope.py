@@ -57,8 +57,9 @@ _SESSIONS = """
     SELECT su.group_id, r.session_id, COUNT(*), SUM(r.progress_pct)
     FROM scope_users su JOIN session_users r ON r.user_id = su.user_id
     WHERE r.registered = 1
-    GROUP BY su.group_id, r.session_id
-    ORDER BY su.group_id, r.session_id"""
+    GROUP BY su.group_id, r.session_id"""
+# no ORDER BY: PostgreSQL then hash-aggregates the 1.2 M joined rows at 100k instead of sorting them on disk (4.5 ->
+# 1.8 s); SQLite's GROUP BY sorts them anyway
 
 
 def refresh(conn, changed: set[str]) -> None:

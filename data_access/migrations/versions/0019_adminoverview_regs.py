@@ -31,8 +31,7 @@ def upgrade() -> None:
     SELECT su.group_id, r.session_id, COUNT(*), SUM(r.progress_pct)
     FROM scope_users su JOIN session_users r ON r.user_id = su.user_id
     WHERE r.registered = 1
-    GROUP BY su.group_id, r.session_id
-    ORDER BY su.group_id, r.session_id""")
+    GROUP BY su.group_id, r.session_id""")
 
 
 def downgrade() -> None:
