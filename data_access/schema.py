@@ -415,6 +415,19 @@ scope_login_days = Table(
     sqlite_with_rowid=False,
 )
 
+# scope_sessions: per scope key and session, the registrations (session_users.registered = 1) of the key's users
+# (any role, deleted included, as scope.visible_users_probe) and the sum of their progress, so the Overview's
+# "Registered in running sessions" of a one-key viewer is a sum over its running sessions' rows (derive_scope).
+scope_sessions = Table(
+    "scope_sessions", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("registered", Integer, nullable=False),
+    Column("progress_sum", Float, nullable=False),
+    PrimaryKeyConstraint("group_id", "session_id"),
+    sqlite_with_rowid=False,
+)
+
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.write.derive.refresh_group_facts:
 # one row per (group G, G's session S) with the sums over G's learners (role learner in G's subtree, deleted
 # included) currently registered in S, so a group page (the platform group: every session) reads a few

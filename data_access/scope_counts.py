@@ -68,6 +68,19 @@ def learners_since(conn, scope: Scope, limits: list[int]) -> tuple[int, int, lis
     return total, never, since
 
 
+def registered_in(conn, scope: Scope, sessions) -> tuple[int, float | None] | None:
+    """(registrations of the scope's users in the sessions of the select `sessions`, their average progress) from
+    scope_sessions; None when the scope has several keys (a user in two of them would count twice)."""
+    ks = keys(scope)
+    if len(ks) != 1:
+        return None
+    ss = schema.scope_sessions
+    n, total = conn.execute(select(func.sum(ss.c.registered), func.sum(ss.c.progress_sum))
+                            .where(ss.c.group_id == ks[0], ss.c.session_id.in_(sessions))).one()
+    n = int(n or 0)
+    return n, (float(total) / n if n else None)
+
+
 def facts_cover(conn, first_day: int) -> bool:
     """Whether scope_login_days holds every day from first_day on (it keeps the last days of logins only)."""
     sld = schema.scope_login_days

@@ -1,10 +1,12 @@
-"""Scope facts (schema.scope_users, scope_recency, scope_login_days), hand-computed from fixture_bundle and from the
-xAPI statements of xapi_bundle, kept by the import and by the xAPI fold; and the Overview read from them."""
+"""Scope facts (schema.scope_users, scope_recency, scope_login_days, scope_sessions), hand-computed from
+fixture_bundle and from the xAPI statements of xapi_bundle, kept by the import and by the xAPI fold; and the Overview
+read from them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 
 from data_access.importer import import_bundle
@@ -66,6 +68,38 @@ def test_scope_counts_kept_at_import(engine, tmp_path):
     assert rows(engine, "SELECT COUNT(*) FROM scope_login_days WHERE group_id = 'g3'") == [(0,)]
 
 
+def test_scope_sessions_kept_at_import(loaded):
+    # registered in s1: u3 (b1 done, b2 passed, b3 attended: 100 %), u4 (0 %), u6 (deleted, 0 %); u5 on the waiting
+    # list; s2 has no enrollment. Every key holding u3, u4, u6 ('', g0, g1, g2) has them; g3 (u5) has none
+    assert rows(loaded, "SELECT group_id, session_id, registered, progress_sum FROM scope_sessions "
+                        "ORDER BY group_id, session_id") == [(g, "s1", 3, 100.0) for g in ("", "g0", "g1", "g2")]
+
+
+def test_scope_sessions_follow_enrollments(loaded):
+    # u4 leaves s1: two registrations left in every key
+    with loaded.begin() as conn:
+        conn.execute(text("UPDATE enrollments SET unassigned_at = 1780000000 WHERE user_id = 'u4'"))
+        derive.refresh(conn, {"enrollments"})
+    assert rows(loaded, "SELECT group_id, registered, progress_sum FROM scope_sessions ORDER BY group_id") == [
+        (g, 2, 100.0) for g in ("", "g0", "g1", "g2")]
+
+
+def test_registered_in_running_sessions_by_scope(loaded, now):
+    # s1 runs (06-01 to 07-01), s2 is upcoming. A coach of g1: u3, u4, u6 registered in s1 (100, 0, 0 %); a coach
+    # of g3 who instructs s1 sees s1 but only g3's people (u5, not registered); an instructor of s1 who manages no
+    # group sees nobody's registrations; a coach of g1 and g3 (two keys) the same three as g1 alone
+    scopes = {"g1": Scope(user_id="u2", coach_groups=("g1",)),
+              "g3 + s1": Scope(user_id="u2", coach_groups=("g3",), instructor_sessions=("s1",)),
+              "s1": Scope(user_id="u7", instructor_sessions=("s1",)),
+              "g1 + g3": Scope(user_id="u2", coach_groups=("g1", "g3"))}
+    with loaded.connect() as conn:
+        got = {name: q.kpis(conn, scope, now) for name, scope in scopes.items()}
+    counts = {name: (k["sessions_running"], k["registered_running"], k["avg_progress_running"])
+              for name, k in got.items()}
+    assert counts == {"g1": (1, 3, pytest.approx(100 / 3)), "g3 + s1": (1, 0, None), "s1": (1, 0, None),
+                      "g1 + g3": (1, 3, pytest.approx(100 / 3))}
+
+
 def test_overview_of_several_groups_counts_each_learner_once(loaded, now):
     # coach of g1 and of its own descendant g2, and of g3: u3, u4 (g2) and u5 (g3), u6 deleted
     scope = Scope(user_id="u2", coach_groups=("g1", "g2", "g3"))
@@ -125,3 +159,18 @@ def test_scope_facts_follow_the_xapi_fold(engine, tmp_path):
         (day("2026-06-08T00:00:00Z"), 1), (day("2026-06-09T00:00:00Z"), 1), (day("2026-06-16T00:00:00Z"), 1)]
     assert rows(engine, "SELECT active, gap1, gap2 FROM scope_login_days WHERE group_id = :g AND day = :d", g=key,
                 d=day("2026-06-16T00:00:00Z")) == [(1, 1, 0)]
+
+
+def test_scope_sessions_follow_the_xapi_fold(engine, tmp_path):
+    # the run: ada registered (100 %), bob unregistered, cy enrolled by her first statement (0 %); keys '', 'xapi'
+    # and the LMS's hold all three
+    _xapi(engine, tmp_path)
+    key, sql = "xapi:lms.test", "SELECT group_id, registered, progress_sum FROM scope_sessions ORDER BY group_id"
+    assert rows(engine, sql) == [(g, 2, 100.0) for g in ("", "xapi", key)]
+    # bob registers again (his quiz block done of two: 50 %): counted at the refresher's pass
+    again = xb.st(17, "bob", "registered", xb.RUN_OBJ, "2026-06-10T09:00:00Z", context=None)
+    report = _xapi(engine, tmp_path, [again], scoped=True, name="more")
+    assert rows(engine, sql) == [(g, 2, 100.0) for g in ("", "xapi", key)]
+    with engine.begin() as conn:
+        derive.refresh_dependent(conn, report.changed)
+    assert rows(engine, sql) == [(g, 3, 150.0) for g in ("", "xapi", key)]

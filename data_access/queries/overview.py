@@ -14,7 +14,8 @@ DAY_S = 86_400
 
 
 def kpis(conn, scope: Scope, now: datetime) -> dict:
-    """Learners are current users with a learner role in the scope (scope_counts: read from the scope facts)."""
+    """Learners are current users with a learner role in the scope, registrations in the running sessions
+    it sees (scope_counts: read from the scope facts)."""
     now_s = int(now.timestamp())
     total, never, (active_7d, active_30d) = scope_counts.learners_since(conn, scope, [now_s - 7 * 86_400,
                                                                                       now_s - 30 * 86_400])
@@ -24,12 +25,9 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
         func.sum(case((program_session_state.upcoming(s, now_s), 1), else_=0)),
         func.sum(case((program_session_state.finished(s, now_s), 1), else_=0)),
     ).where(scope_counts.sessions_seen(scope, s))).one()
-    su = schema.session_users
     running = select(s.c.session_id).where(program_session_state.running(s, now_s),
                                            scope_counts.sessions_seen(scope, s))
-    enrolled = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
-                            .where(su.c.registered == 1, su.c.session_id.in_(running),
-                                   visible_users_probe(scope, su.c.user_id))).one()
+    enrolled = scope_counts.registered_in(conn, scope, running) or _registered(conn, scope, running)
     return {
         "learners": total,
         "active_7d": active_7d,
@@ -41,6 +39,16 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
         "registered_running": int(enrolled[0] or 0),
         "avg_progress_running": None if enrolled[1] is None else float(enrolled[1]),
     }
+
+
+def _registered(conn, scope: Scope, running) -> tuple[int, float | None]:
+    """Registrations of the viewer's users in the sessions of `running` and their average progress, probed per
+    registration: for a viewer with several scope keys (scope_counts.registered_in reads one key's facts)."""
+    su = schema.session_users
+    n, avg = conn.execute(select(func.count(), func.avg(su.c.progress_pct))
+                          .where(su.c.registered == 1, su.c.session_id.in_(running),
+                                 visible_users_probe(scope, su.c.user_id))).one()
+    return int(n or 0), avg
 
 
 def learners_by_recency(conn, scope: Scope, now: datetime) -> list[dict]:

@@ -21,8 +21,7 @@ CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 # read by the pages through covering indexes: vacuumed after an import (db.vacuum)
 VACUUMED = ["users", "memberships", "group_closure", "enrollments", "logins", "login_days", "block_results",
             "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "session_groups",
-            "scope_users",
-            "scope_recency", "scope_login_days"]
+            "scope_users", "scope_recency", "scope_login_days", "scope_sessions"]
 
 
 def refresh(conn, changed: set[str]) -> None:
@@ -50,6 +49,8 @@ def refresh_dependent(conn, changed: set[str]) -> None:
     depends on."""
     refresh_user_facts(conn, changed)
     derive_scope.refresh(conn, changed)  # the Overview's per-scope people and counts
+    if changed & (CHANGES_BLOCKS | derive_scope.CHANGES_USERS):
+        derive_scope.refresh_sessions(conn)  # registrations per scope key and session: session_users, scope_users
     if changed & CHANGES_GROUP_FACTS:
         refresh_group_facts(conn)
     derive_collab.refresh(conn, changed)  # collaborative activity counts, with their own changed-tables sets
