@@ -31,7 +31,7 @@ MODULES = [*dict.fromkeys(p.name.partition(".")[0] for p in pages.PAGES), "trend
 def cache_config(settings: Settings) -> dict:
     if settings.cache_redis_url:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
-                "CACHE_KEY_PREFIX": "learnpulse:", "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s}
+                "CACHE_KEY_PREFIX": f"{settings.redis_prefix}:", "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s}
     return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s,
             "CACHE_THRESHOLD": 5000}
 

@@ -152,7 +152,7 @@ def invite(token: str):
 def register(server: flask.Flask, settings) -> Limiter:
     """The sign-in routes, each behind its throttles (failed attempts count per address, and per account)."""
     limiter = Limiter(auth.address, app=server, storage_uri=settings.cache_redis_url or "memory://",
-                      key_prefix="learnpulse-signin", strategy="fixed-window", swallow_errors=True,
+                      key_prefix=f"{settings.redis_prefix}-signin", strategy="fixed-window", swallow_errors=True,
                       in_memory_fallback_enabled=True, headers_enabled=False)
     failed = {"deduct_when": lambda response: response.status_code == FAILED, "methods": ["POST"],
               "on_breach": _throttled}

@@ -10,7 +10,9 @@ Del (u6) deleted; Ivo (u7) instructor of s1.
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 import time
 
 import pytest
@@ -197,19 +199,21 @@ def test_throttling_is_shared_through_redis(loaded, tmp_path, monkeypatch):
     except Exception as exc:  # noqa: BLE001
         pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {type(exc).__name__}")
     store = redis.Redis(host="127.0.0.1", port=6379)
+    prefix = f"lp-test-{os.getpid()}-{secrets.token_hex(4)}"  # another run on this machine has its own counters
 
     def forget_counters():
-        for key in store.scan_iter("*learnpulse-signin*"):
+        for key in store.scan_iter(f"*{prefix}-signin*"):
             store.delete(key)
 
     forget_counters()
     monkeypatch.setattr(signin, "PER_ACCOUNT", "2 per 15 minutes")
-    first, second = (make_app(loaded, tmp_path, cache_redis_url="redis://127.0.0.1:6379/0") for _ in range(2))
+    first, second = (make_app(loaded, tmp_path, cache_redis_url="redis://127.0.0.1:6379/0", redis_prefix=prefix)
+                     for _ in range(2))
     set_password(first, "cora@example.com")
     assert post_login(first.server.test_client(), "cora@example.com", "wrong").status_code == 401
     assert post_login(second.server.test_client(), "cora@example.com", "wrong").status_code == 401
     assert post_login(first.server.test_client(), "cora@example.com", PASSWORD).status_code == 429
-    assert list(store.scan_iter("*learnpulse-signin*"))  # the counters were in Redis
+    assert list(store.scan_iter(f"*{prefix}-signin*"))  # the counters were in Redis
     forget_counters()
 
 

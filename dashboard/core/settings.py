@@ -32,6 +32,7 @@ def parse_now(text: str | None) -> datetime | None:
 class Settings:
     database_url: str = ""
     cache_redis_url: str | None = None
+    redis_prefix: str = "learnpulse"  # the cache's and the sign-in counters' keys in Redis start with it
     cache_timeout_s: int = 300
     data_dir: Path = field(default_factory=default_data_dir)
     timezone: str = "UTC"
@@ -61,6 +62,7 @@ class Settings:
         values = dict(
             database_url=env.get("DATABASE_URL") or default_database_url(data_dir),
             cache_redis_url=env.get("CACHE_REDIS_URL") or None,
+            redis_prefix=env.get("LEARNPULSE_REDIS_PREFIX") or "learnpulse",
             cache_timeout_s=int(env.get("CACHE_TIMEOUT", "300")),
             data_dir=data_dir,
             timezone=env.get("LEARNPULSE_TIMEZONE", "UTC"),
