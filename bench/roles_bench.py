@@ -2,10 +2,12 @@
 
     DATABASE_URL=sqlite:///path.sqlite3 LEARNPULSE_NOW=2026-11-23T09:00:00Z python bench/roles_bench.py [ROLE…]
 
-Viewers (ROLE: owner, admin, coach, instructor; default all): the platform owner, the admin of the division
-(a group just under the root) with the most members, the coach of the largest team, an instructor of the
-largest session. For each, the targets are the largest things they see: the session with most enrollments,
-the user with most answers, their first group. Callbacks go through Flask's test client signed in as that
+Viewers (ROLE: owner, admin, coach, instructor, author, learner; default all): the platform owner, the admin of
+the division (a group just under the root) with the most members, the coach of the largest team, an instructor of
+the largest session, the author of the most courses, the learner with the most answers. For each, the targets are
+the largest things they see: the session with most enrollments, the user with most answers, their first group,
+the most viewed course; each page's data callbacks run when the viewer's sections include the page.
+Callbacks go through Flask's test client signed in as that
 viewer (Dash serialisation included); "cold" empties the cache before each call, "warm" is a cache hit; wall
 clock and this process's CPU time are printed (see timed).
 """
@@ -27,16 +29,21 @@ from sqlalchemy import func, select  # noqa: E402
 
 from dashboard import auth  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
+from dashboard.ids import AtRisk as ARID  # noqa: E402
 from dashboard.ids import Collaboration as CID  # noqa: E402
+from dashboard.ids import CollaborationCourse as CCID  # noqa: E402
 from dashboard.ids import Group as GID  # noqa: E402
 from dashboard.ids import Overview as OID  # noqa: E402
 from dashboard.ids import Participants as PID  # noqa: E402
 from dashboard.ids import Session as SID  # noqa: E402
+from dashboard.ids import Sessions as SLID  # noqa: E402
+from dashboard.ids import SessionsCollab as SCID  # noqa: E402
+from dashboard.ids import Trend as TID  # noqa: E402
 from dashboard.ids import UserPage as UID  # noqa: E402
 from dashboard.ids import Users as USID  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data_access import schema  # noqa: E402
-from data_access.scope import Scope, scope_for_user, visible_groups, visible_sessions, visible_user  # noqa: E402
+from data_access.scope import Scope, require_course, scope_for_user, visible_groups, visible_sessions, visible_user  # noqa: E402
 
 REQUEST = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
 
@@ -77,26 +84,55 @@ def viewers(conn) -> dict[str, str | None]:
 
     largest = (select(e.c.session_id).group_by(e.c.session_id).order_by(func.count().desc(), e.c.session_id)
                .limit(1)).scalar_subquery()
+    c, us = schema.courses, schema.user_stats
     return {"owner": None,
             "admin": biggest("admin", g.c.parent_id == root),
             "coach": biggest("coach", g.c.group_id != root),
             "instructor": conn.execute(select(si.c.user_id).where(si.c.session_id == largest)
-                                       .order_by(si.c.user_id).limit(1)).scalar()}
+                                       .order_by(si.c.user_id).limit(1)).scalar(),
+            "author": conn.execute(select(c.c.author_id).group_by(c.c.author_id)
+                                   .order_by(func.count().desc(), c.c.author_id).limit(1)).scalar(),
+            "learner": conn.execute(select(us.c.user_id).join(m, m.c.user_id == us.c.user_id)
+                                    .where(m.c.role == "learner", us.c.deleted == 0)
+                                    .order_by(us.c.answers.desc(), us.c.user_id).limit(1)).scalar()}
 
 
 def targets(conn, scope: Scope) -> dict:
-    """The largest session, the busiest user and the first group this viewer sees."""
+    """The largest session, the busiest user, the first group and the most viewed course this viewer sees."""
     s, e, us = schema.sessions, schema.enrollments, schema.user_stats
     session = conn.execute(select(s.c.session_id).join(e, e.c.session_id == s.c.session_id)
                            .where(visible_sessions(scope, s)).group_by(s.c.session_id)
                            .order_by(func.count().desc(), s.c.session_id).limit(1)).scalar()
     user = conn.execute(select(us.c.user_id).where(visible_user(scope, us.c.user_id), us.c.deleted == 0)
                         .order_by(us.c.answers.desc(), us.c.user_id).limit(1)).scalar()
-    g = schema.groups
+    g, cc = schema.groups, schema.collab_courses
     group = conn.execute(select(g.c.group_id).where(visible_groups(scope, g.c.group_id))
                          .order_by(g.c.level, g.c.group_id).limit(1)).scalar() if scope.managed_groups or \
         scope.is_owner else None
-    return {"session": session, "user": user, "group": group}
+    return {"session": session, "user": user, "group": group,
+            "course": next((c for c in conn.execute(select(cc.c.course_id).order_by(cc.c.views.desc(), cc.c.course_id))
+                            .scalars() if _sees_course(conn, scope, c)), None)}
+
+
+def _sees_course(conn, scope: Scope, course_id: str) -> bool:
+    try:
+        require_course(conn, scope, course_id)
+    except LookupError:
+        return False
+    return True
+
+
+class Bench:
+    """One viewer: a signed-in client, their sections and targets."""
+
+    def __init__(self, app, svc, role: str, client, sections, t: dict):
+        self.app, self.svc, self.role, self.client, self.sections, self.t = app, svc, role, client, sections, t
+
+    def call(self, first_output: str, inputs: dict, state: dict | None = None):
+        return lambda: post(self.client, payload(self.app, first_output, inputs, state))
+
+    def time(self, label: str, fn) -> None:
+        timed(f"{self.role}: {label}", fn, self.svc)
 
 
 def bench(app, svc, role: str, user_id: str | None) -> None:
@@ -106,38 +142,89 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
             select(schema.users.c.email).where(schema.users.c.user_id == user_id)).scalar_one()
         t = targets(conn, scope)
     sections = auth.sections(scope)
-    print(f"\n{role}: {email or 'platform owner'}; session {t['session']}, user {t['user']}, group {t['group']}")
-    client = signed_in_client(app, email)
+    print(f"\n{role}: {email or 'platform owner'}; sections {', '.join(sorted(sections)) or 'none'}; session "
+          f"{t['session']}, user {t['user']}, group {t['group']}, course {t['course']}")
+    b = Bench(app, svc, role, signed_in_client(app, email), sections, t)
+    _overview(b)
+    _session(b)
+    _users(b)
+    _collaboration(b)
+    _groups(b)
+    _layouts(b)
 
-    def call(first_output: str, inputs: dict, state: dict | None = None):
-        return lambda: post(client, payload(app, first_output, inputs, state))
 
-    timed(f"{role}: Overview (KPIs, logins, recency)", call(OID.KPIS, {f"{OID.LOAD}.data": 1}), svc)
-    if t["session"]:
-        timed(f"{role}: Participants, load cohort", call(PID.ACTIVITY, {f"{PID.COHORT}.value": t["session"]}), svc)
-        sid = {f"{SID.ID}.data": t["session"]}
-        timed(f"{role}: Session KPIs (General + by group)", call(SID.KPIS, sid), svc)
-        timed(f"{role}: Session individual results", call(SID.PEOPLE_GRID, {
-            f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST}, {**sid, f"{SID.PEOPLE_FILTER}.data": {}}), svc)
-    if auth.USERS in sections:
-        timed(f"{role}: Users list, first page", call(USID.GRID, {f"{USID.GRID}.getRowsRequest": REQUEST},
-                                                      {f"{USID.TABS}.active_tab": "current",
-                                                       f"{USID.MANAGER}.data": None}), svc)
-    if t["user"]:
-        def user_page(uid=t["user"]):
-            open_page(client, app, f"/users/{uid}")
-            return post(client, payload(app, UID.PUBLIC, {f"{UID.ID}.data": uid}))
-        timed(f"{role}: User page (layout + sections)", user_page, svc)
-    if auth.COLLABORATION in sections:
-        timed(f"{role}: Collab users, count + most active", call(CID.USERS_COUNT, {f"{CID.GROUP}.value": None}),
-              svc)
-        timed(f"{role}: Collab users, first 100 rows", call(CID.USERS_GRID, {
-            f"{CID.USERS_GRID}.getRowsRequest": REQUEST}, {f"{CID.GROUP}.value": None}), svc)
-    if t["group"] and auth.GROUPS in sections:
-        gid = {f"{GID.ID}.data": t["group"]}
-        timed(f"{role}: Group rates + charts", call(GID.KPIS, gid), svc)
-        timed(f"{role}: Group sessions table", call(GID.SESSIONS_GRID, {
-            f"{GID.SESSIONS_GRID}.getRowsRequest": REQUEST}, gid), svc)
+def _overview(b: Bench) -> None:
+    b.time("Overview (KPIs, logins, recency)", b.call(OID.KPIS, {f"{OID.LOAD}.data": 1}))
+    b.time("Overview at-risk card", b.call(OID.AT_RISK, {f"{OID.LOAD}.data": 1}))
+    if auth.SESSIONS in b.sections:
+        b.time("Sessions list (all)", b.call(SLID.GRID, {f"{SLID.STATUS}.value": "all"}))
+    if auth.AT_RISK in b.sections:
+        b.time("At-risk count + reasons (all cohorts)", b.call(ARID.SUMMARY, {f"{ARID.COHORT}.value": None}))
+
+
+def _session(b: Bench) -> None:
+    session = b.t["session"]
+    if not session or auth.PARTICIPANTS not in b.sections:
+        return
+    b.time("Participants, load cohort", b.call(PID.ACTIVITY, {f"{PID.COHORT}.value": session}))
+    b.time("Participants, weekly trend", b.call(TID.CHART, {f"{PID.COHORT}.value": session}))
+    b.time("Participants, pace", b.call(TID.PACE, {f"{PID.COHORT}.value": session}))
+    if auth.AT_RISK in b.sections:
+        b.time("At-risk count + reasons (cohort)", b.call(ARID.SUMMARY, {f"{ARID.COHORT}.value": session}))
+    if auth.SESSIONS in b.sections:
+        sid = {f"{SID.ID}.data": session}
+        b.time("Session KPIs (General + by group)", b.call(SID.KPIS, sid))
+        b.time("Session individual results", b.call(SID.PEOPLE_GRID, {
+            f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST}, {**sid, f"{SID.PEOPLE_FILTER}.data": {}}))
+
+
+def _users(b: Bench) -> None:
+    if auth.USERS in b.sections:
+        b.time("Users list, first page", b.call(USID.GRID, {f"{USID.GRID}.getRowsRequest": REQUEST},
+                                                {f"{USID.TABS}.active_tab": "current", f"{USID.MANAGER}.data": None}))
+    if b.t["user"] and auth.USERS in b.sections:
+        def user_page(uid=b.t["user"]):
+            open_page(b.client, b.app, f"/users/{uid}")
+            return post(b.client, payload(b.app, UID.PUBLIC, {f"{UID.ID}.data": uid}))
+        b.time("User page (layout + sections)", user_page)
+
+
+def _collaboration(b: Bench) -> None:
+    if auth.COLLABORATION not in b.sections:
+        return
+    b.time("Collab users, count + most active", b.call(CID.USERS_COUNT, {f"{CID.GROUP}.value": None}))
+    b.time("Collab users, first 100 rows", b.call(CID.USERS_GRID, {
+        f"{CID.USERS_GRID}.getRowsRequest": REQUEST}, {f"{CID.GROUP}.value": None}))
+    b.time("Collab groups, most active teams", b.call(CID.GROUPS_CHART, {f"{CID.GROUPS_GRID}.id": CID.GROUPS_GRID}))
+    b.time("Collab groups, first 100 rows", b.call(CID.GROUPS_GRID, {f"{CID.GROUPS_GRID}.getRowsRequest": REQUEST}))
+    b.time("Collab courses tab", b.call(CID.COURSES_GRID, {f"{CID.COURSES_GRID}.id": CID.COURSES_GRID}))
+    b.time("Collab sessions, most active", b.call(CID.SESSIONS_CHART, {f"{SCID.GRID}.id": SCID.GRID}))
+    b.time("Collab sessions, first 100 rows", b.call(SCID.GRID, {f"{SCID.GRID}.getRowsRequest": REQUEST}))
+    if b.t["course"]:
+        b.time("Collab course, reactions + activities",
+               b.call(CCID.REACTIONS_CHART, {f"{CCID.ID}.data": b.t["course"]}))
+
+
+def _groups(b: Bench) -> None:
+    if b.t["group"] and auth.GROUPS in b.sections:
+        gid = {f"{GID.ID}.data": b.t["group"]}
+        b.time("Group rates + charts", b.call(GID.KPIS, gid))
+        b.time("Group sessions table", b.call(GID.SESSIONS_GRID, {f"{GID.SESSIONS_GRID}.getRowsRequest": REQUEST},
+                                              gid))
+
+
+def _layouts(b: Bench) -> None:
+    """Each page's layout (Dash's page router), for the pages of the viewer's sections."""
+    t = b.t
+    pages = [(auth.OVERVIEW, "/", ""), (auth.PARTICIPANTS, "/participants", f"?session={t['session']}"),
+             (auth.AT_RISK, "/at-risk", ""), (auth.SESSIONS, "/sessions", ""),
+             (auth.SESSIONS, f"/sessions/{t['session']}", ""), (auth.GROUPS, "/groups", ""),
+             (auth.GROUPS, f"/groups/{t['group']}", ""), (auth.USERS, "/users", ""),
+             (auth.USERS, f"/users/{t['user']}", ""), (auth.COLLABORATION, "/collaboration/users", ""),
+             (auth.COLLABORATION, f"/collaboration/courses/{t['course']}", "")]
+    for section, path, search in pages:
+        if section in b.sections and "None" not in path + search:
+            b.time(f"layout {path}", lambda p=path, q=search: open_page(b.client, b.app, p, q))
 
 
 def main() -> None:
