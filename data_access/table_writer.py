@@ -35,6 +35,7 @@ class FileWriter:
     def __init__(self, sink: Sink, spec: FileSpec):
         self.sink, self.spec = sink, spec
         self.target: str | None = None  # the table COPY writes to, once the first chunk came
+        self.indexes: list[tuple[str, str]] = []  # (name, definition) of the indexes dropped for the load
 
     def write(self, df: pd.DataFrame) -> None:
         sink, name = self.sink, self.spec.name
@@ -65,19 +66,30 @@ class FileWriter:
 
     def _target(self, cur) -> str:
         """The table itself when it holds no row yet (no conflict possible once the keys are checked), else an
-        empty temporary copy of it, upserted from in finish."""
+        empty temporary copy of it, upserted from in finish. Into an empty table, its non-unique indexes are
+        dropped and built again in finish (transactional DDL: a failed import gets them back): one sorted
+        build instead of millions of random insertions."""
         name = self.spec.name
         cur.execute(f"SELECT 1 FROM {name} LIMIT 1")
         if cur.fetchone() is None:
+            cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                        "AND tablename = %s AND indexdef NOT LIKE 'CREATE UNIQUE%%'", (name,))
+            self.indexes = cur.fetchall()
+            for index, _ in self.indexes:
+                cur.execute(f'DROP INDEX "{index}"')
             return name
         cur.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DROP")
         return f"stage_{name}"
 
     def finish(self) -> None:
-        if self.target is None or self.target == self.spec.name or self.sink.failed is not None:
+        if self.target is None or self.sink.failed is not None:
             return
         cols = self.cols
         with self.sink.conn.connection.driver_connection.cursor() as cur:
+            if self.target == self.spec.name:
+                for _, definition in self.indexes:
+                    cur.execute(definition)
+                return
             cur.execute(_upsert_sql(self.spec.name, cols, _conflict_key(self.spec),
                                     f"SELECT {', '.join(cols)} FROM {self.target}"))
             cur.execute(f"DROP TABLE {self.target}")
