@@ -16,7 +16,7 @@ from data_access.bundle_spec import BY_NAME, FileSpec
 
 
 class Checker:
-    def __init__(self, stored: Stored, ids: dict[str, set[str]], problems: Problems):
+    def __init__(self, stored: Stored, ids: dict[str, pd.Index], problems: Problems):
         self.stored, self.ids, self.problems = stored, ids, problems
         self.rules = Problems()  # reported after the cell problems
         self.kinds = dict(stored.block_kinds)
