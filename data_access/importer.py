@@ -71,6 +71,11 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
     checker = Checker(stored, collect_ids(files, stored, problems), problems)
     report.validate_seconds = time.perf_counter() - t0
     with engine.begin() as conn:
+        if db.is_postgres(conn):
+            # sorts and hashes of the derived facts over tens of millions of rows, and the index builds of an
+            # empty table's load, in memory rather than in temporary files (for this transaction only)
+            conn.execute(text("SET LOCAL work_mem = '256MB'"))
+            conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
         sink = Sink(conn)
         for spec, path in files:
             report.rows[spec.name] = _import_file(sink, checker, spec, path)
