@@ -1,14 +1,14 @@
-"""Import a bundle: validate everything, then write everything in one transaction.
+"""Import a bundle: read, validate and write it a chunk of rows at a time, in one transaction.
 
 A bundle with any error changes nothing. Rows are upserted on the keys of bundle-format.md, so
-importing the same bundle twice leaves the database as after one import. Writes are bulk:
-SQLite gets one executemany per file; PostgreSQL gets COPY into a temporary table followed by
-one INSERT … ON CONFLICT.
+importing the same bundle twice leaves the database as after one import. Memory holds one chunk of
+rows and the compact state of bundle_rules (id sets, key hashes), whatever the size of the bundle.
+Writes are bulk (table_writer): SQLite gets one executemany per chunk; PostgreSQL gets COPY, straight
+into a table that is empty, else into a temporary table followed by one INSERT … ON CONFLICT per file.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +18,12 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
 from data_access import accounts, db, schema
-from data_access.bundle_reader import Problems, Stored, convert, read_raw
-from data_access.bundle_spec import FILES, FileSpec
+from data_access.bundle_check import chunks, collect_ids
+from data_access.bundle_reader import Problems, Stored, open_bundle
+from data_access.bundle_rules import Checker
+from data_access.bundle_spec import FileSpec
+from data_access.table_writer import Sink
 from data_access.write import derive
-from data_access.write.bulk import upsert_rows, upsert_sql
 
 
 @dataclass
@@ -54,91 +56,73 @@ def load_stored(conn) -> Stored:
     return stored
 
 
-def validate_bundle(engine: Engine, folder: Path | str) -> dict[str, pd.DataFrame]:
-    """Read and check a bundle against what is stored; raise ImportFailed listing every problem."""
+def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> ImportReport:
+    """Validate and write in one transaction, a chunk of rows at a time; all or nothing: the first problem stops
+    the writing, every file is still checked, and ImportFailed (listing every problem) rolls everything back.
+    Returns row counts and timings."""
+    report = ImportReport()
+    t0 = time.perf_counter()
     problems = Problems()
     with engine.connect() as conn:
         stored = load_stored(conn)
-    frames = read_raw(Path(folder), problems, complete=stored.empty)
-    typed = convert(frames, stored, problems) if frames else {}
-    if not frames and not problems.total:
+    files = open_bundle(Path(folder), problems, complete=stored.empty)
+    if not files and not problems.total:
         problems.add(str(folder), None, None, "no bundle files found (expected users.csv, groups.csv, …)")
-    problems.raise_if_any()
-    return typed
-
-
-def import_bundle(engine: Engine, folder: Path | str, on_progress=None) -> ImportReport:
-    """Validate then write; all or nothing. Returns row counts and timings."""
-    report = ImportReport()
-    t0 = time.perf_counter()
-    typed = validate_bundle(engine, folder)
+    checker = Checker(stored, collect_ids(files, stored, problems), problems)
     report.validate_seconds = time.perf_counter() - t0
-    t1 = time.perf_counter()
     with engine.begin() as conn:
-        for spec in FILES:
-            if spec.name in typed:
-                df = _db_frame(spec, typed[spec.name])
-                write_frame(conn, spec, df)
-                report.rows[spec.name] = len(df)
-                if on_progress:
-                    on_progress(spec.name, len(df))
+        if db.is_postgres(conn):
+            # sorts and hashes of the derived facts over tens of millions of rows, and the index builds of an
+            # empty table's load, in memory rather than in temporary files (for this transaction only)
+            conn.execute(text("SET LOCAL work_mem = '256MB'"))
+            conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        sink = Sink(conn)
+        for spec, path in files:
+            report.rows[spec.name] = _import_file(sink, checker, spec, path)
+            if on_progress:
+                on_progress(spec.name, report.rows[spec.name])
+        checker.close()
+        problems.raise_if_any()
+        sink.raise_if_failed()
         if db.is_postgres(conn):
             # fresh statistics, or the planner picks nested loops over freshly copied rows
             for name in report.rows:
                 conn.execute(text(f"ANALYZE {name}"))
-        report.write_seconds = time.perf_counter() - t1
+        report.write_seconds = time.perf_counter() - t0 - report.validate_seconds
         t2 = time.perf_counter()
-        derive.refresh(conn, set(typed))
+        derive.refresh(conn, set(report.rows))
         report.derive_seconds = time.perf_counter() - t2
-        if "users" in typed:  # people the bundle deletes are signed out everywhere
+        if "users" in report.rows:  # people the bundle deletes are signed out everywhere
             accounts.end_signin_sessions_of_deleted(conn)
         db.bump_data_version(conn)
-    db.vacuum(engine, derive.VACUUMED)  # (after the commit: VACUUM runs outside a transaction)
+    # (after the commit: VACUUM runs outside a transaction) every table, the page tables among them
+    db.vacuum(engine, [t.name for t in schema.metadata.sorted_tables])
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def _import_file(sink: Sink, checker: Checker, spec: FileSpec, path: Path) -> int:
+    """Check the file a chunk at a time, writing each chunk while nothing was found wrong; the row count."""
+    rows = 0
+    writer = sink.writer(spec)
+    for raw in chunks(path, spec, checker.problems):
+        typed = checker.convert(spec, raw)
+        rows += len(raw)
+        if checker.ok:
+            writer.write(_db_frame(spec, typed))
+    checker.finish(spec, path)
+    if checker.ok:
+        writer.finish()
+    return rows
+
+
 def _db_frame(spec: FileSpec, df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
     if spec.name == "users":
         df["email_lower"] = df["email"].str.strip().str.lower()
     if spec.name == "reactions":
         df["target"] = ("a:" + df["activity_id"].fillna("")).where(df["activity_id"].notna(),
                                                                    "p:" + df["post_id"].fillna(""))
     return df
-
-
-def _conflict_key(spec: FileSpec) -> tuple[str, ...]:
-    if spec.name == "reactions":
-        return ("user_id", "created_at", "kind", "target")
-    return spec.key
-
-
-def write_frame(conn, spec: FileSpec, df: pd.DataFrame) -> None:
-    if df.empty:
-        return
-    cols = list(df.columns)
-    key = _conflict_key(spec)
-    if db.is_postgres(conn):
-        _pg_copy_upsert(conn, spec.name, cols, key, df)
-    else:
-        rows = df.astype(object).where(df.notna(), None).itertuples(index=False, name=None)
-        upsert_rows(conn, spec.name, cols, key, rows)
-
-
-def _pg_copy_upsert(conn, table: str, cols: list[str], key: tuple[str, ...], df: pd.DataFrame) -> None:
-    stage = f"stage_{table}"
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-        buffer = io.StringIO()
-        df.to_csv(buffer, index=False, header=False)
-        buffer.seek(0)
-        with cur.copy(f"COPY {stage} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy:
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
-        cur.execute(upsert_sql(table, cols, key, f"SELECT {', '.join(cols)} FROM {stage}"))
-        cur.execute(f"DROP TABLE {stage}")
 
 
 def stored_counts(engine: Engine) -> dict[str, int]:

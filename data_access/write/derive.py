@@ -35,6 +35,8 @@ def refresh(conn, changed: set[str]) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("ANALYZE block_results"))
         refresh_session_users(conn)
+        if conn.dialect.name == "postgresql":  # the at-risk facts join it to every block of its session
+            conn.execute(text("ANALYZE session_users"))
     if changed & CHANGES_RISK:
         refresh_risk_facts(conn)
     refresh_dependent(conn, changed)
