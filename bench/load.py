@@ -41,11 +41,13 @@ from roles_bench import REQUEST, targets  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard.core import pages  # noqa: E402
+from dashboard.core.ids import AtRisk as AID  # noqa: E402
 from dashboard.core.ids import Collaboration as CID  # noqa: E402
 from dashboard.core.ids import Group as GID  # noqa: E402
 from dashboard.core.ids import Overview as OID  # noqa: E402
 from dashboard.core.ids import Participants as PID  # noqa: E402
 from dashboard.core.ids import ProgramSession as SID  # noqa: E402
+from dashboard.core.ids import Trend as TID  # noqa: E402
 from dashboard.core.ids import UserPage as UID  # noqa: E402
 from dashboard.core.ids import Users as USID  # noqa: E402
 from data_access import accounts, schema  # noqa: E402
@@ -78,10 +80,18 @@ def mixed_viewers(conn) -> list[tuple[str, str | None]]:
 def calls_for(app, scope: Scope, t: dict) -> list[dict]:
     """The callbacks a viewer's client posts: (name, JSON body)."""
     sections = pages.sections(scope)
-    out = [("overview", payload(app, OID.KPIS, {f"{OID.LOAD}.data": 1}))]
+    out = [("overview", payload(app, OID.KPIS, {f"{OID.LOAD}.data": 1})),
+           ("overview: at risk", payload(app, OID.AT_RISK, {f"{OID.LOAD}.data": 1}))]
     if t["session"]:
         sid = {f"{SID.ID}.data": t["session"]}
-        out += [("participants: cohort", payload(app, PID.ACTIVITY, {f"{PID.COHORT}.value": t["session"]})),
+        cohort = {f"{PID.COHORT}.value": t["session"]}
+        at_risk = {f"{AID.COHORT}.value": t["session"]}
+        out += [("participants: cohort", payload(app, PID.ACTIVITY, cohort)),
+                ("participants: trend", payload(app, TID.CHART, cohort)),
+                ("participants: pace", payload(app, TID.PACE, cohort)),
+                ("at risk: counts", payload(app, AID.SUMMARY, at_risk)),
+                ("at risk: rows", payload(app, AID.GRID, {f"{AID.GRID}.getRowsRequest": REQUEST},
+                                          {f"{AID.SELECTED}.data": [], **at_risk})),
                 ("session: KPIs", payload(app, SID.KPIS, sid)),
                 ("session: groups", payload(app, SID.GROUPS_GRID, {f"{SID.GROUPS_GRID}.getRowsRequest": REQUEST}, sid)),
                 ("session: people", payload(app, SID.PEOPLE_GRID, {f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST},

@@ -27,11 +27,14 @@ from dashcalls import page as open_page  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from dashboard.core import pages  # noqa: E402
+from dashboard.core.ids import AtRisk as AID  # noqa: E402
 from dashboard.core.ids import Collaboration as CID  # noqa: E402
 from dashboard.core.ids import Group as GID  # noqa: E402
 from dashboard.core.ids import Overview as OID  # noqa: E402
 from dashboard.core.ids import Participants as PID  # noqa: E402
 from dashboard.core.ids import ProgramSession as SID  # noqa: E402
+from dashboard.core.ids import ProgramSessions as PSID  # noqa: E402
+from dashboard.core.ids import Trend as TID  # noqa: E402
 from dashboard.core.ids import UserPage as UID  # noqa: E402
 from dashboard.core.ids import Users as USID  # noqa: E402
 from dashboard.core.settings import Settings  # noqa: E402
@@ -150,6 +153,16 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
     timed(f"{role}: Overview at-risk card", call(OID.AT_RISK, {f"{OID.LOAD}.data": 1}), svc)
     if t["session"]:
         timed(f"{role}: Participants, load cohort", call(PID.ACTIVITY, {f"{PID.COHORT}.value": t["session"]}), svc)
+        cohort = {f"{PID.COHORT}.value": t["session"]}
+        timed(f"{role}: Participants, first 100 rows", call(PID.GRID, {f"{PID.GRID}.getRowsRequest": REQUEST},
+                                                            {f"{PID.SELECTED}.data": [], **cohort}), svc)
+        timed(f"{role}: Participants, weekly trend", call(TID.CHART, cohort), svc)
+        timed(f"{role}: Participants, pace", call(TID.PACE, cohort), svc)
+        timed(f"{role}: Participants, at-risk limits + contacts", call(PID.RISK_LIMITS, cohort), svc)
+        timed(f"{role}: At risk, counts + reasons", call(AID.SUMMARY, {f"{AID.COHORT}.value": t["session"]}), svc)
+        timed(f"{role}: At risk, first 100 rows", call(AID.GRID, {f"{AID.GRID}.getRowsRequest": REQUEST},
+                                                       {f"{AID.SELECTED}.data": [],
+                                                        f"{AID.COHORT}.value": t["session"]}), svc)
         sid = {f"{SID.ID}.data": t["session"]}
         timed(f"{role}: Session KPIs (General)", call(SID.KPIS, sid), svc)
         timed(f"{role}: Session results by group, 100", call(SID.GROUPS_GRID, {
@@ -159,6 +172,8 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
             sid), svc)
         timed(f"{role}: Session individual results", call(SID.PEOPLE_GRID, {
             f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST}, {**sid, f"{SID.PEOPLE_FILTER}.data": {}}), svc)
+    if pages.PROGRAM_SESSIONS in sections:
+        timed(f"{role}: Sessions list, all", call(PSID.GRID, {f"{PSID.STATUS}.value": "all"}), svc)
     if pages.USERS in sections:
         timed(f"{role}: Users list, first page", call(USID.GRID, {f"{USID.GRID}.getRowsRequest": REQUEST},
                                                       {f"{USID.TABS}.active_tab": "current",
