@@ -6,7 +6,8 @@ Weeks start on Monday 00:00 in the configured time zone (`tz`, a setting) and ar
 Logins are read from schema.login_days (one row per user and UTC day with the day's first and last login):
 a week lasts longer than a day, so at most one week boundary falls inside a UTC day and the weeks a user was
 active in are exactly the weeks of their days' first and last logins. Only "before now" needs the raw
-logins, for the day containing now (a login after now must not hide one before it).
+logins, for the day containing now (a login after now must not hide one before it). A large cohort's weeks are
+read from its per-day facts when they can say (data_access.cohort_counts: UTC-midnight weeks, one scope key).
 """
 
 from __future__ import annotations
@@ -307,6 +308,7 @@ def pace_summary(conn, scope: Scope, now: datetime, session_id: str) -> dict:
 
 
 def _pace_counts(conn, scope: Scope, row, now_s: int) -> dict:
+    """The session's pace without its list: running, participants, finished, behind_total."""
     out = {"session_id": row.session_id, "end_at": row.end_at,
            "running": row.start_at is not None and row.end_at is not None
                       and program_session_state.state_of(row.start_at, row.end_at, now_s)
