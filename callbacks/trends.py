@@ -129,16 +129,26 @@ def load_pace(session_id):
     return pace_text(p), show, downloads.url("pace", session=session_id), HIDDEN, "List them"
 
 
-@viewer.answers(unavailable=(HIDDEN, "List them", []), missing=(HIDDEN, "List them", []))
+PACE_LISTED = 1000  # the list shows the first ones by name; the CSV has them all
+
+
+def pace_note(p: dict):
+    """Under the list's download button: how many of those behind it shows, when not all."""
+    if len(p["behind"]) >= p["behind_total"]:
+        return None
+    return f"The first {len(p['behind']):,} of {p['behind_total']:,}, by last name; the CSV lists them all."
+
+
+@viewer.answers(unavailable=(HIDDEN, "List them", [], None), missing=(HIDDEN, "List them", [], None))
 def show_pace(_clicks, style, session_id):
-    """List (or hide) the participants behind pace, with their projection."""
+    """List (or hide) the participants behind pace, with their projection (the first PACE_LISTED)."""
     if not (isinstance(style, dict) and style.get("display") == "none"):
-        return HIDDEN, "List them", no_update
+        return HIDDEN, "List them", no_update, no_update
     session_id = _cohort(session_id)
     if session_id is None:
-        return HIDDEN, "List them", []
-    p = viewer.run(q.pace, session_id=session_id)
-    return {}, "Hide them", pace_rows(p, viewer.timezone())
+        return HIDDEN, "List them", [], None
+    p = viewer.run(q.pace, session_id=session_id, limit=PACE_LISTED)
+    return {}, "Hide them", pace_rows(p, viewer.timezone()), pace_note(p)
 
 
 def as_table(on):
@@ -154,6 +164,7 @@ def register(app) -> None:
                  Output(ID.PACE_SHOW, "children", allow_duplicate=True),
                  Input(P.COHORT, "value"), prevent_initial_call="initial_duplicate")(load_pace)
     app.callback(Output(ID.PACE_LIST, "style"), Output(ID.PACE_SHOW, "children"), Output(ID.PACE_GRID, "rowData"),
-                 Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"), State(P.COHORT, "value"),
+                 Output(ID.PACE_NOTE, "children"), Input(ID.PACE_SHOW, "n_clicks"), State(ID.PACE_LIST, "style"),
+                 State(P.COHORT, "value"),
                  prevent_initial_call=True)(show_pace)
     app.callback(Output(ID.CHART, "style"), Output(ID.TABLE_WRAP, "style"), Input(ID.AS_TABLE, "value"))(as_table)

@@ -346,6 +346,10 @@ session_users = Table(
     Column("verified", SmallInteger, nullable=False),
     _ts("start_at"),
     _ts("last_activity_at"),
+    # the learner's earliest activity in the session (the pace's start): the earliest started_at of their
+    # block_results (a course attempt started, an assessment submitted, a slot attended); NULL without any.
+    # Kept by derive.refresh_first_activity, after the row.
+    _ts("first_activity_at"),
     PrimaryKeyConstraint("session_id", "user_id"),
     Index("ix_session_users_user", "user_id"),
 )
@@ -425,6 +429,39 @@ scope_sessions = Table(
     Column("registered", Integer, nullable=False),
     Column("progress_sum", Float, nullable=False),
     PrimaryKeyConstraint("group_id", "session_id"),
+    sqlite_with_rowid=False,
+)
+
+# --- Cohort facts (data_access.write.derive_cohort): a large cohort's weekly trend, per (session S, scope key K) for
+# the shares of at least MIN_PARTICIPANTS of S's participants (registered, not deleted) that K holds: K is PLATFORM
+# (every participant: the owner's and an instructor's view of S) or a group some admin or coach manages (their view
+# of S: its participants in the group's subtree, as scope_users holds them).
+# cohort_scopes: the share's participants. cohort_days: per UTC day d, over the share, the participants with a login
+# on d (active) and, for k = 1..6, those of them whose previous login was more than k days before (gap_k, as in
+# scope_login_days: a UTC week's active participants are the sum over its days of gap_(d - its first day)), for the
+# days of S's weeks (from 7 days before start_at to 7 days after end_at); the blocks they completed in
+# (d 00:00, d + 1 00:00] (completed: so that "completed by the end of a week", a completion time <= its Monday 00:00,
+# is the sum of the days before that Monday); and the latest of those logins and completion times (last_at), which
+# says whether the day holds anything after a given now.
+cohort_scopes = Table(
+    "cohort_scopes", metadata,
+    Column("session_id", ID, nullable=False),
+    Column("group_id", ID, nullable=False),
+    Column("participants", Integer, nullable=False),
+    PrimaryKeyConstraint("session_id", "group_id"),
+    sqlite_with_rowid=False,
+)
+
+cohort_days = Table(
+    "cohort_days", metadata,
+    Column("session_id", ID, nullable=False),
+    Column("group_id", ID, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("active", Integer, nullable=False),
+    *[Column(f"gap{k}", Integer, nullable=False) for k in range(1, 7)],
+    Column("completed", Integer, nullable=False),
+    _ts("last_at", nullable=False),
+    PrimaryKeyConstraint("session_id", "group_id", "day"),
     sqlite_with_rowid=False,
 )
 

@@ -72,6 +72,7 @@ def trend_section():
             html.Div([
                 html.Div(html.A("Download CSV", id=ID.PACE_DOWNLOAD, className="btn btn-outline-primary btn-sm",
                                 href="#"), className="mb-2"),
+                html.Div(id=ID.PACE_NOTE, className="lp-hint mb-2"),
                 client_grid(ID.PACE_GRID, PACE_COLUMNS, "user_id"),
             ], id=ID.PACE_LIST, style={"display": "none"}, className="mt-2"),
         ]),

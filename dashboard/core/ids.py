@@ -129,6 +129,7 @@ class Trend:  # the weekly trend and the pace of a cohort, a section of the Part
     PACE_SHOW = cid(PAGE, "pace-show")
     PACE_LIST = cid(PAGE, "pace-list")
     PACE_GRID = cid(PAGE, "pace-grid")
+    PACE_NOTE = cid(PAGE, "pace-note")
     PACE_DOWNLOAD = cid(PAGE, "pace-download")
 
 

@@ -6,17 +6,19 @@ Weeks start on Monday 00:00 in the configured time zone (`tz`, a setting) and ar
 Logins are read from schema.login_days (one row per user and UTC day with the day's first and last login):
 a week lasts longer than a day, so at most one week boundary falls inside a UTC day and the weeks a user was
 active in are exactly the weeks of their days' first and last logins. Only "before now" needs the raw
-logins, for the day containing now (a login after now must not hide one before it).
+logins, for the day containing now (a login after now must not hide one before it). A large cohort's weeks are
+read from its per-day facts when they can say (data_access.cohort_counts: UTC-midnight weeks, one scope key).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select, union_all
 
-from data_access import program_session_state, schema, scope_counts
+from data_access import cohort_counts, program_session_state, schema, scope_counts
 from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
 
 DAY_S = 86_400
@@ -167,15 +169,36 @@ def _trend(conn, scope: Scope, now: datetime, row, tz: str) -> dict:
         out["participants"] = 0
         return out
     mondays, bounds = weeks_between(monday_of(row.start_at, tz), monday_of(last, tz), tz)
+    blocks = int(conn.execute(select(func.count()).where(schema.blocks.c.session_id == session_id)).scalar_one())
+    counted = cohort_counts.trend(conn, scope, session_id, bounds, now_s)  # the cohort facts, when they can say
+    participants, active, done = counted if counted is not None else _counted(conn, scope, session_id, bounds, now_s,
+                                                                             tz, blocks)
+    weeks = []
+    for i, monday in enumerate(mondays):
+        n_active = active.get(i, 0)
+        weeks.append({
+            "week_n": i + 1, "monday": monday.isoformat(), "start": bounds[i], "end": bounds[i + 1],
+            "current": bounds[i] <= now_s < bounds[i + 1],
+            "participants": participants, "active": n_active,
+            "active_pct": 100.0 * n_active / participants if participants else None,
+            "progress_pct": 100.0 * done[i] / (participants * blocks) if participants and blocks else None,
+        })
+    out.update(participants=participants, blocks=blocks, weeks=weeks)
+    return out
+
+
+def _counted(conn, scope: Scope, session_id: str, bounds: list[int], now_s: int, tz: str,
+             blocks: int) -> tuple[int, dict[int, int], list[int]]:
+    """(participants, {week index: active participants}, [blocks they completed by each week's end, or now]) from
+    login_days and block_results, for any time zone and scope."""
     who = _participant_ids(scope, session_id)
     ids = conn.execute(who.limit(LISTED_PARTICIPANTS + 1)).scalars().all()
     if len(ids) <= LISTED_PARTICIPANTS:  # (a coach's share of a cohort: no scope subquery in every query)
         who, participants = ids, len(ids)
     else:
         participants = int(conn.execute(select(func.count()).select_from(who.subquery())).scalar_one())
-    blocks = int(conn.execute(select(func.count()).where(schema.blocks.c.session_id == session_id)).scalar_one())
     active = _active_by_week(conn, who, bounds, now_s, tz) if participants else {}
-    done_by = [0] * len(mondays)
+    done_by = [0] * (len(bounds) - 1)
     if participants and blocks:
         ends = [min(b, now_s) for b in bounds[1:]]
         c = _completions(session_id, who)
@@ -183,19 +206,7 @@ def _trend(conn, scope: Scope, now: datetime, row, tz: str) -> dict:
         for w, n in conn.execute(select(week, func.count()).group_by(week)).all():
             if w is not None:
                 done_by[int(w)] += int(n)
-    weeks, total = [], 0
-    for i, monday in enumerate(mondays):
-        total += done_by[i]
-        n_active = active.get(i, 0)
-        weeks.append({
-            "week_n": i + 1, "monday": monday.isoformat(), "start": bounds[i], "end": bounds[i + 1],
-            "current": bounds[i] <= now_s < bounds[i + 1],
-            "participants": participants, "active": n_active,
-            "active_pct": 100.0 * n_active / participants if participants else None,
-            "progress_pct": 100.0 * total / (participants * blocks) if participants and blocks else None,
-        })
-    out.update(participants=participants, blocks=blocks, weeks=weeks)
-    return out
+    return participants, active, list(accumulate(done_by))
 
 
 # --- comparison ------------------------------------------------------------------------------------------
@@ -257,52 +268,86 @@ def comparable_cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
 
 
 # --- pace ------------------------------------------------------------------------------------------------
-def pace(conn, scope: Scope, now: datetime, session_id: str) -> dict:
+def pace(conn, scope: Scope, now: datetime, session_id: str, limit: int | None = None) -> dict:
     """For a running cohort, each participant's projected finish: rate = blocks completed now / weeks since
     they started (their earliest activity in the session: a course attempt started, an assessment submitted,
     a slot attended; at least one day), projected finish = now + blocks left / rate. Behind pace = not every
     block completed and the projection is after end_at, or there is none (nothing completed yet). Returns the
-    counts and the participants behind pace (by last name, first name, email)."""
+    counts (pace_summary) and the participants behind pace (by last name, first name, email), the first `limit`
+    of them when given."""
     row = _session_row(conn, scope, session_id)
     now_s = int(now.timestamp())
-    out = {"session_id": row.session_id, "end_at": row.end_at,
-           "running": row.start_at is not None and row.end_at is not None
-                      and program_session_state.state_of(row.start_at, row.end_at, now_s)
-                      == program_session_state.RUNNING,
-           "participants": 0, "behind": [], "finished": 0}
-    if not out["running"]:
+    out = _pace_counts(conn, scope, row, now_s)
+    out["behind"] = []
+    if not out["running"] or not out["behind_total"]:
         return out
-    su, u, br = schema.session_users, schema.users, schema.block_results
-    first = (select(br.c.user_id, func.min(br.c.started_at).label("first_at"))
-             .where(br.c.session_id == session_id).group_by(br.c.user_id)).subquery()
-    rows = conn.execute(
-        select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, su.c.blocks_completed, su.c.blocks_total,
-               first.c.first_at)
-        .select_from(su).join(u, u.c.user_id == su.c.user_id).outerjoin(first, first.c.user_id == su.c.user_id)
-        .where(su.c.user_id.in_(_participant_ids(scope, session_id)), su.c.session_id == session_id)
-        .order_by(u.c.last_name, u.c.first_name, u.c.email, u.c.user_id)).all()
-    out["participants"] = len(rows)
-    for r in rows:
-        done, total = int(r.blocks_completed), int(r.blocks_total)
-        if total and done >= total:
-            out["finished"] += 1
-            continue
+    su, u = schema.session_users, schema.users
+    stmt = (_pace_rows(scope, row.session_id, su.c.user_id, su.c.blocks_completed, su.c.blocks_total,
+                       su.c.first_activity_at, u.c.first_name, u.c.last_name, u.c.email)
+            .join_from(su, u, u.c.user_id == su.c.user_id).where(_behind(now_s, row.end_at) == 1)
+            .order_by(u.c.last_name, u.c.first_name, u.c.email, u.c.user_id).limit(limit))
+    for r in conn.execute(stmt):
+        done, total, first_at = int(r.blocks_completed), int(r.blocks_total), r.first_activity_at
         rate, finish = None, None
-        if done and r.first_at is not None:
-            weeks = max(now_s - r.first_at, PACE_MIN_ELAPSED_S) / (7 * DAY_S)
+        if done and first_at is not None:  # (the projection _behind compares with end_at)
+            weeks = max(now_s - first_at, PACE_MIN_ELAPSED_S) / (7 * DAY_S)
             rate = done / weeks
             finish = now_s + int(round((total - done) / rate * 7 * DAY_S))
-        if finish is None or finish > row.end_at:
-            out["behind"].append({"user_id": r.user_id, "first_name": r.first_name, "last_name": r.last_name,
-                                  "email": r.email, "completed": done, "blocks": total, "started_at": r.first_at,
-                                  "per_week": rate, "projected_finish": finish})
+        out["behind"].append({"user_id": r.user_id, "first_name": r.first_name, "last_name": r.last_name,
+                              "email": r.email, "completed": done, "blocks": total, "started_at": first_at,
+                              "per_week": rate, "projected_finish": finish})
     return out
 
 
 def pace_summary(conn, scope: Scope, now: datetime, session_id: str) -> dict:
-    """pace() without its list: what the sentence on the page needs (small, so a cached copy is quick to read)."""
-    p = pace(conn, scope, now, session_id=session_id)
-    return {**{k: v for k, v in p.items() if k != "behind"}, "behind": len(p["behind"])}
+    """What the sentence on the page needs: participants, finished and behind pace (their number), in one
+    aggregate over the cohort's session_users rows."""
+    out = _pace_counts(conn, scope, _session_row(conn, scope, session_id), int(now.timestamp()))
+    out["behind"] = out.pop("behind_total")
+    return out
+
+
+def _pace_counts(conn, scope: Scope, row, now_s: int) -> dict:
+    """The session's pace without its list: running, participants, finished, behind_total."""
+    out = {"session_id": row.session_id, "end_at": row.end_at,
+           "running": row.start_at is not None and row.end_at is not None
+                      and program_session_state.state_of(row.start_at, row.end_at, now_s)
+                      == program_session_state.RUNNING,
+           "participants": 0, "finished": 0, "behind_total": 0}
+    if out["running"]:
+        su = schema.session_users
+        finished = case((and_(su.c.blocks_total > 0, su.c.blocks_completed >= su.c.blocks_total), 1), else_=0)
+        n, done, behind = conn.execute(_pace_rows(scope, row.session_id, func.count(), func.sum(finished),
+                                                  func.sum(_behind(now_s, row.end_at)))).one()
+        out.update(participants=int(n), finished=int(done or 0), behind_total=int(behind or 0))
+    return out
+
+
+def _pace_rows(scope: Scope, session_id: str, *columns):
+    """A select of `columns` over the session_users rows of the session's participants (registered, not deleted, in
+    the viewer's scope: _participant_ids' rows, each probed in scope_users instead of joined to users)."""
+    su = schema.session_users
+    return select(*columns).where(su.c.session_id == session_id, su.c.registered == 1,
+                                  cohort_counts.current_in(cohort_counts.share_keys(scope, session_id), su.c.user_id))
+
+
+def _behind(now_s: int, end_at: int):
+    """SQL, 1 for a participant behind pace, else 0 (pace()): not finished, and nothing completed, no start known, or
+    the projected finish after end_at. The projection is the same float arithmetic as pace()'s, in the same order
+    (IEEE doubles in SQLite and PostgreSQL as in Python), and now + round(x) > end_at, with Python's round half to
+    even, is x > end_at - now + 0.5, or >= when end_at - now is odd."""
+    su = schema.session_users
+    done, total, first = su.c.blocks_completed, su.c.blocks_total, su.c.first_activity_at
+    elapsed = case((now_s - first > PACE_MIN_ELAPSED_S, now_s - first), else_=PACE_MIN_ELAPSED_S)
+    rate = cast(done, Float) / (cast(elapsed, Float) / _float(7 * DAY_S))
+    left = cast(total - done, Float) / rate * _float(7) * _float(DAY_S)  # seconds to finish at that rate
+    margin = end_at - now_s
+    late = left >= _float(margin + 0.5) if margin % 2 else left > _float(margin + 0.5)
+    return case((and_(total > 0, done >= total), 0), (or_(done == 0, first.is_(None)), 1), (late, 1), else_=0)
+
+
+def _float(value: float):
+    return cast(literal(float(value), Float), Float)
 
 
 # --- Overview --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import case, delete, func, insert, inspect, select, text
 
 from data_access import schema, user_metrics
-from data_access.write import bulk, derive_collab, derive_scope
+from data_access.write import bulk, derive_cohort, derive_collab, derive_scope
 
 DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
@@ -21,7 +21,7 @@ CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 # read by the pages through covering indexes: vacuumed after an import (db.vacuum)
 VACUUMED = ["users", "memberships", "group_closure", "enrollments", "logins", "login_days", "block_results",
             "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "session_groups",
-            "scope_users", "scope_recency", "scope_login_days", "scope_sessions"]
+            "scope_users", "scope_recency", "scope_login_days", "scope_sessions", "cohort_scopes", "cohort_days"]
 
 
 def refresh(conn, changed: set[str]) -> None:
@@ -55,6 +55,7 @@ def refresh_dependent(conn, changed: set[str]) -> None:
         derive_scope.refresh_sessions(conn)  # registrations per scope key and session: session_users, scope_users
     if changed & CHANGES_GROUP_FACTS:
         refresh_group_facts(conn)
+    derive_cohort.refresh(conn, changed)  # a large cohort's weekly trend: after scope_users and session_users
     derive_collab.refresh(conn, changed)  # collaborative activity counts, with their own changed-tables sets
 
 
@@ -199,10 +200,11 @@ def refresh_session_users(conn, rows: str | None = None) -> None:
         conn.execute(text("DELETE FROM session_users" + _narrow(rows, "session_id", "user_id", "WHERE")))
     else:
         conn.execute(delete(schema.session_users))
+    first_col, first_value = _first_activity(conn)
     conn.execute(text("""
         INSERT INTO session_users (session_id, user_id, registered, blocks_total, blocks_completed,
                                    progress_pct, score_pct, time_spent_s, started, verified,
-                                   start_at, last_activity_at)
+                                   start_at, last_activity_at""" + first_col + """)
         SELECT e.session_id, e.user_id,
                CASE WHEN e.status = 'registered' AND e.unassigned_at IS NULL THEN 1 ELSE 0 END,
                COALESCE(bt.n, 0),
@@ -213,7 +215,7 @@ def refresh_session_users(conn, rows: str | None = None) -> None:
                COALESCE(r.started, 0),
                CASE WHEN COALESCE(bt.n, 0) > 0 AND COALESCE(r.n_completed, 0) = bt.n
                          AND COALESCE(r.n_failed, 0) = 0 THEN 1 ELSE 0 END,
-               r.start_at, r.last_act
+               r.start_at, r.last_act""" + first_value + """
         FROM enrollments e
         LEFT JOIN (SELECT session_id, COUNT(*) AS n FROM blocks GROUP BY session_id) bt
                ON bt.session_id = e.session_id
@@ -225,11 +227,21 @@ def refresh_session_users(conn, rows: str | None = None) -> None:
                  MAX(CASE WHEN kind = 'classroom' THEN completed ELSE 1 END) AS started,
                  SUM(CASE WHEN passed = 0 THEN 1 ELSE 0 END) AS n_failed,
                  MIN(CASE WHEN kind = 'course' THEN started_at END) AS start_at,
-                 MAX(CASE WHEN kind <> 'classroom' THEN last_activity_at END) AS last_act
+                 MAX(CASE WHEN kind <> 'classroom' THEN last_activity_at END) AS last_act,
+                 MIN(started_at) AS first_at
           FROM block_results""" + _narrow(rows, "session_id", "user_id", "WHERE") + """
           GROUP BY session_id, user_id
         ) r ON r.session_id = e.session_id AND r.user_id = e.user_id
     """ + _narrow(rows, "e.session_id", "e.user_id", "WHERE")))
+
+
+def _first_activity(conn) -> tuple[str, str]:
+    """The column session_users.first_activity_at (the pace's start: the earliest started_at of the learner's
+    block_results in the session) and its value, for refresh_session_users; nothing at a revision without it (an
+    import run before migrating: 0020_pace_trend_facts fills it)."""
+    if not any(c["name"] == "first_activity_at" for c in inspect(conn).get_columns("session_users")):
+        return "", ""
+    return ", first_activity_at", ", r.first_at"
 
 
 def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
