@@ -1,6 +1,9 @@
 """Benchmark: demo generation and import at 10k and 100k learners, on SQLite and PostgreSQL.
 
-    python bench/import_bench.py [--learners 10000 100000] [--backends sqlite postgres]
+    python bench/import_bench.py [--learners 10000 100000] [--backends sqlite postgres] [--database-url URL]
+
+PostgreSQL: its own database (default lp_bench_import on 127.0.0.1, created if missing; its schema is dropped
+and created again for each run).
 
 Each measurement runs in its own process so that peak memory (max RSS) is its own. Prints one
 line per run: rows, seconds, rows/s, peak MB. Not a test: numbers, for the README.
@@ -20,18 +23,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-23T00:00:00+00:00"
-PG = "postgresql://postgres@127.0.0.1:5432/test"
+PG = "postgresql://postgres@127.0.0.1:5432/lp_bench_import"
 
 
 def _child(kind: str, learners: int, folder: str, url: str) -> dict:
     sys.path.insert(0, str(ROOT))
     from data_access import db, migrate, schema
-    from data_access.demo import generate, write_bundle
+    from data_access.demo import stream_bundle
     from data_access.importer import import_bundle
 
     if kind == "generate":
         t = time.perf_counter()
-        counts = write_bundle(generate(learners, 42, datetime.fromisoformat(NOW)), folder)
+        counts = stream_bundle(learners, 42, datetime.fromisoformat(NOW), folder)
         seconds = time.perf_counter() - t
         rows = sum(counts.values())
         extra = {"files": counts}
@@ -48,6 +51,21 @@ def _child(kind: str, learners: int, folder: str, url: str) -> dict:
             "peak_mb": int(peak_mb), **extra}
 
 
+def _create_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    sys.path.insert(0, str(ROOT))
+    from data_access.db import normalise_url
+
+    target = make_url(normalise_url(url))
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
 def _run(kind, learners, folder, url):
     out = subprocess.run([sys.executable, __file__, "--child", kind, str(learners), folder, url],
                          capture_output=True, text=True, check=True)
@@ -61,7 +79,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--learners", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
+    ap.add_argument("--database-url", default=PG, help="the PostgreSQL database to import into (its own)")
     args = ap.parse_args()
+    if "postgres" in args.backends:
+        _create_database(args.database_url)
     print(f"machine: {resource.getpagesize()} B pages, python {sys.version.split()[0]}, now={NOW}")
     for n in args.learners:
         with tempfile.TemporaryDirectory() as tmp:
@@ -70,7 +91,7 @@ def main() -> None:
             print(f"{n:>7} learners  generate+write  {g['rows']:>10,} rows  {g['seconds']:>6} s  "
                   f"{g['rows_per_s']:>9,} rows/s  peak {g['peak_mb']:>5} MB", flush=True)
             for backend in args.backends:
-                url = f"sqlite:///{tmp}/bench.sqlite3" if backend == "sqlite" else PG
+                url = f"sqlite:///{tmp}/bench.sqlite3" if backend == "sqlite" else args.database_url
                 r = _run("import", n, folder, url)
                 print(f"{n:>7} learners  import {backend:<9}{r['rows']:>10,} rows  {r['seconds']:>6} s  "
                       f"{r['rows_per_s']:>9,} rows/s  peak {r['peak_mb']:>5} MB  "

@@ -120,9 +120,11 @@ def radar_figure(tags: list[dict]) -> dict:
              "hovertemplate": "<b>%{theta}</b><br>Average %{r:.1f}<br>Training %{customdata[0]} "
                               "(%{customdata[2]} answers)<br>Assessment %{customdata[1]} "
                               "(%{customdata[3]} assessments)<extra></extra>"}
+    # the radial axis ends a little past 100: a score of 100 drawn on the polar area's edge answers no hover
+    # over the outer half of its marker (its centre included)
     return {"data": [trace], "layout": figure_layout(
         margin={"l": 80, "r": 80, "t": 30, "b": 30},
-        polar={"radialaxis": {"range": [0, 100], "tickfont": {"size": 9, "color": palette.GREY},
+        polar={"radialaxis": {"range": [0, 102], "tickfont": {"size": 9, "color": palette.GREY},
                               "tickvals": [25, 50, 75, 100], "angle": 90 - 180 / len(theta),
                               "gridcolor": palette.GRID_LINE},
                "angularaxis": {"tickfont": {"size": 12}, "rotation": 90, "direction": "clockwise",

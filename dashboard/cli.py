@@ -193,7 +193,7 @@ def _now(text: str | None, settings: Settings):
 
 
 def cmd_demo(args) -> int:
-    from data_access.demo import generate, run_demo, write_bundle
+    from data_access.demo import run_demo, stream_bundle
 
     if args.learners < 1:
         raise CliError("--learners must be at least 1")
@@ -202,7 +202,7 @@ def cmd_demo(args) -> int:
     if args.format == "xapi":
         return xapi_cli.demo(args, now, lambda: _engine(settings))
     if args.out:
-        counts = write_bundle(generate(args.learners, args.seed, now), args.out)
+        counts = stream_bundle(args.learners, args.seed, now, args.out)
         print(f"wrote {sum(counts.values()):,} rows in {len(counts)} files to {args.out}", file=sys.stderr)
         return 0
     _print_database(settings)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ("dashboard", "layouts", "callbacks", "data_access")
-WRITE = ("data_access.write", "data_access.importer", "data_access.demo")
+# the demo generator: data_access/demo.py and its parts (demo_world, demo_people, demo_activity, …)
+DEMO = tuple(f"data_access.{p.stem}" for p in sorted((ROOT / "data_access").glob("demo*.py")))
+WRITE = ("data_access.write", "data_access.importer", *DEMO)
 READ = ("data_access.queries",)
 
 
