@@ -35,15 +35,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
 
     /* Tables whose rows come from the server block by block (AG Grid infinite row model): when what
-       they list changes (other bars, a group, a block), drop the loaded blocks so the grid asks again. */
-    refreshGrid: function (value, gridId) {
+       they list changes (other bars, a group, a block, a search), drop the loaded blocks so the grid asks
+       again. Called with the values that changed, then the grid's id (the last argument). */
+    refreshGrid: function () {
+      var values = Array.prototype.slice.call(arguments, 0, -1);
+      var gridId = arguments[arguments.length - 1];
       if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
         window.dash_ag_grid.getApiAsync(gridId).then(function (api) {
           api.purgeInfiniteCache();
           api.paginationGoToFirstPage();
         });
       }
-      return JSON.stringify(value === undefined ? null : value);
+      return JSON.stringify(values.map(function (v) { return v === undefined ? null : v; }));
     },
 
     /* Bring a card that just opened below the fold into view (the Groups page's learners of a session). */

@@ -107,7 +107,7 @@ def mailto(emails: list[str], subject: str | None, body: str | None) -> str:
 
 def _no_running_cohort(session_id) -> bool:
     """A cohort that is not running or not the viewer's answers like one that does not exist."""
-    return session_id not in {c["session_id"] for c in viewer.run(q.running_cohorts)}
+    return not viewer.run(q.running_cohorts, keep=[session_id], limit=0)
 
 
 @viewer.answers(unavailable=lambda: (None, data_unavailable(), "#", None))

@@ -4,8 +4,9 @@ the same numbers, the download; the address keeps the choice."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output
+from dash import ClientsideFunction, Input, Output, State
 
+from callbacks import cohorts as picker
 from callbacks.figures import empty_chart
 from callbacks.figures import layout as figure_layout
 from dashboard.core import downloads, viewer
@@ -14,6 +15,7 @@ from data_access.exports.csv_format import pct
 from data_access.exports.trends import monday
 from data_access.queries import trends as q
 from layouts.common import data_unavailable
+from layouts.compare import cohort_label
 from layouts.palette import OKABE_ITO
 
 # Okabe-Ito colours; each cohort also has its own dash and marker
@@ -79,7 +81,14 @@ def compare(chosen):
             "btn btn-primary", note)
 
 
+def search_cohorts(typed, chosen):
+    """The picker's options for what is typed, among every cohort the viewer may compare; the chosen ones kept."""
+    return picker.search(q.comparable_cohorts, cohort_label, typed, chosen)
+
+
 def register(app) -> None:
+    app.callback(Output(ID.PICK, "options"), Input(ID.PICK, "search_value"), State(ID.PICK, "value"),
+                 prevent_initial_call=True)(search_cohorts)
     app.callback(Output(ID.CHART, "figure"), Output(ID.GRID, "rowData"), Output(ID.DOWNLOAD, "href"),
                  Output(ID.DOWNLOAD, "className"), Output(ID.MESSAGE, "children"), Input(ID.PICK, "value"))(compare)
     app.clientside_callback(ClientsideFunction("learnpulse_trends", "syncCompareUrl"),

@@ -9,6 +9,8 @@ read_request before any of it reaches SQL: its shape, its sizes and its row rang
 from __future__ import annotations
 
 import math
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
@@ -16,6 +18,9 @@ from sqlalchemy.sql import ColumnElement
 TEXT_OPTIONS = ["contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank"]
 NUMBER_OPTIONS = ["equals", "notEqual", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
                   "inRange", "blank", "notBlank"]
+# a date filter on an epoch column: whole days in the time zone the grid shows dates in (inRange excludes both ends,
+# as AG Grid's own date filter does)
+DATE_OPTIONS = ["equals", "notEqual", "lessThan", "greaterThan", "inRange", "blank", "notBlank"]
 
 
 # what one getRowsRequest may ask: the grids ask for 100 rows a block (layouts.grids.PAGE_SIZE), sort on a few
@@ -26,6 +31,7 @@ MAX_SORT_TERMS = 20
 MAX_FILTERED_COLUMNS = 50
 MAX_CONDITIONS = 2
 MAX_FILTER_TEXT = 1000
+MAX_DATE_TEXT = 40
 DEFAULT_BLOCK = 100
 
 
@@ -51,6 +57,10 @@ def _condition(cond, depth: int = 0) -> None:
             raise ValueError("a filter value must be a finite number")
         if isinstance(value, str) and (len(value) > MAX_FILTER_TEXT or "\x00" in value):
             raise ValueError(f"a filter value is text of at most {MAX_FILTER_TEXT:,} characters, without NUL")
+    for key in ("dateFrom", "dateTo"):
+        value = cond.get(key)
+        if not (value is None or isinstance(value, str) and len(value) <= MAX_DATE_TEXT and "\x00" not in value):
+            raise ValueError(f"a filter date is text of at most {MAX_DATE_TEXT} characters")
     if "conditions" in cond:
         parts = cond["conditions"]
         if depth or not isinstance(parts, list) or not 0 < len(parts) <= MAX_CONDITIONS:
@@ -95,6 +105,11 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def contains(col, text: str) -> ColumnElement[bool]:
+    """SQL: the text column holds `text`, ignoring case (LIKE with its wildcards escaped)."""
+    return func.lower(col).like(f"%{_like_escape(text.lower())}%", escape="\\")
+
+
 def _text(col, cond: dict) -> ColumnElement[bool]:
     kind = cond.get("type")
     if kind == "blank":
@@ -133,20 +148,52 @@ def _number(col, cond: dict) -> ColumnElement[bool]:
     return ops[kind]
 
 
-def _one(col, model: dict) -> ColumnElement[bool]:
+def _day(text, tz: str) -> tuple[int, int]:
+    """The epoch seconds at which the day `text` (AG Grid's 'YYYY-MM-DD hh:mm:ss', or 'YYYY-MM-DD') begins in the
+    time zone tz, and at which the next day begins."""
+    try:
+        d = date.fromisoformat(str(text)[:10])
+        following = d + timedelta(days=1)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError("a date filter needs a date (YYYY-MM-DD)") from exc
+    zone = ZoneInfo(tz)
+    return (int(datetime(d.year, d.month, d.day, tzinfo=zone).timestamp()),
+            int(datetime(following.year, following.month, following.day, tzinfo=zone).timestamp()))
+
+
+def _date(col, cond: dict, tz: str) -> ColumnElement[bool]:
+    """A date filter on an epoch column, by whole days in tz."""
+    kind = cond.get("type")
+    if kind == "blank":
+        return col.is_(None)
+    if kind == "notBlank":
+        return col.is_not(None)
+    if kind not in DATE_OPTIONS:
+        raise ValueError(f"unsupported date filter {kind!r}")
+    begins, ends = _day(cond.get("dateFrom"), tz)
+    if kind == "inRange":
+        return and_(col >= ends, col < _day(cond.get("dateTo"), tz)[0])
+    return {"equals": and_(col >= begins, col < ends), "notEqual": or_(col < begins, col >= ends),
+            "lessThan": col < begins, "greaterThan": col >= ends}[kind]
+
+
+def _one(col, model: dict, tz: str) -> ColumnElement[bool]:
     if "conditions" in model:  # two conditions joined by AND / OR
-        parts = [_one(col, {"filterType": model.get("filterType"), **c}) for c in model["conditions"]]
+        parts = [_one(col, {"filterType": model.get("filterType"), **c}, tz) for c in model["conditions"]]
         return or_(*parts) if str(model.get("operator", "AND")).upper() == "OR" else and_(*parts)
     kind = model.get("filterType")
     if kind == "text":
         return _text(col, model)
     if kind == "number":
         return _number(col, model)
+    if kind == "date":
+        return _date(col, model, tz)
     raise ValueError(f"unsupported filter type {kind!r}")
 
 
-def where(columns: dict, filter_model: dict | None) -> list[ColumnElement[bool]]:
-    """SQL conditions for a filter model {colId: {...}}; columns maps colId -> SQL expression."""
+def where(columns: dict, filter_model: dict | None, tz: str = "UTC") -> list[ColumnElement[bool]]:
+    """SQL conditions for a filter model {colId: {...}}; columns maps colId -> SQL expression; a date filter
+    counts days in the time zone tz (that of the dates the grid shows)."""
     if not isinstance(filter_model or {}, dict):
         raise ValueError("a filter model is an object of columns")
     out = []
@@ -154,7 +201,7 @@ def where(columns: dict, filter_model: dict | None) -> list[ColumnElement[bool]]
         _condition(model)
         if col_id not in columns:
             raise ValueError(f"no column {col_id!r} to filter on")
-        out.append(_one(columns[col_id], model))
+        out.append(_one(columns[col_id], model, tz))
     return out
 
 
@@ -185,11 +232,11 @@ def order_by(columns: dict, sort_model: list | None, nulls_low: set[str] = froze
 
 
 def fetch_page(conn, source, columns: dict, sort_model: list | None, filter_model: dict | None, start: int,
-               end: int, tiebreak: list, nulls_low: set[str] = frozenset()) -> tuple[list, int]:
+               end: int, tiebreak: list, nulls_low: set[str] = frozenset(), tz: str = "UTC") -> tuple[list, int]:
     """Rows start..end of the subquery `source` filtered and sorted as the grid asks (ties broken by
-    `tiebreak`), with how many rows match in all: one query with COUNT(*) OVER (), plus a count only when
-    the block is past the end."""
-    conditions = where(columns, filter_model)
+    `tiebreak`; date filters in the time zone tz), with how many rows match in all: one query with COUNT(*)
+    OVER (), plus a count only when the block is past the end."""
+    conditions = where(columns, filter_model, tz)
     start, end = max(0, int(start)), max(int(start), int(end))
     stmt = (select(source, func.count().over().label("total")).where(*conditions)
             .order_by(*order_by(columns, sort_model, nulls_low), *tiebreak)

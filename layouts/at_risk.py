@@ -11,7 +11,7 @@ from dashboard.core import pages, viewer
 from dashboard.core.ids import AtRisk as ID
 from data_access.queries import at_risk as q
 from layouts import charts
-from layouts.cohorts import cohort_options
+from layouts.cohorts import OPTIONS_SHOWN, cohort_options
 from layouts.common import data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
@@ -56,13 +56,13 @@ def cohort_label(c: dict) -> str:
 
 @viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(session: str | None = None, reason: str | None = None, **_query):
-    cohorts = viewer.run(q.running_cohorts)
-    known = {c["session_id"] for c in cohorts}
+    asked = session if isinstance(session, str) and session else None
+    cohorts = viewer.run(q.running_cohorts, keep=[asked] if asked else [], limit=OPTIONS_SHOWN)  # a bounded read
+    chosen = asked if any(c["session_id"] == asked for c in cohorts) else None
     message = None
-    if session and session not in known:
+    if session and chosen is None:
         message = dbc.Alert(f"There is no running cohort {session!r} you can see; showing every cohort instead.",
                             color="warning", dismissable=True)
-    chosen = session if session in known else None
     return html.Div([
         dcc.Store(id=ID.SELECTED, data=parse_reasons(reason)),
         dcc.Store(id=ID.SUMMARY),

@@ -11,6 +11,7 @@ from dashboard.core import pages, viewer
 from dashboard.core.ids import Compare as ID
 from data_access.queries import trends as q
 from layouts import charts
+from layouts.cohorts import OPTIONS_SHOWN, cohort_options
 from layouts.common import data_unavailable, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, client_grid
@@ -41,8 +42,8 @@ def chosen_ids(session=None, program=None) -> list[str]:
     return out[:q.MAX_COHORTS]
 
 
-def _option(c: dict) -> dict:
-    return {"label": f"{c['name']} · from {day(c['start_at'])}", "value": c["session_id"]}
+def cohort_label(c: dict) -> str:
+    return f"{c['name']} · from {day(c['start_at'])}"
 
 
 def _header():
@@ -51,12 +52,16 @@ def _header():
                                           "it started in).")
 
 
-def _chosen(cohorts: list[dict], session, program) -> list[str]:
-    """The cohorts to compare: those of the address, else the default comparison of the program or cohort."""
-    known = {c["session_id"] for c in cohorts}
-    chosen = [s for s in chosen_ids(session) if s in known]
+def _chosen(session, program) -> list[str]:
+    """The cohorts to compare: those of the address the viewer may compare, else the default comparison of the
+    program or cohort."""
+    asked = chosen_ids(session)
+    known = {c["session_id"] for c in viewer.run(q.comparable_cohorts, keep=asked, limit=0)} if asked else set()
+    chosen = [s for s in asked if s in known]
     if not chosen and isinstance(program, str) and program:
-        return [s for s in viewer.run(q.default_comparison, program_id=program) if s in known]
+        default = viewer.run(q.default_comparison, program_id=program)
+        known = {c["session_id"] for c in viewer.run(q.comparable_cohorts, keep=default, limit=0)}
+        return [s for s in default if s in known]
     if len(chosen) == 1:
         return viewer.run(q.default_comparison, session_id=chosen[0])
     return chosen
@@ -65,12 +70,13 @@ def _chosen(cohorts: list[dict], session, program) -> list[str]:
 @viewer.answers(unavailable=lambda: html.Div([_header(), data_unavailable()]))
 def layout(session=None, program=None, **_query):
     header = _header()
-    cohorts = viewer.run(q.comparable_cohorts)
-    chosen = _chosen(cohorts, session, program)
+    chosen = _chosen(session, program)
+    # the picker's first cohorts and the chosen ones (a bounded read); typing searches the others (callbacks)
+    cohorts = viewer.run(q.comparable_cohorts, keep=chosen, limit=OPTIONS_SHOWN)
     if not cohorts:
         return html.Div([header, dbc.Alert("No cohort you can see has started yet: there is nothing to compare.",
                                            color="secondary", className="lp-empty")])
-    options = [_option(c) for c in cohorts]
+    options = cohort_options(cohorts, cohort_label, keep=chosen)
     return html.Div([
         dcc.Store(id=ID.URL_SYNC),
         dcc.Link("← Participants", href=pages.participants_href(chosen[0] if chosen else None),

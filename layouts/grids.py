@@ -13,6 +13,9 @@ TEXT_FILTER = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions":
                                                                 "maxNumConditions": 2}}
 NUMBER_FILTER = {"filter": "agNumberColumnFilter", "type": "numericColumn",
                  "filterParams": {"filterOptions": grid_filters.NUMBER_OPTIONS, "maxNumConditions": 2}}
+# on an epoch column shown as a date: whole days in the time zone the dates are shown in (the query's tz)
+DATE_FILTER = {"filter": "agDateColumnFilter", "filterParams": {"filterOptions": grid_filters.DATE_OPTIONS,
+                                                                "maxNumConditions": 2}}
 
 
 def server_grid(ident: str, columns: list[dict], height: str = "480px", row_id: str = "user_id",

@@ -13,7 +13,7 @@ from data_access import recency
 from data_access.queries import at_risk
 from data_access.queries import participants as q
 from layouts import charts
-from layouts.cohorts import cohort_options
+from layouts.cohorts import OPTIONS_SHOWN, cohort_options
 from layouts.common import data_unavailable, no_data_yet, page_header
 from layouts.formats import day
 from layouts.grids import NUMBER_FILTER, TEXT_FILTER, server_grid
@@ -56,18 +56,30 @@ def parse_buckets(text: str | None) -> list[str]:
     return [label for label in recency.LABELS if label in chosen]
 
 
+def picker(session) -> tuple[list[dict], str | None, bool]:
+    """The picker's first cohorts (with the chosen one), the chosen cohort (the address's when the viewer sees it,
+    else the default one) and whether the address's was known; a bounded read, whatever the number of cohorts."""
+    asked = session if isinstance(session, str) and session else None
+    shown = viewer.run(q.cohorts, keep=[asked] if asked else [], limit=OPTIONS_SHOWN)
+    known = asked is not None and any(c["session_id"] == asked for c in shown)
+    if not shown or known:
+        return shown, asked, known
+    chosen = viewer.run(q.default_cohort_id)
+    if all(c["session_id"] != chosen for c in shown):
+        shown = viewer.run(q.cohorts, keep=[chosen], limit=OPTIONS_SHOWN)
+    return shown, chosen, False
+
+
 @viewer.answers(unavailable=lambda: html.Div([page_header(NAME), data_unavailable()]))
 def layout(session: str | None = None, bucket: str | None = None, **_query):
-    cohorts = viewer.run(q.cohorts)
+    cohorts, chosen, known = picker(session)
     if not cohorts:
         return html.Div([page_header(NAME), no_data_yet()])
-    known = {c["session_id"] for c in cohorts}
     message = None
-    if session and session not in known:
+    if session and not known:
         message = dbc.Alert(f"There is no cohort {session!r} you can see; showing the current cohort instead.",
                             color="warning", dismissable=True)
-    chosen = session if session in known else q.default_cohort(cohorts)
-    selected = parse_buckets(bucket) if session in known else []
+    selected = parse_buckets(bucket) if known else []
     return html.Div([
         dcc.Store(id=ID.SELECTED, data=selected),
         dcc.Store(id=ID.ACTIVITY),

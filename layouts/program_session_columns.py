@@ -1,5 +1,6 @@
-"""The columns of the program session tables filled from callbacks/program_session_rows.grid_rows (Program
-sessions; a program template's page shows them without the template's own column)."""
+"""The columns of a program template's sessions table (its page shows them without the template's own column),
+filled from callbacks/program_session_rows.grid_rows: a template's sessions come all at once. The Program
+sessions list has the same columns, paged in SQL (layouts/program_sessions.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Program sessions: every session with its registrations and completions, by program template; a
-session opens its statistics page (layouts/session.py)."""
+"""Program sessions: every session with its registrations and completions, by program template, sorted, filtered,
+searched and paged in SQL (data_access.queries.sessions.sessions_page); a session opens its statistics page
+(layouts/session.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,29 @@ from dashboard.core import pages
 from dashboard.core.ids import ProgramSessions as ID
 from data_access.queries import sessions as q
 from layouts.common import page_header
-from layouts.grids import client_grid
-from layouts.program_session_columns import COLUMNS
+from layouts.grids import DATE_FILTER, NUMBER_FILTER, TEXT_FILTER, server_grid
 
 PAGE = pages.PROGRAM_SESSIONS_PAGE
 NAME = PAGE.title
 COLLABORATION_SESSIONS = pages.collaboration_tab_href("sessions")
+# the rows of callbacks/program_session_rows.grid_rows; the colIds are sessions_page's columns
+COLUMNS = [
+    {"colId": "program", "field": "program_link", "headerName": "Program template", "sort": "asc", "sortIndex": 0,
+     "minWidth": 180, "cellRenderer": "markdown", **TEXT_FILTER},
+    {"colId": "name", "field": "name_link", "headerName": "Session", "cellRenderer": "markdown", "flex": 2,
+     "minWidth": 260, **TEXT_FILTER},
+    {"field": "session_id", "headerName": "ID", "maxWidth": 120, **TEXT_FILTER},
+    {"colId": "start", "field": "start", "headerName": "Start", "sort": "desc", "sortIndex": 1, "minWidth": 150,
+     **DATE_FILTER},
+    {"colId": "end", "field": "end", "headerName": "End", "minWidth": 150, **DATE_FILTER},
+    {"field": "state", "headerName": "Status", "maxWidth": 130, **TEXT_FILTER},
+    {"field": "registered", "headerName": "Registered", "maxWidth": 150, **NUMBER_FILTER},
+    {"field": "completed", "headerName": "Completion", "maxWidth": 150, **NUMBER_FILTER},
+    {"field": "instructors", "headerName": "Instructors", "maxWidth": 150, **NUMBER_FILTER},
+]
 STATUSES = [{"label": "In progress", "value": q.IN_PROGRESS}, {"label": "Finished", "value": q.FINISHED},
             {"label": "All", "value": q.ALL}]
+SEARCH_PAUSE_MS = 300  # the list is asked for again once typing pauses this long
 
 
 def register(app) -> None:
@@ -33,14 +49,14 @@ def layout(status: str | None = None, **_query):
                                    labelClassName="btn btn-outline-secondary btn-sm",
                                    labelCheckedClassName="active"), md="auto", className="mb-2"),
             dbc.Col(dbc.Input(id=ID.SEARCH, type="search", placeholder="Search sessions, templates, ids…",
-                              debounce=False, size="sm"), md=4, className="mb-2"),
+                              debounce=SEARCH_PAUSE_MS, size="sm"), md=4, className="mb-2"),
             dbc.Col(html.Span(id=ID.COUNT, className="lp-hint"), className="align-self-center mb-2"),
             dbc.Col(html.A("Download", id=ID.DOWNLOAD, className="btn btn-outline-primary btn-sm", href="#",
                            title="Sessions CSV of the sessions of this filter"), md="auto", className="mb-2"),
         ], className="g-2 align-items-center"),
         html.Div(id=ID.MESSAGE),
-        dcc.Loading(client_grid(ID.GRID, COLUMNS, "session_id", enableCellTextSelection=True),
-                    type="dot", delay_show=300),
+        dcc.Store(id=ID.GRID_REFRESH),
+        server_grid(ID.GRID, COLUMNS, "560px", row_id="session_id", grid_options={"enableCellTextSelection": True}),
     ], className="pt-3")
     return html.Div([
         dbc.Row([

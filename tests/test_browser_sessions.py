@@ -4,6 +4,8 @@ the button is the `learnpulse export session` file."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from data_access.queries import collaboration
@@ -34,11 +36,45 @@ def test_sessions_table_opens_a_session(server, browser):
     with server.engine.connect() as conn:
         total = len(q.sessions_table(conn, OWNER, NOW))
     page.locator("#sessions-count").filter(has_text=f"{total:,} sessions").wait_for()
-    link = page.locator('#sessions-grid [col-id="name_link"] a').first
+    link = page.locator('#sessions-grid [col-id="name"] a').first
     name = link.inner_text()
     link.click()
     page.wait_for_selector("h2.lp-title")
     assert page.locator("h2.lp-title").inner_text() == name
+    page.close()
+
+
+def test_sessions_list_searches_and_pages_on_the_server(server, browser):
+    default = [{"colId": "program", "sort": "asc"}, {"colId": "start", "sort": "desc"}]
+    with server.engine.connect() as conn:
+        total = q.sessions_page(conn, OWNER, NOW, end=1)["total"]
+        word = q.sessions_table(conn, OWNER, NOW)[0]["name"].split()[0]
+        found = q.sessions_page(conn, OWNER, NOW, search=word, sort_model=default)
+        running = q.sessions_page(conn, OWNER, NOW, status=q.IN_PROGRESS, end=1)["total"]
+        running_found = q.sessions_page(conn, OWNER, NOW, status=q.IN_PROGRESS, search=word, end=1)["total"]
+    assert 0 < found["total"] < total
+    page = server.new_page(browser)
+    goto(page, server + "/sessions?status=all")
+    count = page.locator("#sessions-count")
+
+    def says(text: str):
+        count.filter(has_text=re.compile(f"^{re.escape(text)}$")).wait_for()
+
+    says(f"{total:,} sessions")
+    page.locator("#sessions-search").fill(word)  # searched on the server once typing pauses
+    says(f"{found['total']:,} session{'s match' if found['total'] != 1 else ' matches'} the search")
+    top = found["rows"][0]["session_id"]  # the first row of the grid's order (template, then latest start)
+    page.locator(f'#sessions-grid .ag-center-cols-container .ag-row[row-index="0"][row-id="{top}"]').wait_for()
+    shown = page.evaluate("Array.from(document.querySelectorAll('#sessions-grid .ag-center-cols-container "
+                          ".ag-row')).map(r => r.getAttribute('row-id'))")
+    assert shown and set(shown) <= {r["session_id"] for r in found["rows"]}
+    page_count = page.locator("#sessions-grid .ag-paging-row-summary-panel")
+    page_count.filter(has_text=f"of {found['total']:,}").wait_for()
+    page.locator("label", has_text="In progress").click()
+    says(f"{running_found:,} session{'s match' if running_found != 1 else ' matches'} the search")
+    page.locator("#sessions-search").fill("")
+    says(f"{running:,} session{'s' if running != 1 else ''}")
+    assert page.locator("#sessions-download").get_attribute("href") == "/download/sessions.csv?status=in-progress"
     page.close()
 
 

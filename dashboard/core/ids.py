@@ -151,6 +151,7 @@ class ProgramSessions:  # /sessions: the list of program sessions
     DOWNLOAD = cid(PAGE, "download")
     COUNT = cid(PAGE, "count")
     MESSAGE = cid(PAGE, "message")
+    GRID_REFRESH = cid(PAGE, "grid-refresh")  # store: written when the grid must reload its rows
 
 
 class CollaborationSessions:  # the collaborative activity per program session: the Sessions tab of /collaboration

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 
 from data_access import cohort_defaults, db, grid_filters, program_session_state, recency, schema
+from data_access.queries import cohort_choices
 from data_access.scope import Scope, require_session, require_user, session_users_condition, visible_sessions
 
 INACTIVE, BEHIND, LOW_SCORE = "inactive", "behind", "low score"
@@ -329,11 +330,14 @@ def reasons_for(conn, scope: Scope, now: datetime, session_id: str, user_ids: li
     return out
 
 
-def running_cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
-    """The running sessions the viewer sees, for the cohort filter (most recently started first)."""
-    r = _running(scope, now, None)
-    rows = conn.execute(select(r.c.session_id, r.c.name, r.c.start_at)
-                        .order_by(r.c.start_at.desc(), r.c.name, r.c.session_id)).all()
+def running_cohorts(conn, scope: Scope, now: datetime, search: str | None = None, keep=(),
+                    limit: int | None = None) -> list[dict]:
+    """The running sessions the viewer sees, for the cohort filter (most recently started first); with `limit`, only
+    the first `limit` whose name or id holds `search`, and those of `keep` (cohort_choices.choose)."""
+    s = schema.sessions
+    stmt = (select(s.c.session_id, s.c.name, s.c.start_at)
+            .where(program_session_state.running(s, int(now.timestamp())), _visible_session(scope, s)))
+    rows = cohort_choices.choose(conn, stmt, [s.c.start_at.desc(), s.c.name, s.c.session_id], search, keep, limit)
     return [{"session_id": x.session_id, "name": x.name, "start_at": x.start_at} for x in rows]
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
 
 from data_access import cohort_defaults, grid_filters, program_session_state, recency, schema
-from data_access.queries import at_risk
+from data_access.queries import at_risk, cohort_choices
 from data_access.scope import Scope, require_session, session_users_probe, visible_sessions
 
 DEFAULT_GREEN, DEFAULT_YELLOW = cohort_defaults.GREEN, cohort_defaults.YELLOW
@@ -25,24 +25,24 @@ RUNNING, UPCOMING, FINISHED = (program_session_state.RUNNING, program_session_st
                                program_session_state.FINISHED)
 
 
-def cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
+def _picker_order(s, now_s: int) -> list:
+    """Running (most recently started first), upcoming (soonest first), finished (most recently ended first)."""
+    upcoming, finished = s.c.start_at > now_s, s.c.end_at <= now_s
+    return [case((upcoming, 1), (finished, 2), else_=0),
+            case((upcoming, s.c.start_at), (finished, -s.c.end_at), else_=-s.c.start_at), s.c.name, s.c.session_id]
+
+
+def cohorts(conn, scope: Scope, now: datetime, search: str | None = None, keep=(), limit: int | None = None
+            ) -> list[dict]:
     """Cohorts for the picker: running (most recently started first), upcoming (soonest first), finished
-    (most recently ended first)."""
+    (most recently ended first); with `limit`, only the first `limit` of them whose name or id holds `search`, and
+    the cohorts of `keep` (cohort_choices.choose)."""
     s = schema.sessions
     now_s = int(now.timestamp())
-    rows = conn.execute(select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at)
-                        .where(visible_sessions(scope, s))).all()
-    out = []
-    for r in rows:
-        out.append({"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
-                    "state": program_session_state.state_of(r.start_at, r.end_at, now_s)})
-    order = {RUNNING: 0, UPCOMING: 1, FINISHED: 2}
-
-    def key(c):
-        by_time = {RUNNING: -c["start_at"], UPCOMING: c["start_at"], FINISHED: -c["end_at"]}[c["state"]]
-        return order[c["state"]], by_time, c["name"], c["session_id"]
-
-    return sorted(out, key=key)
+    stmt = select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at).where(visible_sessions(scope, s))
+    return [{"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
+             "state": program_session_state.state_of(r.start_at, r.end_at, now_s)}
+            for r in cohort_choices.choose(conn, stmt, _picker_order(s, now_s), search, keep, limit)]
 
 
 def default_cohort(cohort_list: list[dict]) -> str | None:
@@ -52,6 +52,16 @@ def default_cohort(cohort_list: list[dict]) -> str | None:
             if c["state"] == state:
                 return c["session_id"]
     return None
+
+
+def default_cohort_id(conn, scope: Scope, now: datetime) -> str | None:
+    """default_cohort of every cohort the viewer sees, read in SQL (one row)."""
+    s = schema.sessions
+    now_s = int(now.timestamp())
+    upcoming, finished = s.c.start_at > now_s, s.c.end_at <= now_s
+    order = _picker_order(s, now_s)
+    return conn.execute(select(s.c.session_id).where(visible_sessions(scope, s))
+                        .order_by(case((upcoming, 2), (finished, 1), else_=0), *order[1:]).limit(1)).scalar()
 
 
 def topics_due(conn, session_id: str, now: datetime) -> int:

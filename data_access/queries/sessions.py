@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from data_access import grid_filters, program_session_state, schema
 from data_access.scope import (
@@ -19,7 +19,6 @@ from data_access.scope import (
     require_session,
     session_users_condition,
     session_users_probe,
-    visible_session,
     visible_sessions,
 )
 
@@ -43,37 +42,144 @@ def _status_condition(status: str, now_s: int):
     raise ValueError(f"unknown status {status!r} (expected in-progress, finished or all)")
 
 
-def sessions_table(conn, scope: Scope, now: datetime, status: str = ALL) -> list[dict]:
-    """One line per session: id, name, program template, start, end, registered, completion (users with
-    progress 100), instructors (counts); most recent start first."""
-    s, p, su, si = schema.sessions, schema.programs, schema.session_users, schema.session_instructors
-    now_s = int(now.timestamp())
-    counts = (select(su.c.session_id,
-                     func.sum(su.c.registered).label("registered"),
-                     func.sum(case((and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total), 1),
-                                   else_=0)).label("completed"))
-              .where(session_users_condition(scope, su.c.session_id, su.c.user_id))
-              .group_by(su.c.session_id)).subquery()
-    inst = select(si.c.session_id, func.count().label("n")).group_by(si.c.session_id).subquery()
-    stmt = (select(s.c.session_id, s.c.name, s.c.program_id, p.c.name.label("program"), s.c.start_at, s.c.end_at,
-                   func.coalesce(counts.c.registered, 0).label("registered"),
-                   func.coalesce(counts.c.completed, 0).label("completed"),
-                   func.coalesce(inst.c.n, 0).label("instructors"))
-            .join(p, p.c.program_id == s.c.program_id)
-            .outerjoin(counts, counts.c.session_id == s.c.session_id)
-            .outerjoin(inst, inst.c.session_id == s.c.session_id)
-            .where(visible_sessions(scope, s))
-            .order_by(s.c.start_at.desc(), s.c.name, s.c.session_id))
+def _complete(su):
+    """A session user with every block completed (progress 100): the Sessions table's Completion."""
+    return and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
+
+
+def _counts(scope: Scope, sessions: list[str] | None = None, detail: bool = False):
+    """Per session: registered users and completions among the users the viewer sees, over every session (the
+    viewer's users, scope.session_users_condition), or only the listed sessions (read along the key); with
+    detail, also how many started and the sum and count of their session scores."""
+    su = schema.session_users
+    seen = session_users_condition(scope, su.c.session_id, su.c.user_id) if sessions is None \
+        else _seen_in(scope, sessions)
+    started = su.c.started == 1
+    more = [func.sum(su.c.started).label("started"),
+            func.sum(case((started, su.c.score_pct))).label("score_sum"),
+            func.count(case((started, su.c.score_pct))).label("scored")] if detail else []
+    return (select(su.c.session_id, func.sum(su.c.registered).label("registered"),
+                   func.sum(case((_complete(su), 1), else_=0)).label("completed"), *more)
+            .where(seen).group_by(su.c.session_id))
+
+
+def _seen_in(scope: Scope, sessions: list[str]):
+    """scope.session_users_probe for the users of the listed sessions, written so each session is a range of the key:
+    a session the viewer instructs needs no probe (every user of it is seen), one IN list per kind of session."""
+    su = schema.session_users
+    taught = set(scope.instructor_sessions)
+    mine, others = [i for i in sessions if i in taught], [i for i in sessions if i not in taught]
+    parts = [su.c.session_id.in_(mine)] if mine else []
+    if others:
+        parts.append(and_(su.c.session_id.in_(others), session_users_probe(scope, su.c.session_id, su.c.user_id)))
+    return or_(*parts) if parts else false()
+
+
+def _with_counts(conn, scope: Scope, rows: list[dict], detail: bool = False) -> list[dict]:
+    """The session rows (dicts with a session_id) with their counts (_counts) and instructors, read for them alone."""
+    ids = [r["session_id"] for r in rows]
+    if not ids:
+        return rows
+    figures = {r["session_id"]: r for r in conn.execute(_counts(scope, ids, detail)).mappings()}
+    instructors = dict(conn.execute(_instructor_counts(ids)).all())
+    names = ("registered", "completed", *(("started", "score_sum", "scored") if detail else ()))
+    for r in rows:
+        f = figures.get(r["session_id"], {})
+        r.update({name: f.get(name) or 0 for name in names}, instructors=instructors.get(r["session_id"], 0))
+    return rows
+
+
+def _instructor_counts(sessions=None):
+    si = schema.session_instructors
+    stmt = select(si.c.session_id, func.count().label("n")).group_by(si.c.session_id)
+    return stmt if sessions is None else stmt.where(si.c.session_id.in_(sessions))
+
+
+def _sessions_select(scope: Scope, now_s: int, status: str, program_id: str | None = None):
+    """The sessions the viewer sees with their program template, of one status (and one template)."""
+    s, p = schema.sessions, schema.programs
+    stmt = (select(s.c.session_id, s.c.name, s.c.program_id, p.c.name.label("program"), s.c.start_at, s.c.end_at)
+            .join(p, p.c.program_id == s.c.program_id).where(visible_sessions(scope, s)))
     cond = _status_condition(status, now_s)
     if cond is not None:
         stmt = stmt.where(cond)
-    out = []
-    for r in conn.execute(stmt):
-        state = STATE_LABEL[program_session_state.state_of(r.start_at, r.end_at, now_s)]
-        out.append({"session_id": r.session_id, "name": r.name, "program_id": r.program_id, "program": r.program,
-                    "start_at": r.start_at, "end_at": r.end_at, "state": state, "registered": int(r.registered),
-                    "completed": int(r.completed), "instructors": int(r.instructors)})
-    return out
+    return stmt if program_id is None else stmt.where(s.c.program_id == program_id)
+
+
+def _table_row(r, now_s: int) -> dict:
+    return {"session_id": r["session_id"], "name": r["name"], "program_id": r["program_id"], "program": r["program"],
+            "start_at": r["start_at"], "end_at": r["end_at"],
+            "state": STATE_LABEL[program_session_state.state_of(r["start_at"], r["end_at"], now_s)],
+            "registered": int(r["registered"] or 0), "completed": int(r["completed"] or 0),
+            "instructors": int(r["instructors"] or 0)}
+
+
+def sessions_table(conn, scope: Scope, now: datetime, status: str = ALL) -> list[dict]:
+    """One line per session: id, name, program template, start, end, registered, completion (users with
+    progress 100), instructors (counts); most recent start first."""
+    now_s = int(now.timestamp())
+    counts, inst = _counts(scope).subquery(), _instructor_counts().subquery()
+    base = _sessions_select(scope, now_s, status).subquery()
+    stmt = (select(base, counts.c.registered, counts.c.completed, inst.c.n.label("instructors"))
+            .outerjoin(counts, counts.c.session_id == base.c.session_id)
+            .outerjoin(inst, inst.c.session_id == base.c.session_id)
+            .order_by(base.c.start_at.desc(), base.c.name, base.c.session_id))
+    return [_table_row(r, now_s) for r in conn.execute(stmt).mappings()]
+
+
+def _search(words: list[str], columns: list):
+    """Each word of a search in one of the columns (the search box of the Sessions list)."""
+    return [or_(*[grid_filters.contains(col, word) for col in columns]) for word in words]
+
+
+COUNTED = ("registered", "completed", "instructors")
+MAX_SEARCH_WORDS = 10
+
+
+def _asked(sort_model, filter_model) -> set[str]:
+    """The colIds a grid request sorts or filters on (read_request checked their shape)."""
+    sort = {item.get("colId") for item in sort_model or [] if isinstance(item, dict)}
+    return sort | set(filter_model if isinstance(filter_model, dict) else {})
+
+
+def _list_source(scope: Scope, now_s: int, status: str, search: str | None, counted: bool):
+    """The Sessions list as a fenced subquery: the sessions of the status matching the search, with their state
+    label; with their counts (every session's) only when the grid sorts or filters on one of them."""
+    s = schema.sessions
+    state = case((s.c.start_at > now_s, STATE_LABEL[program_session_state.UPCOMING]),
+                 (s.c.end_at <= now_s, STATE_LABEL[program_session_state.FINISHED]),
+                 else_=STATE_LABEL[program_session_state.RUNNING])
+    stmt = _sessions_select(scope, now_s, status).add_columns(state.label("state"))
+    words = (search or "").replace("\x00", "").split()[:MAX_SEARCH_WORDS]
+    stmt = stmt.where(*_search(words, [schema.programs.c.name, s.c.name, s.c.session_id, state]))
+    if counted:
+        counts, inst = _counts(scope).subquery(), _instructor_counts().subquery()
+        stmt = (stmt.add_columns(func.coalesce(counts.c.registered, 0).label("registered"),
+                                 func.coalesce(counts.c.completed, 0).label("completed"),
+                                 func.coalesce(inst.c.n, 0).label("instructors"))
+                .outerjoin(counts, counts.c.session_id == s.c.session_id)
+                .outerjoin(inst, inst.c.session_id == s.c.session_id))
+    return grid_filters.fenced(stmt)
+
+
+def sessions_page(conn, scope: Scope, now: datetime, status: str = ALL, search: str | None = None, tz: str = "UTC",
+                  sort_model: list | None = None, filter_model: dict | None = None, start: int = 0,
+                  end: int = 100) -> dict:
+    """A block of the Sessions list (sessions_table's lines), sorted, filtered and paged in SQL; most recent start
+    first unless the grid sorts. `search`: each of its words in the template, name, id or status; date filters
+    count days in tz. Registered, Completion and Instructors are counted for the block's sessions only, unless
+    the grid sorts or filters on one of them (then for every session the viewer sees)."""
+    now_s = int(now.timestamp())
+    counted = bool(_asked(sort_model, filter_model) & set(COUNTED))
+    q = _list_source(scope, now_s, status, search, counted)
+    columns = {"program": q.c.program, "name": q.c.name, "session_id": q.c.session_id, "start": q.c.start_at,
+               "end": q.c.end_at, "state": q.c.state, **({c: q.c[c] for c in COUNTED} if counted else {})}
+    rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
+                                          [q.c.start_at.desc(), q.c.name, q.c.session_id], tz=tz)
+    rows = [dict(r) for r in rows]
+    if not counted:
+        _with_counts(conn, scope, rows)
+    return {"total": total, "rows": [_table_row(r, now_s) for r in rows]}
 
 
 def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
@@ -355,17 +461,19 @@ def block_detail_page(conn, scope: Scope, now: datetime, session_id: str, block_
 
 
 def program_overview(conn, scope: Scope, now: datetime, program_id: str) -> dict:
-    """A program template's results: its sessions (as in the sessions table) and the totals over them."""
-    p, su, s = schema.programs, schema.session_users, schema.sessions
+    """A program template's results: its sessions (as in the sessions table) and the totals over them, both from
+    one pass over the registrations of its sessions."""
+    p = schema.programs
     require_program(conn, scope, program_id)
     row = conn.execute(select(p.c.program_id, p.c.name, p.c.kind, p.c.description)
                        .where(p.c.program_id == program_id)).mappings().one()
-    sessions = [r for r in sessions_table(conn, scope, now) if r["program_id"] == program_id]
-    ids = select(s.c.session_id).where(s.c.program_id == program_id, visible_session(scope, s))
-    complete = and_(su.c.blocks_total > 0, su.c.blocks_completed == su.c.blocks_total)
-    t = conn.execute(select(func.sum(su.c.registered), func.sum(su.c.started), func.sum(case((complete, 1), else_=0)),
-                            func.avg(case((su.c.started == 1, su.c.score_pct))))
-                     .where(su.c.session_id.in_(ids), session_users_probe(scope, su.c.session_id, su.c.user_id))
-                     ).one()
-    return {**dict(row), "sessions": sessions, "registrations": int(t[0] or 0), "attendees": int(t[1] or 0),
-            "completed": int(t[2] or 0), "average_score": None if t[3] is None else float(t[3])}
+    now_s = int(now.timestamp())
+    base = _sessions_select(scope, now_s, ALL, program_id).subquery()
+    rows = [dict(r) for r in conn.execute(select(base).order_by(base.c.start_at.desc(), base.c.name,
+                                                                base.c.session_id)).mappings()]
+    _with_counts(conn, scope, rows, detail=True)
+    scored = sum(int(r["scored"]) for r in rows)
+    return {**dict(row), "sessions": [_table_row(r, now_s) for r in rows],
+            "registrations": sum(int(r["registered"]) for r in rows),
+            "attendees": sum(int(r["started"]) for r in rows), "completed": sum(int(r["completed"]) for r in rows),
+            "average_score": sum(float(r["score_sum"]) for r in rows) / scored if scored else None}

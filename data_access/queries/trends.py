@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select, union_all
 
 from data_access import cohort_counts, program_session_state, schema, scope_counts
+from data_access.queries import cohort_choices
 from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
 
 DAY_S = 86_400
@@ -257,12 +258,14 @@ def default_comparison(conn, scope: Scope, now: datetime, session_id: str | None
     return first + list(rows)
 
 
-def comparable_cohorts(conn, scope: Scope, now: datetime) -> list[dict]:
-    """Every cohort the viewer sees that has started, for the comparison's picker: most recent start first."""
+def comparable_cohorts(conn, scope: Scope, now: datetime, search: str | None = None, keep=(),
+                       limit: int | None = None) -> list[dict]:
+    """Every cohort the viewer sees that has started, for the comparison's picker: most recent start first; with
+    `limit`, only the first `limit` whose name or id holds `search`, and those of `keep` (cohort_choices.choose)."""
     s = schema.sessions
-    rows = conn.execute(select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at)
-                        .where(visible_sessions(scope, s), s.c.start_at <= int(now.timestamp()))
-                        .order_by(s.c.start_at.desc(), s.c.name, s.c.session_id)).all()
+    stmt = (select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at)
+            .where(visible_sessions(scope, s), s.c.start_at <= int(now.timestamp())))
+    rows = cohort_choices.choose(conn, stmt, [s.c.start_at.desc(), s.c.name, s.c.session_id], search, keep, limit)
     return [{"session_id": r.session_id, "name": r.name, "program_id": r.program_id, "start_at": r.start_at}
             for r in rows]
 
