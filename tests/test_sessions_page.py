@@ -337,3 +337,18 @@ def test_the_pickers_open_with_their_first_cohorts_and_the_chosen_ones(app, monk
     found = _answer(client, app, Participants.COHORT, {f"{Participants.COHORT}.search_value": "onboarding"},
                     {f"{Participants.COHORT}.value": "s4"})[Participants.COHORT]["options"]
     assert [o["value"] for o in found] == ["s4", "s1", "s2"]
+
+
+@pytest.mark.parametrize("condition", [
+    {"filterType": "date", "type": "equals", "dateFrom": 20260601},
+    {"filterType": "date", "type": "equals", "dateFrom": "2026-06-01" + "x" * 100},
+    {"filterType": "date", "type": "equals", "dateFrom": "2026-06-01\x00"},
+    {"filterType": "date", "type": "inRange", "dateFrom": "2026-06-01", "dateTo": ["2026-07-01"]},
+])
+def test_a_date_filter_is_read_whole_or_refused(condition):
+    from data_access.grid_filters import read_request
+
+    with pytest.raises(ValueError):
+        read_request({"startRow": 0, "endRow": 100, "filterModel": {"start": condition}})
+    assert read_request({"filterModel": {"start": {"filterType": "date", "type": "lessThan",
+                                                   "dateFrom": "2026-06-01 00:00:00"}}})["filter_model"]
