@@ -173,7 +173,10 @@ def bench(app, svc, role: str, user_id: str | None) -> None:
         timed(f"{role}: Session individual results", call(SID.PEOPLE_GRID, {
             f"{SID.PEOPLE_GRID}.getRowsRequest": REQUEST}, {**sid, f"{SID.PEOPLE_FILTER}.data": {}}), svc)
     if pages.PROGRAM_SESSIONS in sections:
-        timed(f"{role}: Sessions list, all", call(PSID.GRID, {f"{PSID.STATUS}.value": "all"}), svc)
+        first = {**REQUEST, "sortModel": [{"colId": "program", "sort": "asc"}, {"colId": "start", "sort": "desc"}]}
+        timed(f"{role}: Sessions list, all, first 100", call(PSID.GRID, {f"{PSID.GRID}.getRowsRequest": first},
+                                                             {f"{PSID.STATUS}.value": "all",
+                                                              f"{PSID.SEARCH}.value": None}), svc)
     if pages.USERS in sections:
         timed(f"{role}: Users list, first page", call(USID.GRID, {f"{USID.GRID}.getRowsRequest": REQUEST},
                                                       {f"{USID.TABS}.active_tab": "current",
