@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     true,
@@ -145,26 +146,26 @@ def _visible_session(scope: Scope, s) -> ColumnElement[bool]:
 _FACT_COLUMNS = ("session_id", "user_id", "first_name", "last_name", "email", "last_login_at", "score_pct", "due_flags")
 
 
-def _session_facts(r, dialect: str, pairs: list | None, key: str | None = None):
+def _session_facts(r, dialect: str, pairs: list | None, key: str | None = None, named: bool = True):
     """The fact rows of the running sessions `r` (optionally only the (user id, session id) `pairs`), each session's
     rows read from the key's range: at_risk_facts, or for a kept group key its rows of scope_participants with the
-    names of at_risk_facts. PostgreSQL reads them LATERAL per fenced running session: it overestimates the running
-    sessions (their start and end dates correlate) and would otherwise scan every session's facts; SQLite has no
-    LATERAL and already walks the key per session. Returns (the columns as .c, the join, conditions)."""
+    names of at_risk_facts (NULL when not `named`). PostgreSQL reads them LATERAL per fenced running session: it
+    overestimates the running sessions (their start and end dates correlate) and would otherwise scan every session's
+    facts; SQLite has no LATERAL and already walks the key per session. Returns (the columns as .c, the join,
+    conditions)."""
     f = schema.at_risk_facts
     chosen = [] if pairs is None else [tuple_(f.c.session_id, f.c.user_id).in_([(s, u) for u, s in pairs])]
     if key is not None and key != PLATFORM and pairs is None:
         sp = schema.scope_participants
-        named = sp.outerjoin(f, and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id))
-        cols = [sp.c.session_id, sp.c.user_id, f.c.first_name, f.c.last_name, f.c.email, sp.c.last_login_at,
-                sp.c.score_pct, sp.c.due_flags]
+        same = and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id)
+        names = [f.c.first_name, f.c.last_name, f.c.email] if named else [null().label(n) for n in _FACT_COLUMNS[2:5]]
+        cols = [sp.c.session_id, sp.c.user_id, *names, sp.c.last_login_at, sp.c.score_pct, sp.c.due_flags]
         if dialect == "postgresql":
-            per_session = (select(*cols).select_from(named).where(sp.c.group_id == key,
-                                                                  sp.c.session_id == r.c.session_id)
-                           .offset(0).lateral("f"))
+            per_session = (select(*cols).select_from(sp.outerjoin(f, same) if named else sp)
+                           .where(sp.c.group_id == key, sp.c.session_id == r.c.session_id).offset(0).lateral("f"))
             return per_session, r.join(per_session, true()), []
-        joined = r.join(sp, and_(sp.c.group_id == key, sp.c.session_id == r.c.session_id)).outerjoin(
-            f, and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id))
+        joined = r.join(sp, and_(sp.c.group_id == key, sp.c.session_id == r.c.session_id))
+        joined = joined.outerjoin(f, same) if named else joined
         return SimpleNamespace(c=SimpleNamespace(**dict(zip(_FACT_COLUMNS, cols, strict=True)))), joined, []
     if dialect != "postgresql" or pairs is not None:
         return f, r.join(f, f.c.session_id == r.c.session_id), chosen
@@ -181,14 +182,14 @@ def _without_jit(conn) -> str:
 
 
 def _candidates(scope: Scope, now: datetime, sessions: list[str] | None = None, pairs: list | None = None,
-                dialect: str = "", key: str | None = None):
+                dialect: str = "", key: str | None = None, named: bool = True):
     """Every candidate (participant of a running session in scope) with the three reasons as 0/1 columns. key: the
     viewer's scope key (cohort_keys.for_running), whose fact rows are exactly the candidates they see; None: every
-    participant's scope is checked."""
+    participant's scope is checked. named: with their names (else maybe NULL: only counted)."""
     if pairs is not None:  # only the pairs' sessions are read
         sessions = [s for s in dict.fromkeys(s for _, s in pairs) if sessions is None or s in sessions]
     r = _running(scope, now, sessions)
-    f, joined, conditions = _session_facts(r, dialect, pairs, key)
+    f, joined, conditions = _session_facts(r, dialect, pairs, key, named)
     now_s = int(now.timestamp())
     last = f.c.last_login_at
     days = case((last.is_(None), None), (last >= now_s, 0), else_=(now_s - last) // DAY_S)
@@ -275,19 +276,22 @@ def at_risk(conn, scope: Scope, now: datetime, sessions: list[str] | None = None
 
 def summary(conn, scope: Scope, now: datetime, sessions: list[str] | None = None) -> dict:
     """How many candidates, how many at risk, and how many have each reason (a learner may count in several)."""
-    c = _candidates(scope, now, _sessions(sessions), dialect=_without_jit(conn),
-                    key=cohort_keys.for_running(conn, scope)).subquery()
+    dialect = _without_jit(conn)
+    c = _candidates(scope, now, _sessions(sessions), dialect=dialect, key=cohort_keys.for_running(conn, scope),
+                    named=False).subquery()
     n = c.c.inactive + c.c.behind + c.c.low_score
-    # counted per session, then summed: the cohorts are the sessions counted (no DISTINCT, which sorted every
-    # candidate, on disk at a million learners)
-    per_session = (select(func.count().label("candidates"), func.sum(case((n > 0, 1), else_=0)).label("at_risk"),
-                          func.sum(c.c.inactive).label("inactive"), func.sum(c.c.behind).label("behind"),
-                          func.sum(c.c.low_score).label("low_score"))
-                   .group_by(c.c.session_id).subquery())
-    row = conn.execute(select(*[func.sum(col) for col in per_session.c], func.count())).one()
+    counts = [func.count(), func.sum(case((n > 0, 1), else_=0)), func.sum(c.c.inactive), func.sum(c.c.behind),
+              func.sum(c.c.low_score)]
+    if dialect == "postgresql":
+        # counted per session, then summed: the cohorts are the sessions counted (COUNT(DISTINCT) sorted every
+        # candidate, on disk at a million learners); SQLite would sort them for the GROUP BY instead
+        per_session = select(*[x.label(f"n{i}") for i, x in enumerate(counts)]).group_by(c.c.session_id).subquery()
+        row = conn.execute(select(*[func.sum(col) for col in per_session.c], func.count())).one()
+    else:
+        row = conn.execute(select(*counts, func.count(func.distinct(c.c.session_id)))).one()
     return {"candidates": int(row[0] or 0), "at_risk": int(row[1] or 0),
             "by_reason": {INACTIVE: int(row[2] or 0), BEHIND: int(row[3] or 0), LOW_SCORE: int(row[4] or 0)},
-            "cohorts": int(row[5])}
+            "cohorts": int(row[5] or 0)}
 
 
 GRID_SORT_NULLS_LOW = {"score", "last_contacted"}  # no score / never contacted sort lowest

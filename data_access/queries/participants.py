@@ -60,12 +60,13 @@ def topics_due(conn, session_id: str, now: datetime) -> int:
                                                        b.c.due_at <= int(now.timestamp()))).scalar_one())
 
 
-def _participants(conn, scope: Scope, now: datetime, session_id: str, due: int):
+def _participants(conn, scope: Scope, now: datetime, session_id: str, due: int, named: bool = True):
     """One row per participant: names, email, last login, days since, bucket, completed topics that are due,
     progress (completed / due x 100; NULL when nothing is due). Read from the facts kept at import: at_risk_facts
     (the participants with their names, last login and the completion of the due-dated topics in due order, so the
     topics due by now are the first `due` flags), and for a viewer of one kept scope key the key's rows of the
-    session (scope_participants); any other viewer's participants are probed one by one."""
+    session (scope_participants); any other viewer's participants are probed one by one. named: with the names and
+    emails (else NULL: only counted)."""
     f = schema.at_risk_facts
     key = cohort_keys.for_session(conn, scope, session_id)
     if key is None or key == PLATFORM:
@@ -75,14 +76,16 @@ def _participants(conn, scope: Scope, now: datetime, session_id: str, due: int):
         user, last, flags = f.c.user_id, f.c.last_login_at, f.c.due_flags
     else:
         sp = schema.scope_participants
-        source = sp.outerjoin(f, and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id))
+        source = sp.outerjoin(f, and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id)) if named else sp
         people = [sp.c.group_id == key, sp.c.session_id == session_id]
         user, last, flags = sp.c.user_id, sp.c.last_login_at, sp.c.due_flags
     now_s = int(now.timestamp())
     n_done = func.length(func.replace(func.substr(flags, 1, due), "0", ""))
     days = case((last.is_(None), None), (last >= now_s, 0), else_=(now_s - last) // recency.DAY_S)
     progress = cast(null(), Float) if not due else n_done * 100.0 / due
-    return (select(user.label("user_id"), f.c.first_name, f.c.last_name, f.c.email, last.label("last_login_at"),
+    names = [f.c.first_name, f.c.last_name, f.c.email] if named or source is f else \
+        [null().label(n) for n in ("first_name", "last_name", "email")]
+    return (select(user.label("user_id"), *names, last.label("last_login_at"),
                    days.label("days_since"), recency.bucket_expr(last, now).label("bucket"), n_done.label("done"),
                    progress.label("progress_pct"))
             .select_from(source).where(*people))
@@ -93,7 +96,7 @@ def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     (a login within 7 x 24 h before now), never logged in, behind schedule (completed < due)."""
     require_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
-    p = _participants(conn, scope, now, session_id, due).subquery()
+    p = _participants(conn, scope, now, session_id, due, named=False).subquery()
     now_s = int(now.timestamp())
     rows = conn.execute(select(
         p.c.bucket, func.count(),

@@ -118,6 +118,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in ("scope_participants", "scope_session_kpis", "scope_session_blocks"):
             op.execute(f"ANALYZE {table}")
+    else:  # the at-risk lists' plan on SQLite needs the statistics of scope_participants
+        op.execute("ANALYZE scope_participants")
 
 
 def downgrade() -> None:
