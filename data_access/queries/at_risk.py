@@ -278,7 +278,10 @@ def summary(conn, scope: Scope, now: datetime, sessions: list[str] | None = None
     """How many candidates, how many at risk, and how many have each reason (a learner may count in several)."""
     dialect = _without_jit(conn)
     c = _candidates(scope, now, _sessions(sessions), dialect=dialect, key=cohort_keys.for_running(conn, scope),
-                    named=False).subquery()
+                    named=False)
+    if dialect == "postgresql":  # fenced: each reason computed once per candidate, not again for "any reason"
+        c = c.offset(0)
+    c = c.subquery()
     n = c.c.inactive + c.c.behind + c.c.low_score
     counts = [func.count(), func.sum(case((n > 0, 1), else_=0)), func.sum(c.c.inactive), func.sum(c.c.behind),
               func.sum(c.c.low_score)]
