@@ -74,14 +74,17 @@ _KPIS = f"""
     ) p
     GROUP BY group_id, session_id"""
 
+# CROSS JOIN: SQLite then reads the block results once and looks up each one's keys, instead of indexing every block
+# result by user for the keys' users (PostgreSQL plans it as the inner join it is)
 _BLOCKS = f"""
     INSERT INTO scope_session_blocks (group_id, session_id, block_id, completed, score_sum, scored)
     SELECT k.group_id, br.session_id, br.block_id,
            SUM(CASE WHEN br.completed = 1 AND su.registered = 1 THEN 1 ELSE 0 END), SUM(br.score_pct),
            COUNT(br.score_pct)
     FROM block_results br
-    JOIN {_KEY_USERS} k ON k.user_id = br.user_id
+    CROSS JOIN scope_users k
     LEFT JOIN session_users su ON su.session_id = br.session_id AND su.user_id = br.user_id
+    WHERE k.user_id = br.user_id AND (k.group_id = '{PLATFORM}' OR k.group_id IN ({KEPT_GROUPS_SQL}))
     GROUP BY k.group_id, br.session_id, br.block_id"""
 
 

@@ -70,8 +70,9 @@ BLOCKS = """    INSERT INTO scope_session_blocks (group_id, session_id, block_id
            SUM(CASE WHEN br.completed = 1 AND su.registered = 1 THEN 1 ELSE 0 END), SUM(br.score_pct),
            COUNT(br.score_pct)
     FROM block_results br
-    JOIN (SELECT group_id, user_id FROM scope_users WHERE group_id = '' OR group_id IN (SELECT m.group_id FROM memberships m JOIN groups g ON g.group_id = m.group_id WHERE m.role = 'coach' OR (m.role = 'admin' AND g.parent_id IS NOT NULL))) k ON k.user_id = br.user_id
+    CROSS JOIN scope_users k
     LEFT JOIN session_users su ON su.session_id = br.session_id AND su.user_id = br.user_id
+    WHERE k.user_id = br.user_id AND (k.group_id = '' OR k.group_id IN (SELECT m.group_id FROM memberships m JOIN groups g ON g.group_id = m.group_id WHERE m.role = 'coach' OR (m.role = 'admin' AND g.parent_id IS NOT NULL)))
     GROUP BY k.group_id, br.session_id, br.block_id"""
 
 
