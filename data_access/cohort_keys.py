@@ -1,5 +1,5 @@
 """Which scope keys the cohort facts are kept for (schema.scope_participants, scope_session_kpis,
-scope_session_blocks; data_access.write.derive_cohort), and which key a viewer reads.
+scope_session_blocks; data_access.write.derive_kpis), and which key a viewer reads.
 
 Kept: PLATFORM (every user: the platform owner's and an instructor's view of their session) and every group someone
 coaches or administers (the key of their scope: the users of its subtree, scope.visible_users), except for the admins

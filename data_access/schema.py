@@ -494,7 +494,7 @@ at_risk_facts = Table(
     sqlite_with_rowid=False,  # rows stored in key order: a session's participants are read in one range
 )
 
-# --- Cohort facts per kept scope key (data_access.write.derive_cohort; data_access.cohort_keys says which keys are
+# --- Cohort facts per kept scope key (data_access.write.derive_kpis; data_access.cohort_keys says which keys are
 # kept: PLATFORM and the groups someone coaches or administers, the root's admins excepted, since they are platform
 # owners), so that a cohort's Participants numbers, its session's General section and the at-risk lists of a viewer
 # read their own scope's rows instead of probing the scope of every participant of a 100,000-learner cohort.

@@ -14,7 +14,7 @@ from data_access.queries import at_risk
 from data_access.queries import participants as pq
 from data_access.queries import sessions as q
 from data_access.scope import Scope, scope_for_email
-from data_access.write import derive, derive_cohort
+from data_access.write import derive, derive_kpis
 from tests import fixture_bundle, snapshot
 from tests import participants_bundle as pb
 from tests import xapi_bundle as xb
@@ -131,7 +131,7 @@ def test_narrowed_refresh_gives_the_full_rows(engine, tmp_path):
     full = rows(engine, PEOPLE)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM scope_participants WHERE session_id = 'c1' OR user_id = 'p00'"))
-        derive_cohort.refresh_participants(conn, {"enrollments"}, rows="{s} = 'c1'", users="SELECT 'p00'")
+        derive_kpis.refresh_participants(conn, {"enrollments"}, rows="{s} = 'c1'", users="SELECT 'p00'")
     assert rows(engine, PEOPLE) == full
     assert len(full) == 6  # ga: p00-p04 in c1, p00 in c2
 

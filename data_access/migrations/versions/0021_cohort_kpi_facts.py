@@ -19,7 +19,7 @@ depends_on = None
 
 ID = sa.String(length=64)
 
-# the facts of what is stored, as an import computes them (data_access/write/derive_cohort.py)
+# the facts of what is stored, as an import computes them (data_access/write/derive_kpis.py)
 PARTICIPANTS = """    INSERT INTO scope_participants (group_id, session_id, user_id, last_login_at, score_pct, due_flags)
     SELECT k.group_id, f.session_id, f.user_id, f.last_login_at, f.score_pct, f.due_flags
     FROM at_risk_facts f JOIN scope_users k ON k.user_id = f.user_id
