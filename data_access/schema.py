@@ -531,6 +531,63 @@ at_risk_facts = Table(
     sqlite_with_rowid=False,  # rows stored in key order: a session's participants are read in one range
 )
 
+# --- Cohort facts per kept scope key (data_access.write.derive_kpis; data_access.cohort_keys says which keys are
+# kept: PLATFORM and the groups someone coaches or administers, the root's admins excepted, since they are platform
+# owners), so that a cohort's Participants numbers, its session's General section and the at-risk lists of a viewer
+# read their own scope's rows instead of probing the scope of every participant of a 100,000-learner cohort.
+# scope_participants: the rows of at_risk_facts (participants: registered, not deleted) of the users of each kept group
+# key (not PLATFORM: at_risk_facts itself is its rows), without the names.
+scope_participants = Table(
+    "scope_participants", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    _ts("last_login_at"),
+    Column("score_pct", Float),
+    Column("due_flags", Text, nullable=False),
+    PrimaryKeyConstraint("group_id", "session_id", "user_id"),
+    sqlite_with_rowid=False,  # a key's participants of one session are one range
+)
+
+# scope_session_kpis: per kept key (PLATFORM included) and session, the General section's counts over the key's users
+# (any role, deleted included, as scope.visible_users_probe): enrollments registered (not unassigned), of them from the
+# catalog, on the waiting list; over every enrollment (session_users): attendees (started), completed, the sum and
+# count of the attendees' session scores and the attendees per 20-point level band; certificates; and, of the
+# completed users' time spent, the ((n + 1) / 2)-th and (n / 2 + 1)-th smallest (n = completed: the median is the
+# first when n is odd, their mean when even).
+scope_session_kpis = Table(
+    "scope_session_kpis", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("registrations", Integer, nullable=False),
+    Column("open_registrations", Integer, nullable=False),
+    Column("waiting_list", Integer, nullable=False),
+    Column("attendees", Integer, nullable=False),
+    Column("completed", Integer, nullable=False),
+    Column("score_sum", Float),
+    Column("scored", Integer, nullable=False),
+    *[Column(f"level{i}", Integer, nullable=False) for i in range(5)],
+    Column("certificates", Integer, nullable=False),
+    Column("time_lo", BigInteger),
+    Column("time_hi", BigInteger),
+    PrimaryKeyConstraint("group_id", "session_id"),
+    sqlite_with_rowid=False,
+)
+
+# scope_session_blocks: per kept key, session and block with a block result of one of the key's users: those results
+# completed by a registered user of the session, and the sum and count of the results' scores.
+scope_session_blocks = Table(
+    "scope_session_blocks", metadata,
+    Column("group_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("block_id", ID, nullable=False),
+    Column("completed", Integer, nullable=False),
+    Column("score_sum", Float),
+    Column("scored", Integer, nullable=False),
+    PrimaryKeyConstraint("group_id", "session_id", "block_id"),
+    sqlite_with_rowid=False,
+)
+
 # --- Derived facts of the Users pages (data_access.write.derive.refresh_user_facts) -----------
 # the tags of what tag statistics count: question activities and assessment blocks ('|' lists split)
 item_tags = Table(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import (
     Integer,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     true,
@@ -32,9 +34,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from data_access import cohort_defaults, db, grid_filters, program_session_state, recency, schema
+from data_access import cohort_defaults, cohort_keys, db, grid_filters, program_session_state, recency, schema
 from data_access.queries import cohort_choices
-from data_access.scope import Scope, require_session, require_user, session_users_condition, visible_sessions
+from data_access.scope import (
+    PLATFORM,
+    Scope,
+    require_session,
+    require_user,
+    session_users_condition,
+    visible_sessions,
+)
 
 INACTIVE, BEHIND, LOW_SCORE = "inactive", "behind", "low score"
 REASONS = (INACTIVE, BEHIND, LOW_SCORE)  # the order of metrics.md (and of the CSV's Reasons)
@@ -107,9 +116,13 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
     conditions = [program_session_state.running(s, now_s), _visible_session(scope, s)]
     if sessions is not None:
         conditions.append(s.c.session_id.in_(sessions))
+    y = func.coalesce(cs.c.yellow_limit, cohort_defaults.YELLOW)
     return grid_filters.fenced(
         select(s.c.session_id, s.c.name, s.c.start_at,
-               func.coalesce(cs.c.yellow_limit, cohort_defaults.YELLOW).label("y"),
+               # inactive: a last login at or before idle_at (days since > Y  <=>  now - last >= (Y + 1) days), in a
+               # session started more than Y days ago (idle_from = 1)
+               (now_s - (y + 1) * DAY_S).label("idle_at"),
+               case((s.c.start_at < now_s - y * DAY_S, 1), else_=0).label("idle_from"),
                func.coalesce(cs.c.overdue_limit, DEFAULT_OVERDUE).label("overdue_limit"),
                func.coalesce(cs.c.score_limit, DEFAULT_SCORE).label("score_limit"),
                cast(due, Integer).label("k"))
@@ -131,13 +144,30 @@ def _visible_session(scope: Scope, s) -> ColumnElement[bool]:
     return cond
 
 
-def _session_facts(r, dialect: str, pairs: list | None):
+_FACT_COLUMNS = ("session_id", "user_id", "first_name", "last_name", "email", "last_login_at", "score_pct", "due_flags")
+
+
+def _session_facts(r, dialect: str, pairs: list | None, key: str | None = None, named: bool = True):
     """The fact rows of the running sessions `r` (optionally only the (user id, session id) `pairs`), each session's
-    rows read from the key's range. PostgreSQL reads them LATERAL per fenced running session: it overestimates the
-    running sessions (their start and end dates correlate) and would otherwise scan every session's facts; SQLite
-    has no LATERAL and already walks the key per session."""
+    rows read from the key's range: at_risk_facts, or for a kept group key its rows of scope_participants with the
+    names of at_risk_facts (NULL when not `named`). PostgreSQL reads them LATERAL per fenced running session: it
+    overestimates the running sessions (their start and end dates correlate) and would otherwise scan every session's
+    facts; SQLite has no LATERAL and already walks the key per session. Returns (the columns as .c, the join,
+    conditions)."""
     f = schema.at_risk_facts
     chosen = [] if pairs is None else [tuple_(f.c.session_id, f.c.user_id).in_([(s, u) for u, s in pairs])]
+    if key is not None and key != PLATFORM and pairs is None:
+        sp = schema.scope_participants
+        same = and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id)
+        names = [f.c.first_name, f.c.last_name, f.c.email] if named else [null().label(n) for n in _FACT_COLUMNS[2:5]]
+        cols = [sp.c.session_id, sp.c.user_id, *names, sp.c.last_login_at, sp.c.score_pct, sp.c.due_flags]
+        if dialect == "postgresql":
+            per_session = (select(*cols).select_from(sp.outerjoin(f, same) if named else sp)
+                           .where(sp.c.group_id == key, sp.c.session_id == r.c.session_id).offset(0).lateral("f"))
+            return per_session, r.join(per_session, true()), []
+        joined = r.join(sp, and_(sp.c.group_id == key, sp.c.session_id == r.c.session_id))
+        joined = joined.outerjoin(f, same) if named else joined
+        return SimpleNamespace(c=SimpleNamespace(**dict(zip(_FACT_COLUMNS, cols, strict=True)))), joined, []
     if dialect != "postgresql" or pairs is not None:
         return f, r.join(f, f.c.session_id == r.c.session_id), chosen
     per_session = select(f).where(f.c.session_id == r.c.session_id, *chosen).offset(0).lateral("f")
@@ -153,22 +183,24 @@ def _without_jit(conn) -> str:
 
 
 def _candidates(scope: Scope, now: datetime, sessions: list[str] | None = None, pairs: list | None = None,
-                dialect: str = ""):
-    """Every candidate (participant of a running session in scope) with the three reasons as 0/1 columns."""
+                dialect: str = "", key: str | None = None, named: bool = True):
+    """Every candidate (participant of a running session in scope) with the three reasons as 0/1 columns. key: the
+    viewer's scope key (cohort_keys.for_running), whose fact rows are exactly the candidates they see; None: every
+    participant's scope is checked. named: with their names (else maybe NULL: only counted)."""
     if pairs is not None:  # only the pairs' sessions are read
         sessions = [s for s in dict.fromkeys(s for _, s in pairs) if sessions is None or s in sessions]
     r = _running(scope, now, sessions)
-    f, joined, conditions = _session_facts(r, dialect, pairs)
+    f, joined, conditions = _session_facts(r, dialect, pairs, key, named)
     now_s = int(now.timestamp())
     last = f.c.last_login_at
     days = case((last.is_(None), None), (last >= now_s, 0), else_=(now_s - last) // DAY_S)
     overdue = func.length(func.replace(func.substr(f.c.due_flags, 1, r.c.k), "1", ""))
-    # days since > Y  <=>  now - last >= (Y + 1) days; started more than Y days ago  <=>  start < now - Y days
-    inactive = case((and_(or_(last.is_(None), last <= now_s - (r.c.y + 1) * DAY_S),
-                          r.c.start_at < now_s - r.c.y * DAY_S), 1), else_=0)
+    # days since > Y  <=>  last <= now - (Y + 1) days, r.idle_at; started more than Y days ago: r.idle_from
+    inactive = case((and_(r.c.idle_from == 1, or_(last.is_(None), last <= r.c.idle_at)), 1), else_=0)
     behind = case((overdue >= r.c.overdue_limit, 1), else_=0)
     low = case((and_(f.c.score_pct.is_not(None), f.c.score_pct < r.c.score_limit), 1), else_=0)
-    conditions = [*conditions, _seen_in_session(scope, f.c.session_id, f.c.user_id)]
+    if key is None or pairs is not None:
+        conditions = [*conditions, _seen_in_session(scope, f.c.session_id, f.c.user_id)]
     return (select(f.c.session_id, r.c.name.label("cohort"), f.c.user_id, f.c.first_name, f.c.last_name, f.c.email,
                    last.label("last_login_at"), days.label("days_since"), overdue.label("overdue"),
                    f.c.score_pct, inactive.label("inactive"), behind.label("behind"), low.label("low_score"))
@@ -196,10 +228,10 @@ def _reason_filter(columns, reasons: list[str] | None) -> list[ColumnElement[boo
     return [or_(*(columns[_FLAG[r]] == 1 for r in reasons))]
 
 
-def _at_risk(scope, now, sessions=None, reasons=None, pairs=None, dialect=""):
+def _at_risk(scope, now, sessions=None, reasons=None, pairs=None, dialect="", key=None):
     """The at-risk rows (a subquery) with the number of reasons and when they were last contacted. Not fenced:
     SQLite would write every candidate to a temporary table before sorting them."""
-    cand = _candidates(scope, now, sessions, pairs, dialect)
+    cand = _candidates(scope, now, sessions, pairs, dialect, key)
     c = cand.selected_columns
     n = c.inactive + c.behind + c.low_score
     ct = schema.contacts
@@ -238,18 +270,30 @@ def at_risk(conn, scope: Scope, now: datetime, sessions: list[str] | None = None
             reasons: list[str] | None = None) -> list[dict]:
     """Every learner at risk in the running sessions the viewer sees (optionally only `sessions`, and only those
     with one of `reasons`), in the At-risk CSV's order. A session that is not running contributes no one."""
-    q = _at_risk(scope, now, _sessions(sessions), _reasons(reasons), dialect=_without_jit(conn))
+    q = _at_risk(scope, now, _sessions(sessions), _reasons(reasons), dialect=_without_jit(conn),
+                 key=cohort_keys.for_running(conn, scope))
     return [_row(r) for r in conn.execute(select(q).order_by(*_default_order(q))).mappings()]
 
 
 def summary(conn, scope: Scope, now: datetime, sessions: list[str] | None = None) -> dict:
     """How many candidates, how many at risk, and how many have each reason (a learner may count in several)."""
-    c = _candidates(scope, now, _sessions(sessions), dialect=_without_jit(conn)).subquery()
+    dialect = _without_jit(conn)
+    c = _candidates(scope, now, _sessions(sessions), dialect=dialect, key=cohort_keys.for_running(conn, scope),
+                    named=False)
+    if dialect == "postgresql":  # fenced: each reason computed once per candidate, not again for "any reason"
+        c = c.offset(0)
+    c = c.subquery()
     n = c.c.inactive + c.c.behind + c.c.low_score
-    row = conn.execute(select(func.count(), func.sum(case((n > 0, 1), else_=0)), func.sum(c.c.inactive),
-                              func.sum(c.c.behind), func.sum(c.c.low_score),
-                              func.count(func.distinct(c.c.session_id)))).one()
-    return {"candidates": int(row[0]), "at_risk": int(row[1] or 0),
+    counts = [func.count(), func.sum(case((n > 0, 1), else_=0)), func.sum(c.c.inactive), func.sum(c.c.behind),
+              func.sum(c.c.low_score)]
+    if dialect == "postgresql":
+        # counted per session, then summed: the cohorts are the sessions counted (COUNT(DISTINCT) sorted every
+        # candidate, on disk at a million learners); SQLite would sort them for the GROUP BY instead
+        per_session = select(*[x.label(f"n{i}") for i, x in enumerate(counts)]).group_by(c.c.session_id).subquery()
+        row = conn.execute(select(*[func.sum(col) for col in per_session.c], func.count())).one()
+    else:
+        row = conn.execute(select(*counts, func.count(func.distinct(c.c.session_id)))).one()
+    return {"candidates": int(row[0] or 0), "at_risk": int(row[1] or 0),
             "by_reason": {INACTIVE: int(row[2] or 0), BEHIND: int(row[3] or 0), LOW_SCORE: int(row[4] or 0)},
             "cohorts": int(row[5] or 0)}
 
@@ -268,7 +312,8 @@ def at_risk_page(conn, scope: Scope, now: datetime, sessions: list[str] | None =
                  reasons: list[str] | None = None, sort_model: list | None = None, filter_model: dict | None = None,
                  start: int = 0, end: int = 100) -> dict:
     """One block of the at-risk table (AG Grid infinite row model), sorted and filtered in SQL."""
-    q = _at_risk(scope, now, _sessions(sessions), _reasons(reasons), dialect=_without_jit(conn))
+    q = _at_risk(scope, now, _sessions(sessions), _reasons(reasons), dialect=_without_jit(conn),
+                 key=cohort_keys.for_running(conn, scope))
     columns = _grid_columns(q)
     conditions = grid_filters.where(columns, filter_model)
     start, end = max(0, int(start)), max(int(start), int(end))

@@ -11,11 +11,19 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import Float, Numeric, case, cast, func, insert, null, select, update
+from sqlalchemy import Float, Numeric, and_, case, cast, func, insert, null, select, update
 
-from data_access import cohort_defaults, grid_filters, program_session_state, recency, schema, scope_counts
+from data_access import (
+    cohort_defaults,
+    cohort_keys,
+    grid_filters,
+    program_session_state,
+    recency,
+    schema,
+    scope_counts,
+)
 from data_access.queries import at_risk, cohort_choices
-from data_access.scope import Scope, require_session, session_users_probe
+from data_access.scope import PLATFORM, Scope, require_session, session_users_probe
 
 DEFAULT_GREEN, DEFAULT_YELLOW = cohort_defaults.GREEN, cohort_defaults.YELLOW
 MAX_LIMIT = 3650
@@ -71,27 +79,35 @@ def topics_due(conn, session_id: str, now: datetime) -> int:
                                                        b.c.due_at <= int(now.timestamp()))).scalar_one())
 
 
-def _participants(scope: Scope, now: datetime, session_id: str, due: int):
+def _participants(conn, scope: Scope, now: datetime, session_id: str, due: int, named: bool = True):
     """One row per participant: names, email, last login, days since, bucket, completed topics that are due,
-    progress (completed / due x 100; NULL when nothing is due)."""
-    su, u, br, b = schema.session_users, schema.users, schema.block_results, schema.blocks
+    progress (completed / due x 100; NULL when nothing is due). Read from the facts kept at import: at_risk_facts
+    (the participants with their names, last login and the completion of the due-dated topics in due order, so the
+    topics due by now are the first `due` flags), and for a viewer of one kept scope key the key's rows of the
+    session (scope_participants); any other viewer's participants are probed one by one. named: with the names and
+    emails (else NULL: only counted)."""
+    f = schema.at_risk_facts
+    key = cohort_keys.for_session(conn, scope, session_id)
+    if key is None or key == PLATFORM:
+        source, people = f, [f.c.session_id == session_id]
+        if key is None:
+            people.append(session_users_probe(scope, f.c.session_id, f.c.user_id))
+        user, last, flags = f.c.user_id, f.c.last_login_at, f.c.due_flags
+    else:
+        sp = schema.scope_participants
+        source = sp.outerjoin(f, and_(f.c.session_id == sp.c.session_id, f.c.user_id == sp.c.user_id)) if named else sp
+        people = [sp.c.group_id == key, sp.c.session_id == session_id]
+        user, last, flags = sp.c.user_id, sp.c.last_login_at, sp.c.due_flags
     now_s = int(now.timestamp())
-    done = (select(br.c.user_id, func.count().label("done"))
-            .join(b, b.c.block_id == br.c.block_id)
-            .where(br.c.session_id == session_id, br.c.completed == 1, b.c.due_at <= now_s)
-            .group_by(br.c.user_id)).subquery()
-    n_done = func.coalesce(done.c.done, 0)
-    last = u.c.last_login_at
+    n_done = func.length(func.replace(func.substr(flags, 1, due), "0", ""))
     days = case((last.is_(None), None), (last >= now_s, 0), else_=(now_s - last) // recency.DAY_S)
     progress = cast(null(), Float) if not due else n_done * 100.0 / due
-    return (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, last.label("last_login_at"),
+    names = [f.c.first_name, f.c.last_name, f.c.email] if named or source is f else \
+        [null().label(n) for n in ("first_name", "last_name", "email")]
+    return (select(user.label("user_id"), *names, last.label("last_login_at"),
                    days.label("days_since"), recency.bucket_expr(last, now).label("bucket"), n_done.label("done"),
                    progress.label("progress_pct"))
-            .select_from(su)
-            .join(u, u.c.user_id == su.c.user_id)
-            .outerjoin(done, done.c.user_id == su.c.user_id)
-            .where(su.c.session_id == session_id, su.c.registered == 1, u.c.deleted_at.is_(None),
-                   session_users_probe(scope, su.c.session_id, su.c.user_id)))
+            .select_from(source).where(*people))
 
 
 def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
@@ -99,7 +115,7 @@ def activity(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     (a login within 7 x 24 h before now), never logged in, behind schedule (completed < due)."""
     require_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
-    p = _participants(scope, now, session_id, due).subquery()
+    p = _participants(conn, scope, now, session_id, due, named=False).subquery()
     now_s = int(now.timestamp())
     rows = conn.execute(select(
         p.c.bucket, func.count(),
@@ -124,7 +140,7 @@ def participants(conn, scope: Scope, now: datetime, session_id: str, buckets: li
     the chart, the participant-activity CSV and (with topics) the cohort progress CSV."""
     require_session(conn, scope, session_id)
     due = topics_due(conn, session_id, now)
-    q = _participants(scope, now, session_id, due).subquery()
+    q = _participants(conn, scope, now, session_id, due).subquery()
     stmt = select(q).order_by(q.c.last_name, q.c.first_name, q.c.email, q.c.user_id)
     if buckets is not None:
         stmt = stmt.where(q.c.bucket.in_([recency.normalise_label(b) for b in buckets]))
@@ -153,7 +169,7 @@ def _grid_columns(q) -> dict:
 def _grid_source(conn, scope, now, session_id, buckets):
     """The buckets' participants as a subquery, with the table's columns as SQL expressions."""
     require_session(conn, scope, session_id)
-    p = _participants(scope, now, session_id, topics_due(conn, session_id, now)).subquery()
+    p = _participants(conn, scope, now, session_id, topics_due(conn, session_id, now)).subquery()
     q = grid_filters.fenced(select(p).where(p.c.bucket.in_([recency.normalise_label(b) for b in buckets])))
     return q, _grid_columns(q), [q.c.last_name, q.c.first_name, q.c.email, q.c.user_id]
 

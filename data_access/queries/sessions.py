@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, false, func, or_, select
 
-from data_access import grid_filters, program_session_state, schema, scope_counts
+from data_access import cohort_keys, grid_filters, program_session_state, schema, scope_counts
 from data_access.scope import (
     Scope,
     require_program,
@@ -203,9 +203,53 @@ def session_info(conn, scope: Scope, now: datetime, session_id: str) -> dict:
 
 
 def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
-    """The General section: KPIs, progress by course, score by block, distribution of levels."""
+    """The General section: KPIs, progress by course, score by block, distribution of levels. A viewer of one kept
+    scope key (cohort_keys: the owner, the session's instructors, the coach or admin of one group) reads the key's
+    counts kept at import (scope_session_kpis, scope_session_blocks); any other viewer's are counted user by user."""
     require_session(conn, scope, session_id)
-    e, su, br, b = schema.enrollments, schema.session_users, schema.block_results, schema.blocks
+    key = cohort_keys.for_session(conn, scope, session_id)
+    counts, per_block = _counted_general(conn, scope, session_id) if key is None else \
+        _kept_general(conn, key, session_id)
+    registered = counts["registrations"]
+    b = schema.blocks
+    blocks = []
+    for blk in conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
+                            .where(b.c.session_id == session_id).order_by(b.c.position)):
+        r = per_block.get(blk.block_id)
+        blocks.append({"block_id": blk.block_id, "position": blk.position, "kind": blk.kind, "title": blk.title,
+                       "completed": r[0] if r else 0,
+                       "completed_pct": (100.0 * r[0] / registered) if r and registered else (
+                           0.0 if registered else None),
+                       "score": r[1] if r else None})
+    return {**counts, "blocks": blocks}
+
+
+def _kept_general(conn, key: str, session_id: str) -> tuple[dict, dict]:
+    """The General section's counts and {block id: (completed by registered users, mean score or None)} of the
+    users of a kept scope key, from the facts (no row: nobody of the key in the session)."""
+    k, kb = schema.scope_session_kpis, schema.scope_session_blocks
+    row = conn.execute(select(k).where(k.c.group_id == key, k.c.session_id == session_id)).mappings().first()
+    row = row or {"registrations": 0, "open_registrations": 0, "waiting_list": 0, "attendees": 0, "completed": 0,
+                  "score_sum": None, "scored": 0, "certificates": 0, "time_lo": None, "time_hi": None,
+                  **{f"level{i}": 0 for i in range(len(LEVEL_BANDS))}}
+    done = int(row["completed"])
+    median = None if not done else int(row["time_lo"]) if done % 2 else (int(row["time_lo"]) + int(row["time_hi"])) / 2
+    counts = {
+        "registrations": int(row["registrations"]), "open_registrations": int(row["open_registrations"]),
+        "waiting_list": int(row["waiting_list"]), "attendees": int(row["attendees"]), "completed": done,
+        "median_time_s": median,
+        "average_score": float(row["score_sum"]) / int(row["scored"]) if row["scored"] else None,
+        "certificates": int(row["certificates"]),
+        "levels": [{"band": band, "learners": int(row[f"level{i}"])} for i, band in enumerate(LEVEL_BANDS)]}
+    per_block = {r.block_id: (int(r.completed), float(r.score_sum) / int(r.scored) if r.scored else None)
+                 for r in conn.execute(select(kb.c.block_id, kb.c.completed, kb.c.score_sum, kb.c.scored)
+                                       .where(kb.c.group_id == key, kb.c.session_id == session_id))}
+    return counts, per_block
+
+
+def _counted_general(conn, scope: Scope, session_id: str) -> tuple[dict, dict]:
+    """_kept_general counted over the session's users the viewer sees, each probed (scope.session_users_probe)."""
+    e, su, br = schema.enrollments, schema.session_users, schema.block_results
     in_scope = session_users_probe(scope, su.c.session_id, su.c.user_id)
     enr = conn.execute(select(
         func.sum(case((and_(e.c.status == "registered", e.c.unassigned_at.is_(None)), 1), else_=0)),
@@ -228,35 +272,25 @@ def general(conn, scope: Scope, now: datetime, session_id: str) -> dict:
     certificates = conn.execute(select(func.count()).select_from(schema.certificates)
                                 .where(schema.certificates.c.session_id == session_id,
                                        session_users_probe(scope, schema.certificates.c.session_id,
-                                                               schema.certificates.c.user_id))).scalar_one()
+                                                           schema.certificates.c.user_id))).scalar_one()
     # per block: completions among registered users, mean block score over users who have one
-    registered = int(enr[0] or 0)
     registered_user = and_(su.c.session_id == br.c.session_id, su.c.user_id == br.c.user_id)
-    per_block = {r.block_id: r for r in conn.execute(
+    per_block = {r.block_id: (int(r.done), None if r.score is None else float(r.score)) for r in conn.execute(
         select(br.c.block_id,
                func.sum(case((and_(br.c.completed == 1, su.c.registered == 1), 1), else_=0)).label("done"),
-               func.avg(br.c.score_pct).label("score"), func.count(br.c.score_pct).label("scored"))
+               func.avg(br.c.score_pct).label("score"))
         .select_from(br.outerjoin(su, registered_user))
         .where(br.c.session_id == session_id, session_users_probe(scope, br.c.session_id, br.c.user_id))
         .group_by(br.c.block_id))}
-    blocks = []
-    for blk in conn.execute(select(b.c.block_id, b.c.position, b.c.kind, b.c.title)
-                            .where(b.c.session_id == session_id).order_by(b.c.position)):
-        r = per_block.get(blk.block_id)
-        blocks.append({"block_id": blk.block_id, "position": blk.position, "kind": blk.kind, "title": blk.title,
-                       "completed": int(r.done) if r else 0,
-                       "completed_pct": (100.0 * int(r.done) / registered) if r and registered else (
-                           0.0 if registered else None),
-                       "score": None if not r or r.score is None else float(r.score)})
-    levels = [int(n or 0) for n in att[3:]]
-    return {
-        "registrations": registered, "open_registrations": int(enr[1] or 0), "waiting_list": int(enr[2] or 0),
+    counts = {
+        "registrations": int(enr[0] or 0), "open_registrations": int(enr[1] or 0), "waiting_list": int(enr[2] or 0),
         "attendees": int(att[0] or 0), "completed": int(att[1] or 0),
         "median_time_s": statistics.median(times) if times else None,
         "average_score": None if att[2] is None else float(att[2]),
-        "certificates": int(certificates), "blocks": blocks,
-        "levels": [{"band": band, "learners": n} for band, n in zip(LEVEL_BANDS, levels, strict=True)],
+        "certificates": int(certificates),
+        "levels": [{"band": band, "learners": int(n or 0)} for band, n in zip(LEVEL_BANDS, att[3:], strict=True)],
     }
+    return counts, per_block
 
 
 def level_band(score: float) -> int:

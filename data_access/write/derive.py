@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import case, delete, func, insert, inspect, select, text
 
 from data_access import schema, user_metrics
-from data_access.write import bulk, derive_cohort, derive_collab, derive_scope
+from data_access.write import bulk, derive_cohort, derive_collab, derive_kpis, derive_scope
 
 DAY_S = 86_400
 CHANGES_BLOCKS = {"blocks", "course_attempts", "assessment_results", "classroom_slots", "slot_attendance",
@@ -21,7 +21,8 @@ CHANGES_GROUP_FACTS = CHANGES_BLOCKS | {"groups", "memberships", "users"}
 # read by the pages through covering indexes: vacuumed after an import (db.vacuum)
 VACUUMED = ["users", "memberships", "group_closure", "enrollments", "logins", "login_days", "block_results",
             "session_users", "at_risk_facts", "user_stats", "group_sessions", "group_counts", "session_groups",
-            "scope_users", "scope_recency", "scope_login_days", "scope_sessions", "cohort_scopes", "cohort_days"]
+            "scope_users", "scope_recency", "scope_login_days", "scope_sessions", "cohort_scopes", "cohort_days",
+            "scope_participants", "scope_session_kpis", "scope_session_blocks"]
 
 
 def refresh(conn, changed: set[str]) -> None:
@@ -40,6 +41,7 @@ def refresh(conn, changed: set[str]) -> None:
     if changed & CHANGES_RISK:
         refresh_risk_facts(conn)
     refresh_dependent(conn, changed)
+    derive_kpis.refresh_participants(conn, changed)  # after at_risk_facts and scope_users
     if conn.dialect.name == "postgresql":
         for table in ("users", "groups", "group_closure", "session_users"):
             conn.execute(text(f"ANALYZE {table}"))
@@ -53,6 +55,7 @@ def refresh_dependent(conn, changed: set[str]) -> None:
     derive_scope.refresh(conn, changed)  # the Overview's per-scope people and counts
     if changed & (CHANGES_BLOCKS | derive_scope.CHANGES_USERS):
         derive_scope.refresh_sessions(conn)  # registrations per scope key and session: session_users, scope_users
+    derive_kpis.refresh_kpis(conn, changed)  # the General section per kept scope key: session_users, scope_users
     if changed & CHANGES_GROUP_FACTS:
         refresh_group_facts(conn)
     derive_cohort.refresh(conn, changed)  # a large cohort's weekly trend: after scope_users and session_users
@@ -261,6 +264,7 @@ def refresh_for(conn, changed: set[str], rows: str, users: str) -> None:
     derive_scope.refresh_people(conn, changed, users)  # the scope rules read it: at once, not a moment later
     if changed & CHANGES_RISK:
         refresh_risk_facts(conn, rows if changed & CHANGES_BLOCKS else None, users)
+    derive_kpis.refresh_participants(conn, changed, rows if changed & CHANGES_BLOCKS else None, users)
 
 
 def refresh_risk_facts(conn, rows: str | None = None, users: str | None = None) -> None:
