@@ -171,3 +171,30 @@ def test_a_session_a_posted_batch_adds_shows_at_the_refreshers_pass(engine, tmp_
         after, everything = listed(conn, coach), by_definition(conn, coach)
     assert before == {xb.SESSION}
     assert after == everything == {xb.SESSION, xb.ident(r2["id"])}
+
+
+def test_a_programs_session_csv_reads_its_sessions_a_chunk_at_a_time(seen, now, monkeypatch):
+    # every session is of p1; s1 alone has blocks (b1, b2 started; b3 a classroom block with slot sl1). One session
+    # a statement (CHUNK = 1) gives what one statement for all gives
+    from data_access.exports.session_csv import program_sessions
+    from data_access.queries import session_export
+
+    admin = VIEWERS["admin of g2 and coach of g4"][0]
+    plans = []
+    with seen.connect() as conn:
+        ids = program_sessions(conn, admin, "p1")
+        for chunk in (session_export.CHUNK, 1):
+            monkeypatch.setattr(session_export, "CHUNK", chunk)
+            plans.append(session_export.plan(conn, admin, now, ["s5", "s1", "s3"]))
+        with pytest.raises(LookupError) as caught:
+            session_export.plan(conn, admin, now, ["s1", "s4", "nope"])
+    assert ids == ["s1", "s2", "s3", "s5"]  # by start, then id
+    assert plans[0] == plans[1]
+    assert plans[0]["blocks"] == {"s5": [], "s3": [], "s1": [
+        {"block_id": "b1", "title": "Safety Basics", "kind": "course"},
+        {"block_id": "b2", "title": "Check", "kind": "assessment"}]}
+    assert {sid: [x["slot_id"] for x in v] for sid, v in plans[0]["slots"].items()} == {"s5": [], "s1": ["sl1"],
+                                                                                         "s3": []}
+    assert plans[0]["slots"]["s1"][0]["block_title"] == "Workshop"
+    assert (plans[0]["n_blocks"], plans[0]["n_slots"]) == (2, 1)
+    assert str(caught.value) == "no program session 's4' visible to this user"  # the first one out of scope
