@@ -468,7 +468,8 @@ cohort_days = Table(
 # Group statistics (metrics.md, "Group statistics"), kept at import by data_access.write.derive.refresh_group_facts:
 # one row per (group G, G's session S) with the sums over G's learners (role learner in G's subtree, deleted
 # included) currently registered in S, so a group page (the platform group: every session) reads a few
-# thousand rows instead of joining every enrollment with every membership.
+# thousand rows instead of joining every enrollment with every membership. Its (G, S) pairs are also the sessions an
+# admin or coach of G sees (scope.visible_sessions): rebuilt by the import and the xAPI fold's refresher.
 group_sessions = Table(
     "group_sessions", metadata,
     Column("group_id", ID, nullable=False),

@@ -99,35 +99,43 @@ def visible_users_probe(scope: Scope, user_col) -> ColumnElement[bool]:
     return select(su.c.user_id).where(su.c.group_id.in_(scope.managed_groups), su.c.user_id == user_col).exists()
 
 
+def _group_sessions(scope: Scope):
+    """The session ids of the viewer's managed groups, from the group facts (schema.group_sessions)."""
+    gs = schema.group_sessions
+    return select(gs.c.session_id).where(gs.c.group_id.in_(scope.managed_groups))
+
+
+def _instructed(scope: Scope, session_table) -> ColumnElement[bool]:
+    return session_table.c.session_id.in_(scope.instructor_sessions) if scope.instructor_sessions else false()
+
+
 def visible_sessions(scope: Scope, session_table) -> ColumnElement[bool]:
     """SQL condition: the sessions of the viewer's groups, i.e. whose group_id is in the subtree of a group
     they administer or coach (the group's catalog) or with an enrollment whose group_id is in it (assigned
-    through the group), and the sessions they instruct."""
+    through the group), and the sessions they instruct.
+
+    The groups' part is read from the group facts: schema.group_sessions holds one row per (group, session of the
+    group) by exactly this rule (derive.refresh_group_sessions, rebuilt at import whenever sessions, enrollments or
+    groups change, and by the xAPI fold's refresher), so it is an index range per managed group instead of every
+    enrollment of the viewer's subtree (300,000 for a division at 1M learners, more than PostgreSQL hashes, which
+    then scanned them again for each session). A session a posted xAPI batch adds to a group's catalog (or whose
+    enrollments it changes) follows at the refresher's pass, seconds later, as in the group statistics."""
     if scope.is_owner:
         return true()
-    gc, e = schema.group_closure, schema.enrollments
-    subtree = select(gc.c.descendant_id).where(gc.c.ancestor_id.in_(scope.managed_groups))
-    in_groups = or_(session_table.c.group_id.in_(subtree),
-                    session_table.c.session_id.in_(select(e.c.session_id).where(e.c.group_id.in_(subtree))))
-    if scope.instructor_sessions:
-        return in_groups | session_table.c.session_id.in_(scope.instructor_sessions)
-    return in_groups
+    in_groups = session_table.c.session_id.in_(_group_sessions(scope)) if scope.managed_groups else false()
+    return or_(in_groups, _instructed(scope, session_table))
 
 
 def visible_session(scope: Scope, session_table) -> ColumnElement[bool]:
-    """visible_sessions written for a few sessions at a time (one session's page): the enrollments assigned
-    through the viewer's groups are probed per session (EXISTS over the (group, session) index) instead of
-    listing every such enrollment first (PostgreSQL scanned the whole enrollments table for it)."""
+    """visible_sessions written for a few sessions at a time (one session's page, a template's sessions): each
+    session is probed in the group facts (EXISTS over their (group, session) key) instead of listing every session
+    of the viewer's groups first."""
     if scope.is_owner:
         return true()
-    gc, e = schema.group_closure, schema.enrollments
-    subtree = select(gc.c.descendant_id).where(gc.c.ancestor_id.in_(scope.managed_groups))
-    assigned = select(e.c.session_id).where(e.c.session_id == session_table.c.session_id,
-                                            e.c.group_id.in_(subtree)).exists()
-    in_groups = or_(session_table.c.group_id.in_(subtree), assigned)
-    if scope.instructor_sessions:
-        return in_groups | session_table.c.session_id.in_(scope.instructor_sessions)
-    return in_groups
+    gs = schema.group_sessions
+    in_groups = select(gs.c.session_id).where(gs.c.session_id == session_table.c.session_id,
+                                              gs.c.group_id.in_(scope.managed_groups)).exists()
+    return or_(in_groups if scope.managed_groups else false(), _instructed(scope, session_table))
 
 
 def session_users_condition(scope: Scope, session_col, user_col) -> ColumnElement[bool]:

@@ -7,10 +7,10 @@ Helpers of data_access.queries (overview, trends, users): no `now` of their own,
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, or_, select
 
 from data_access import schema
-from data_access.scope import PLATFORM, Scope
+from data_access.scope import PLATFORM, Scope, visible_sessions
 
 DAY_S = 86_400
 WEEK_DAYS = 7
@@ -29,13 +29,9 @@ def users_of(scope: Scope):
 
 
 def sessions_seen(scope: Scope, session_table):
-    """scope.visible_sessions from the group facts: a managed group's sessions are its group_sessions rows (kept
-    for exactly that rule: its catalog and the sessions assigned through it), plus the sessions one instructs."""
-    if scope.is_owner:
-        return true()
-    gs = schema.group_sessions
-    cond = session_table.c.session_id.in_(select(gs.c.session_id).where(gs.c.group_id.in_(scope.managed_groups)))
-    return cond | session_table.c.session_id.in_(scope.instructor_sessions) if scope.instructor_sessions else cond
+    """scope.visible_sessions (read from the group facts: a managed group's sessions are its group_sessions rows,
+    plus the sessions one instructs)."""
+    return visible_sessions(scope, session_table)
 
 
 def learners(scope: Scope):

@@ -12,30 +12,23 @@ from sqlalchemy import and_, func, select
 
 from data_access import schema
 from data_access.queries.csv_columns import custom_fields, exporter_groups
-from data_access.scope import Scope, require_session, session_users_condition
+from data_access.scope import Scope, require_session, session_users_condition, visible_session
 
 BATCH = 1000
+
+
+CHUNK = 500  # sessions per IN (…) of a plan: a program's Session CSV names all its sessions (1,700 at 1M learners)
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    return (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK))
 
 
 def plan(conn, scope: Scope, now: datetime, session_ids: list[str]) -> dict:
     """What the header needs: custom field names, visible groups, each session's block and classroom-slot
     columns and how many of each; LookupError for a session the viewer may not see."""
-    for sid in session_ids:
-        require_session(conn, scope, sid)
-    b, br, cs = schema.blocks, schema.block_results, schema.classroom_slots
-    blocks_per_session, slots_per_session = {}, {}
-    for sid in session_ids:
-        started = conn.execute(select(func.max(b.c.position)).join(br, br.c.block_id == b.c.block_id)
-                               .where(b.c.session_id == sid, b.c.kind != "classroom")).scalar()
-        blocks_per_session[sid] = [dict(r) for r in conn.execute(
-            select(b.c.block_id, b.c.title, b.c.kind)
-            .where(b.c.session_id == sid, b.c.kind != "classroom", b.c.position <= (started or 0))
-            .order_by(b.c.position)).mappings()]
-        slots_per_session[sid] = [dict(r) for r in conn.execute(
-            select(cs.c.slot_id, cs.c.title, cs.c.start_at, cs.c.end_at, cs.c.duration_hours,
-                   b.c.title.label("block_title"))
-            .join(b, b.c.block_id == cs.c.block_id)
-            .where(b.c.session_id == sid).order_by(cs.c.start_at, cs.c.slot_id)).mappings()]
+    _require_sessions(conn, scope, session_ids)
+    blocks_per_session, slots_per_session = _columns(conn, session_ids)
     return {
         "fields": custom_fields(conn),
         "groups": exporter_groups(conn, scope),
@@ -43,6 +36,44 @@ def plan(conn, scope: Scope, now: datetime, session_ids: list[str]) -> dict:
         "n_blocks": max((len(v) for v in blocks_per_session.values()), default=0),
         "n_slots": max((len(v) for v in slots_per_session.values()), default=0),
     }
+
+
+def _require_sessions(conn, scope: Scope, session_ids: list[str]) -> None:
+    """require_session for each id, read CHUNK ids a statement: the first one the viewer may not see (or that does
+    not exist) raises require_session's own LookupError."""
+    s = schema.sessions
+    seen: set[str] = set()
+    for part in _chunks(list(dict.fromkeys(session_ids))):
+        seen.update(conn.execute(select(s.c.session_id).where(s.c.session_id.in_(part), visible_session(scope, s)))
+                    .scalars())
+    for sid in session_ids:
+        if sid not in seen:
+            require_session(conn, scope, sid)
+
+
+def _columns(conn, session_ids: list[str]) -> tuple[dict, dict]:
+    """Per session, its block columns (blocks other than classroom ones up to the highest one anybody started, by
+    position) and its classroom slots (by start, slot id); three statements per CHUNK sessions."""
+    b, br, cs = schema.blocks, schema.block_results, schema.classroom_slots
+    blocks: dict[str, list] = {sid: [] for sid in session_ids}
+    slots: dict[str, list] = {sid: [] for sid in session_ids}
+    for part in _chunks(list(blocks)):
+        started = dict(conn.execute(
+            select(b.c.session_id, func.max(b.c.position))
+            .where(b.c.session_id.in_(part), b.c.kind != "classroom",
+                   select(br.c.block_id).where(br.c.block_id == b.c.block_id).exists())
+            .group_by(b.c.session_id)).all())
+        for r in conn.execute(select(b.c.session_id, b.c.block_id, b.c.title, b.c.kind, b.c.position)
+                              .where(b.c.session_id.in_(part), b.c.kind != "classroom")
+                              .order_by(b.c.session_id, b.c.position, b.c.block_id)).mappings():
+            if r["position"] <= (started.get(r["session_id"]) or 0):
+                blocks[r["session_id"]].append({"block_id": r["block_id"], "title": r["title"], "kind": r["kind"]})
+        for r in conn.execute(select(b.c.session_id, cs.c.slot_id, cs.c.title, cs.c.start_at, cs.c.end_at,
+                                     cs.c.duration_hours, b.c.title.label("block_title"))
+                              .join(b, b.c.block_id == cs.c.block_id).where(b.c.session_id.in_(part))
+                              .order_by(b.c.session_id, cs.c.start_at, cs.c.slot_id)).mappings():
+            slots[r["session_id"]].append({k: v for k, v in r.items() if k != "session_id"})
+    return blocks, slots
 
 
 def _session_facts(conn, session_id: str) -> dict:

@@ -353,7 +353,8 @@ def refresh_session_groups(conn) -> None:
 def refresh_group_sessions(conn) -> None:
     """One row per (G, G's session): G's sessions are those whose group_id is in G's subtree (its catalog) or
     that have an enrollment whose group_id is in it; the sums are over G's learners (role learner in the
-    subtree, deleted included, each once) currently registered in the session (metrics.md)."""
+    subtree, deleted included, each once) currently registered in the session (metrics.md). The pairs are the
+    sessions an admin or coach of G sees (scope.visible_sessions reads them)."""
     conn.execute(delete(schema.group_sessions))
     conn.execute(text("""
         INSERT INTO group_sessions (group_id, session_id, learners, started, completed, verified, progress_sum,
