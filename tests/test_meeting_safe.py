@@ -92,3 +92,20 @@ def test_pages_show_pseudonyms_only_for_the_person_who_switched(tmp_path, bundle
     assert pseudonyms.pseudonym(accounts.pseudonym_key(engine), "u3") in shown
     coach = signed_in_client(app, "cora@example.com")  # the switch is the owner's: the coach still sees names
     assert "Lea Learner" in page_content(coach, app, "/users/u3")
+
+
+def test_namesakes_keep_their_own_pseudonym_where_their_id_is_known():
+    """Two people with one full name: a label with nothing but the name takes the first one's pseudonym, but a
+    row that holds the person's id (the View as picker) gets that person's own."""
+    key = "k" * 64
+    people = [("u1", "Mei", "Rossi", "mei.1@x.org"), ("u2", "Mei", "Rossi", "mei.2@x.org"),
+              ("u3", "Ada", "Lovelace", "ada@x.org")]
+    m = pseudonyms.Masker(key, pseudonyms.Directory.build(key, people))
+    rows = m.shape([{"user_id": "u1", "name": "Mei Rossi", "email": "mei.1@x.org", "role": "learner"},
+                    {"user_id": "u2", "name": "Mei Rossi", "email": "mei.2@x.org", "role": "learner"},
+                    {"user_id": "u3", "name": "Safety Basics"}])
+    assert [r["name"] for r in rows] == [pseudonyms.pseudonym(key, "u1"), pseudonyms.pseudonym(key, "u2"),
+                                         "Safety Basics"]
+    assert rows[0]["name"] != rows[1]["name"]
+    assert [r["email"] for r in rows[:2]] == [pseudonyms.pseudonym(key, "u1"), pseudonyms.pseudonym(key, "u2")]
+    assert m.text("Mei Rossi") == pseudonyms.pseudonym(key, "u1")

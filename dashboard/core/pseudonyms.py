@@ -34,6 +34,9 @@ HIDDEN_EMAIL = "(e-mail hidden)"
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # name parts of a person row, and the key of the person's id in that row
 NAME_PARTS = (("user_id", "first_name", "last_name"), ("author_id", "author_first", "author_last"))
+# a person's whole name beside their id (the View as picker's rows): the id decides the pseudonym, so two
+# namesakes get their own
+WHOLE_NAMES = (("user_id", "name"),)
 
 
 def code(key: str, user_id: str) -> str:
@@ -105,6 +108,11 @@ class Masker:
                 full = self.text(f"{row.get(first) or ''} {row.get(last) or ''}".strip())
                 if full.startswith(PREFIX + " "):
                     out[first], out[last] = PREFIX, full[len(PREFIX) + 1:]
+        for id_key, whole in WHOLE_NAMES:
+            user_id, value = row.get(id_key), row.get(whole)
+            if isinstance(user_id, str) and user_id and isinstance(value, str) and \
+                    value.strip() in self.directory.names:  # (a course's or a certificate's name stays)
+                out[whole] = self.person(user_id)
         return out
 
     def shape(self, value):
