@@ -611,6 +611,15 @@ user_tags = Table(
     PrimaryKeyConstraint("user_id", "tag"),
 )
 
+# the custom profile field names of the platform (user_fields.field, distinct): the CSVs' custom-field columns
+# read these few rows instead of a DISTINCT over every user's values
+user_field_names = Table(
+    "user_field_names", metadata,
+    Column("field", Text, nullable=False),
+    PrimaryKeyConstraint("field"),
+    sqlite_with_rowid=False,
+)
+
 # one row per user (deleted users too): the users list reads this table alone (names copied from users, so
 # its count and its pages walk one index each), and the user CSVs read their unfiltered figures here
 user_stats = Table(

@@ -4,11 +4,14 @@ out), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from dashboard.core.settings import Settings
 from dashboard.factory import create_app
+from data_access import schema
 from data_access.exports import users as export
 from data_access.importer import import_bundle
+from data_access.queries import csv_columns
 from data_access.queries import users as q
 from data_access.queries import users_export as qx
 from data_access.scope import Scope, scope_for_email
@@ -331,6 +334,68 @@ def test_derived_facts_follow_a_delta_import(users_db, tmp_path):
     assert (nia["answers"], nia["answer_score"]) == (1, 20.0)
     assert tags == {"core": 20.0, "safety": 20.0}
     assert derive.split_tags(" a| b |a||") == ["a", "b"]
+
+
+def test_general_preview_counts_the_filtered_users_the_viewer_sees(users_db):
+    """Current users: own, adm, coa, aut, u1, u2, u3, u5 (u4 deleted). Team A's subtree: adm, u1 (Team A1), u2, u4;
+    Team B: coa, u3. s1 enrolls u1, u2, u4; s3 u2 (waiting list). Counted from the scope facts, each user once."""
+    both = Scope(user_id="x", admin_groups=("ga",), coach_groups=("ga1",))  # two keys: u1 in both
+    instructor = Scope(user_id="i", instructor_sessions=("s1",))  # sees the session, not its users
+    with users_db.connect() as conn:
+        adam, cora = (scope_for_email(conn, e) for e in ("adam@ex.com", "cora@ex.com"))
+        cases = {
+            "owner": qx.general_preview(conn, OWNER, NOW),
+            "owner s1": qx.general_preview(conn, OWNER, NOW, sessions=("s1",)),
+            "owner s1+s3": qx.general_preview(conn, OWNER, NOW, sessions=("s1", "s3")),
+            "owner ga": qx.general_preview(conn, OWNER, NOW, groups=("ga",)),
+            "owner u5": qx.general_preview(conn, OWNER, NOW, users=("u5",)),
+            "adam": qx.general_preview(conn, adam, NOW),
+            "adam s1": qx.general_preview(conn, adam, NOW, sessions=("s1",)),
+            "adam ga1 s1": qx.general_preview(conn, adam, NOW, groups=("ga1",), sessions=("s1",)),
+            "cora": qx.general_preview(conn, cora, NOW),
+            "cora s3": qx.general_preview(conn, cora, NOW, sessions=("s3",)),
+            "both": qx.general_preview(conn, both, NOW),
+            "both s1": qx.general_preview(conn, both, NOW, sessions=("s1",)),
+            "instructor s1": qx.general_preview(conn, instructor, NOW, sessions=("s1",)),
+        }
+        with pytest.raises(LookupError):
+            qx.general_preview(conn, cora, NOW, sessions=("s1",))
+    assert {k: p["total"] for k, p in cases.items()} == {
+        "owner": 8, "owner s1": 2, "owner s1+s3": 2, "owner ga": 3, "owner u5": 1, "adam": 3, "adam s1": 2,
+        "adam ga1 s1": 1, "cora": 2, "cora s3": 0, "both": 3, "both s1": 2, "instructor s1": 0}
+    assert all(len(p["rows"]) == p["total"] for p in cases.values())
+    assert [r["user_id"] for r in cases["both s1"]["rows"]] == ["u2", "u1"]  # Formula, Learner
+    assert cases["owner"]["fields"] == ["Badge", "Location"]
+
+
+def test_custom_field_names_are_kept_at_import(users_db, tmp_path):
+    """The CSVs' custom-field columns: the distinct names of user_fields (Location twice, Badge), alphabetically,
+    kept in user_field_names by each import that brings user_fields and by no other."""
+    def names():
+        with users_db.connect() as conn:
+            kept = [r[0] for r in conn.execute(select(schema.user_field_names.c.field)
+                                               .order_by(schema.user_field_names.c.field))]
+            return csv_columns.custom_fields(conn), qx.plan(conn, OWNER)["fields"], kept
+
+    assert names() == (["Badge", "Location"],) * 3
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "answers.csv").write_text("user_id,activity_id,session_id,score_pct,answered_at\n"
+                                         "u3,q1,,20,2026-06-14T10:00:00Z\n", encoding="utf-8")
+    import_bundle(users_db, answers)
+    assert names() == (["Badge", "Location"],) * 3
+    fields = tmp_path / "fields"
+    fields.mkdir()
+    (fields / "user_fields.csv").write_text("user_id,field,value\nu3,Anniversary,2020-01-01\nu5,Badge,x\n"
+                                            "u1,Location,Lyon\n", encoding="utf-8")
+    import_bundle(users_db, fields)
+    assert names() == (["Anniversary", "Badge", "Location"],) * 3
+    with users_db.connect() as conn:
+        rows = list(export.users_csv(conn, OWNER, NOW, UTC))
+    lines = "".join(rows).splitlines()
+    assert lines[0].startswith("\ufeffFirst name,Last name,Email,Title / Employment,Anniversary,Badge,Location,")
+    assert any(line.startswith("Nia,Nobody,nia@ex.com,,2020-01-01,,,") for line in lines)  # u3: Anniversary only
+    assert any(line.startswith("Lea,Learner,lea@ex.com,Analyst,,'@home,Lyon,") for line in lines)  # upserted
 
 
 def _cli(url: str, *args: str, out):

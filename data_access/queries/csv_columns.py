@@ -10,9 +10,9 @@ from data_access.scope import Scope, visible_groups
 
 
 def custom_fields(conn) -> list[str]:
-    """Every custom field name of the platform, alphabetically."""
-    uf = schema.user_fields
-    return list(conn.execute(select(uf.c.field).distinct().order_by(uf.c.field)).scalars())
+    """Every custom field name of the platform, alphabetically (kept at import: user_field_names)."""
+    names = schema.user_field_names
+    return list(conn.execute(select(names.c.field).order_by(names.c.field)).scalars())
 
 
 def exporter_groups(conn, scope: Scope) -> list[dict]:

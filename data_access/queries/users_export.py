@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, tuple_
 
-from data_access import grid_filters, schema, user_metrics
+from data_access import grid_filters, schema, scope_counts, user_metrics
 from data_access.queries.csv_columns import custom_fields, exporter_groups
 from data_access.scope import (
     Scope,
@@ -125,25 +125,46 @@ def parse_window(since: str | None, until: str | None) -> user_metrics.Window | 
 def general_filters(conn, scope: Scope, groups=(), users=(), sessions=()) -> list:
     """SQL conditions over user_stats for the General stats filters (each narrows; repeated ones are
     unions); LookupError for a group, user or session the viewer does not see."""
+    narrow = _narrowing(conn, scope, groups, users, sessions)
+    return [US.c.deleted == 0, visible_users(scope, US.c.user_id), *narrow(US.c.user_id)]
+
+
+def _narrowing(conn, scope: Scope, groups=(), users=(), sessions=()):
+    """The filters' conditions on a user id column, as a function of that column (the filters checked once: a
+    LookupError for a group, user or session the viewer does not see)."""
     m, gc, e, g = schema.memberships, schema.group_closure, schema.enrollments, schema.groups
-    conditions = [US.c.deleted == 0, visible_users(scope, US.c.user_id)]
     if groups:
         seen = set(conn.execute(select(g.c.group_id).where(g.c.group_id.in_(groups),
                                                            visible_groups(scope, g.c.group_id))).scalars())
         for gid in groups:
             if gid not in seen:
                 raise LookupError(f"no group {gid!r}" + ("" if scope.is_owner else " visible to this user"))
-        conditions.append(US.c.user_id.in_(select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
-                                          .where(gc.c.ancestor_id.in_(groups))))
-    if users:
-        for uid in users:
-            require_user(conn, scope, uid)
-        conditions.append(US.c.user_id.in_(list(users)))
-    if sessions:
-        for sid in sessions:
-            require_session(conn, scope, sid)
-        conditions.append(US.c.user_id.in_(select(e.c.user_id).where(e.c.session_id.in_(list(sessions)))))
-    return conditions
+    for uid in users:
+        require_user(conn, scope, uid)
+    for sid in sessions:
+        require_session(conn, scope, sid)
+
+    def on(user_col) -> list:
+        conditions = []
+        if groups:
+            conditions.append(user_col.in_(select(m.c.user_id).join(gc, gc.c.descendant_id == m.c.group_id)
+                                           .where(gc.c.ancestor_id.in_(groups))))
+        if users:
+            conditions.append(user_col.in_(list(users)))
+        if sessions:
+            conditions.append(user_col.in_(select(e.c.user_id).where(e.c.session_id.in_(list(sessions)))))
+        return conditions
+    return on
+
+
+def _count(conn, scope: Scope, conditions: list) -> int:
+    """How many current users the viewer sees match `conditions` (on scope_users.user_id), counted in the scope
+    facts (scope_users: the viewer's keys, their deleted flag) rather than over user_stats."""
+    su = schema.scope_users
+    ids = scope_counts.users_of(scope).where(su.c.deleted == 0, *conditions)
+    if len(scope_counts.keys(scope)) > 1:
+        ids = ids.distinct()
+    return int(conn.execute(select(func.count()).select_from(ids.subquery())).scalar_one())
 
 
 def _managers():
@@ -260,8 +281,9 @@ def general_preview(conn, scope: Scope, now: datetime, groups=(), users=(), sess
     columns, and its first `lines` lines (groups as names). ValueError / LookupError as the export."""
     window = parse_window(since, until)
     columns = plan(conn, scope)
-    conditions = general_filters(conn, scope, tuple(groups), tuple(users), tuple(sessions))
-    total = conn.execute(select(func.count()).select_from(US).where(*conditions)).scalar_one()
+    narrow = _narrowing(conn, scope, tuple(groups), tuple(users), tuple(sessions))
+    conditions = [US.c.deleted == 0, visible_users(scope, US.c.user_id), *narrow(US.c.user_id)]
+    total = _count(conn, scope, narrow(schema.scope_users.c.user_id))
     names = {g["group_id"]: g["name"] for g in columns["groups"]}
     rows = []
     for r in general_rows(conn, conditions, columns["fields"], tuple(sessions), window, limit=lines):

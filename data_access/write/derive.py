@@ -419,7 +419,9 @@ USER_LIST_TABLES = ["user_stats", "managers", "memberships", "group_closure"]
 def refresh_user_facts(conn, changed: set[str]) -> None:
     """After block_results and session_users (user_stats reads session_users). A database still at an older
     schema revision (an import run by code that does not migrate first) has none of these tables yet: the
-    migration that creates them (0005_users) fills them."""
+    migration that creates them (0005_users, 0023_field_names) fills them."""
+    if "user_fields" in changed and inspect(conn).has_table("user_field_names"):
+        refresh_field_names(conn)
     if not inspect(conn).has_table("user_stats"):
         return
     if changed & CHANGES_ITEM_TAGS:
@@ -433,6 +435,13 @@ def refresh_user_facts(conn, changed: set[str]) -> None:
         tables = ["user_stats"] if conn.dialect.name == "postgresql" else USER_LIST_TABLES
         for table in tables:
             conn.execute(text(f"ANALYZE {table}"))
+
+
+def refresh_field_names(conn) -> None:
+    """The distinct custom field names of user_fields (which only an import writes)."""
+    uf, names = schema.user_fields, schema.user_field_names
+    conn.execute(delete(names))
+    conn.execute(insert(names).from_select(["field"], select(uf.c.field).distinct()))
 
 
 def split_tags(cell: str | None) -> list[str]:
