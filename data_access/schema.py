@@ -72,6 +72,8 @@ users = Table(
     _ts("last_login_at"),
     Column("login_count", Integer, nullable=False, server_default="0"),
     Index("ix_users_last_login_at", "last_login_at"),
+    # a large session's learners in name order: the index walked, each user probed in the session (session_people)
+    Index("ix_users_name", "last_name", "first_name", "user_id"),
 )
 
 user_fields = Table(

@@ -13,8 +13,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, false, func, or_, select
 
 from data_access import cohort_keys, grid_filters, program_session_state, schema, scope_counts
+from data_access.queries import session_people
 from data_access.scope import (
     Scope,
+    one_session_users_probe,
     require_program,
     require_session,
     session_users_condition,
@@ -317,19 +319,19 @@ def _kept_groups(session_id: str):
 
 def _counted_groups(scope: Scope, session_id: str):
     """Results by group counted over the registered users of the session this viewer sees (each once per group:
-    a member with two roles in a group is one pair)."""
+    a member with two roles in a group is one pair). Those users are read first (fenced) with their figures, then
+    their memberships: PostgreSQL otherwise joined every membership of the platform with the viewer's people
+    before narrowing to the session (a coach of 50,000 people: 500 ms instead of 70 ms at 1M learners)."""
     su, m, g = schema.session_users, schema.memberships, schema.groups
-    seen = (su.c.session_id == session_id, su.c.registered == 1,
-            session_users_probe(scope, su.c.session_id, su.c.user_id))
-    pairs = (select(m.c.user_id, m.c.group_id).distinct().join(su, su.c.user_id == m.c.user_id)
-             .where(*seen)).subquery()
-    person = schema.session_users.alias("person")
-    started = person.c.started == 1
-    per_group = (select(pairs.c.group_id, func.count().label("users"), func.sum(person.c.started).label("started"),
-                        func.avg(case((started, person.c.progress_pct))).label("progress"),
-                        func.avg(case((started, person.c.score_pct))).label("score"))
-                 .select_from(pairs.join(person, and_(person.c.session_id == session_id,
-                                                      person.c.user_id == pairs.c.user_id)))
+    seen = grid_filters.fenced(select(su.c.user_id, su.c.started, su.c.progress_pct, su.c.score_pct)
+                               .where(su.c.session_id == session_id, su.c.registered == 1,
+                                      one_session_users_probe(scope, session_id, su.c.user_id)))
+    pairs = (select(m.c.group_id, seen.c.user_id, seen.c.started, seen.c.progress_pct, seen.c.score_pct).distinct()
+             .join(m, m.c.user_id == seen.c.user_id)).subquery()
+    started = pairs.c.started == 1
+    per_group = (select(pairs.c.group_id, func.count().label("users"), func.sum(pairs.c.started).label("started"),
+                        func.avg(case((started, pairs.c.progress_pct))).label("progress"),
+                        func.avg(case((started, pairs.c.score_pct))).label("score"))
                  .group_by(pairs.c.group_id)).subquery()
     return grid_filters.fenced(_group_figures(g, per_group.c.users, per_group.c.started, per_group.c.progress,
                                               per_group.c.score)
@@ -379,32 +381,11 @@ def group_of_session(conn, scope: Scope, now: datetime, session_id: str, group_i
 
 
 def individual_select(scope: Scope, session_id: str, group_id: str | None = None, band: int | None = None,
-                      user_id: str | None = None, registered_if=None):
-    """The session's users the viewer sees (every enrollment), as a fenced subquery for people_page; narrowed
-    to one group's registered members (any role), one level band's attendees, one user, or the registered
-    users meeting registered_if(user id column) (the Groups page: the learners of a group's subtree)."""
-    su, u, e = schema.session_users, schema.users, schema.enrollments
-    stmt = (select(u.c.user_id, u.c.first_name, u.c.last_name, u.c.email, u.c.deleted_at, su.c.registered,
-                   e.c.status, e.c.unassigned_at, su.c.progress_pct, su.c.score_pct, su.c.time_spent_s,
-                   su.c.last_activity_at, su.c.started)
-            .join(u, u.c.user_id == su.c.user_id)
-            .join(e, and_(e.c.session_id == su.c.session_id, e.c.user_id == su.c.user_id))
-            .where(su.c.session_id == session_id, session_users_probe(scope, su.c.session_id, su.c.user_id)))
-    if group_id:
-        m = schema.memberships
-        stmt = stmt.where(su.c.registered == 1, su.c.user_id.in_(select(m.c.user_id).where(m.c.group_id == group_id)))
-    if registered_if is not None:
-        stmt = stmt.where(su.c.registered == 1, registered_if(su.c.user_id))
-    if user_id is not None:
-        stmt = stmt.where(su.c.user_id == user_id)
-    if band is not None:
-        lo = 20 * band
-        hi_ok = su.c.score_pct <= 100 if band == 4 else su.c.score_pct < lo + 20
-        stmt = stmt.where(su.c.started == 1, su.c.score_pct >= lo, hi_ok)
-    return grid_filters.fenced(stmt)
-
-
-INDIVIDUAL_NULLS_LOW = {"score", "last_activity"}
+                      user_id: str | None = None, registered_if=None) -> session_people.SessionPeople:
+    """The session's users the viewer sees (every enrollment), for people_page; narrowed to one group's registered
+    members (any role), one level band's attendees, one user, or the registered users meeting
+    registered_if(user id column) (the Groups page: the learners of a group's subtree)."""
+    return session_people.SessionPeople(scope, session_id, group_id, band, user_id, registered_if)
 
 
 def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_model: list | None = None,
@@ -417,13 +398,11 @@ def individual_page(conn, scope: Scope, now: datetime, session_id: str, sort_mod
                        filter_model, start, end)
 
 
-def people_page(conn, q, sort_model: list | None, filter_model: dict | None, start: int, end: int) -> dict:
-    """Rows start..end of an individual_select subquery, sorted and filtered as the grid asks, shaped for the
-    Individual results table (also the Groups page's learners of a session). The caller checked access."""
-    columns = {"first_name": q.c.first_name, "last_name": q.c.last_name, "progress": q.c.progress_pct,
-               "score": q.c.score_pct, "time_spent": q.c.time_spent_s, "last_activity": q.c.last_activity_at}
-    rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
-                                          [q.c.last_name, q.c.first_name, q.c.user_id], INDIVIDUAL_NULLS_LOW)
+def people_page(conn, people: session_people.SessionPeople, sort_model: list | None, filter_model: dict | None,
+                start: int, end: int) -> dict:
+    """Rows start..end of an individual_select, sorted and filtered as the grid asks (session_people.page), shaped
+    for the Individual results table (also the Groups page's learners of a session). The caller checked access."""
+    rows, total = session_people.page(conn, people, sort_model, filter_model, start, end)
     return {"total": total, "rows": [{
         "user_id": r["user_id"], "first_name": r["first_name"], "last_name": r["last_name"],
         "registered": bool(r["registered"]), "deleted": r["deleted_at"] is not None,

@@ -1,0 +1,23 @@
+"""users: an index in name order (last name, first name, user id), so a large session's learners are listed by
+walking it and probing each user in the session instead of sorting every one of the session's rows
+
+Revision ID: 0022_people_index
+Revises: 0020_pace_trend_facts
+Create Date: 2026-12-05 16:00:00
+"""
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0022_people_index"
+down_revision = "0020_pace_trend_facts"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_users_name", "users", ["last_name", "first_name", "user_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_users_name", table_name="users")
