@@ -159,11 +159,16 @@ def session_users_probe(scope: Scope, session_col, user_col) -> ColumnElement[bo
     return visible_users_probe(scope, user_col)
 
 
+def sees_every_user_of(scope: Scope, session_id: str) -> bool:
+    """The owner and a session's instructors see every user of it."""
+    return scope.is_owner or session_id in scope.instructor_sessions
+
+
 def one_session_users_probe(scope: Scope, session_id: str, user_col) -> ColumnElement[bool]:
-    """session_users_probe for the rows of one known session, decided here rather than in SQL: the owner and the
-    session's instructors see every user of it (no condition), anyone else the users of their groups (probed). An OR
-    of the two made PostgreSQL probe the viewer's groups for each of a 100,000-learner session's rows."""
-    if scope.is_owner or session_id in scope.instructor_sessions:
+    """session_users_probe for the rows of one known session, decided here rather than in SQL: no condition for
+    those who see every user of it, the users of their groups (probed) for anyone else. An OR of the two made
+    PostgreSQL probe the viewer's groups for each of a 100,000-learner session's rows."""
+    if sees_every_user_of(scope, session_id):
         return true()
     return visible_users_probe(scope, user_col)
 

@@ -120,7 +120,8 @@ def test_narrowed_lists(loaded, now, strategy):
             "level 60-80": q.individual_page(conn, OWNER, now, "s1", band=3),
             "level 40-60": q.individual_page(conn, OWNER, now, "s1", band=2, sort_model=by("score", "desc")),
             "group g2": q.individual_page(conn, OWNER, now, "s1", group_id="g2"),
-            "group g2, by progress": q.individual_page(conn, OWNER, now, "s1", group_id="g2", sort_model=by("progress")),
+            "group g2, by progress": q.individual_page(conn, OWNER, now, "s1", group_id="g2",
+                                                       sort_model=by("progress")),
             "group g3": q.individual_page(conn, OWNER, now, "s1", group_id="g3"),  # u5 is on the waiting list
             "one user": q.individual_page(conn, OWNER, now, "s1", user_id="u4"),
             "Groups page, g1": gq.session_learners_page(conn, OWNER, now, "g1", "s1"),

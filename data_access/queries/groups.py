@@ -107,16 +107,17 @@ def group_statistics(conn, scope: Scope, now: datetime, group_id: str, tz: str =
     }
 
 
-def _sessions_select(group_id: str):
-    """The group's sessions with the table's columns, as a fenced subquery (paged for the screen, whole for
-    the CSV): Learners, Attendance (how many of them started), Progress (mean progress of the learners),
+def _sessions_select(group_id: str, session_id: str | None = None):
+    """The group's sessions (or one of them) with the table's columns, as a fenced subquery (paged for the screen,
+    whole for the CSV): Learners, Attendance (how many of them started), Progress (mean progress of the learners),
     Score (mean session score of those who have one)."""
     gs, s = schema.group_sessions, schema.sessions
+    one = [] if session_id is None else [gs.c.session_id == session_id]
     return grid_filters.fenced(
         select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at, gs.c.learners, gs.c.started.label("attendance"),
                case((gs.c.learners > 0, gs.c.progress_sum / gs.c.learners)).label("progress"),
                case((gs.c.scored > 0, gs.c.score_sum / gs.c.scored)).label("score"))
-        .join(s, s.c.session_id == gs.c.session_id).where(gs.c.group_id == group_id))
+        .join(s, s.c.session_id == gs.c.session_id).where(gs.c.group_id == group_id, *one))
 
 
 def _default_order(q) -> list:
@@ -157,8 +158,7 @@ def sessions_rows(conn, scope: Scope, now: datetime, group_id: str) -> list[dict
 def group_session(conn, scope: Scope, now: datetime, group_id: str, session_id: str) -> dict:
     """One line of the group's sessions table; LookupError unless the session is one of the group's."""
     require_group(conn, scope, group_id)
-    q = _sessions_select(group_id)
-    row = conn.execute(select(q).where(q.c.session_id == session_id)).mappings().first()
+    row = conn.execute(select(_sessions_select(group_id, session_id))).mappings().first()  # its key, not all of them
     if row is None:
         raise LookupError(f"no program session {session_id!r} in group {group_id!r}")
     return _session_row(row)

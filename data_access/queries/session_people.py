@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from data_access import grid_filters, schema
-from data_access.scope import Scope, one_session_users_probe
+from data_access.scope import Scope, one_session_users_probe, sees_every_user_of
 
 NAMES = ("first_name", "last_name")
 KEYS = {"progress": "progress_pct", "score": "score_pct", "time_spent": "time_spent_s",
@@ -99,22 +99,26 @@ def _platform_users(conn) -> int:
     return int(conn.execute(select(func.max(schema.group_counts.c.members))).scalar() or 0)
 
 
-def _seen_rows(people: SessionPeople):
-    """The session's rows the viewer sees, fenced: the viewer's scope is applied first (on an estimate PostgreSQL
-    gets right), the page's narrowing and the grid's filters after."""
+def _session_rows(people: SessionPeople) -> tuple:
+    """The session's rows and the conditions that keep those the viewer sees. A group's learners (registered_if)
+    seen by a manager are read from the rows they see, fenced: PostgreSQL otherwise hashed every learner membership
+    of the group's subtree first (a coach of 50,000 people: 330 ms instead of 60 ms to count a 100k session's)."""
     su = schema.session_users
-    return grid_filters.fenced(select(su.c.user_id, su.c.registered, su.c.started, su.c.progress_pct, su.c.score_pct,
-                                      su.c.time_spent_s, su.c.last_activity_at)
-                               .where(su.c.session_id == people.session_id, *people.seen(su.c)))
+    if people.registered_if is None or sees_every_user_of(people.scope, people.session_id):
+        return su, [su.c.session_id == people.session_id, *people.seen(su.c)]
+    return grid_filters.fenced(select(su.c.user_id, su.c.registered, su.c.started, *[su.c[c] for c in KEYS.values()])
+                               .where(su.c.session_id == people.session_id, *people.seen(su.c))), []
 
 
-def _filtered(people: SessionPeople, seen, filter_model) -> tuple:
-    """The seen rows narrowed and filtered as the grid asks: (from clause, conditions); users joined for a name
+def _matching(people: SessionPeople, filter_model, extra=None) -> tuple:
+    """The rows the grid lists, as (from clause, their session_users columns, conditions): users joined for a name
     filter only."""
     u = schema.users
+    rows, conditions = _session_rows(people)
     named = bool(set(filter_model or {}) & set(NAMES))
-    source = seen.join(u, u.c.user_id == seen.c.user_id) if named else seen
-    return source, [*people.narrowing(seen.c), *grid_filters.where(_columns(u.c, seen.c), filter_model)]
+    return (rows.join(u, u.c.user_id == rows.c.user_id) if named else rows, rows.c,
+            [*conditions, *people.narrowing(rows.c), *(extra(rows.c) if extra else []),
+             *grid_filters.where(_columns(u.c, rows.c), filter_model)])
 
 
 def _nothing(cols) -> list:
@@ -135,12 +139,14 @@ def _walked(people: SessionPeople, sort_model, filter_model, start: int, end: in
             .order_by(*_order(columns, u.c.user_id, sort_model)).limit(end - start).offset(start)).subquery()
 
 
-def _sorted(people: SessionPeople, seen, sort_model, filter_model, start: int, end: int, extra=_nothing):
-    """Rows start..end read from the seen rows, joined with users for the names and sorted."""
+def _sorted(people: SessionPeople, sort_model, filter_model, start: int, end: int, extra=_nothing):
+    """Rows start..end read from the session's rows, joined with users for the names and sorted."""
     u = schema.users
-    rows = grid_filters.fenced(select(u.c.user_id, u.c.first_name, u.c.last_name, *[seen.c[c] for c in KEYS.values()])
-                               .select_from(seen.join(u, u.c.user_id == seen.c.user_id))
-                               .where(*people.narrowing(seen.c), *extra(seen.c)))
+    session, conditions = _session_rows(people)
+    cols = session.c
+    rows = grid_filters.fenced(select(u.c.user_id, u.c.first_name, u.c.last_name, *[cols[c] for c in KEYS.values()])
+                               .select_from(session.join(u, u.c.user_id == cols.user_id))
+                               .where(*conditions, *people.narrowing(cols), *extra(cols)))
     columns = _columns(rows.c, rows.c)
     return (select(rows.c.user_id, rows.c.first_name, rows.c.last_name)
             .where(*grid_filters.where(columns, filter_model)).order_by(*_order(columns, rows.c.user_id, sort_model))
@@ -173,34 +179,55 @@ def _key_item(sort_model) -> dict | None:
     return None
 
 
-def _by_key(conn, people: SessionPeople, seen, item: dict, sort_model, filter_model, start: int, end: int):
-    """Rows start..end in the order of a session_users column, names breaking the ties (see the module's docstring):
-    the page's values of the column first, from session_users alone."""
+def _by_key(conn, people: SessionPeople, item: dict, sort_model, filter_model, start: int, end: int):
+    """Rows start..end in the order of a session_users column, names breaking the ties (see the module's docstring),
+    and the total; None past the end. The page's values of the column come first, from session_users alone, then
+    how many rows come before the first of them and share it."""
     column, asc = KEYS[item["colId"]], item["sort"] == "asc"
     nulls_first = asc == (item["colId"] in NULLS_LOW)
-    col = seen.c[column]
-    source, conditions = _filtered(people, seen, filter_model)
-    order = grid_filters.order_by({item["colId"]: col}, [item], NULLS_LOW)
-    values = conn.execute(select(col).select_from(source).where(*conditions).order_by(*order)
+    source, cols, conditions = _matching(people, filter_model)
+    col = cols[column]
+    values = conn.execute(select(col).select_from(source).where(*conditions)
+                          .order_by(*grid_filters.order_by({item["colId"]: col}, [item], NULLS_LOW))
                           .limit(end - start).offset(start)).scalars().all()
+    if not values:
+        return None, None
     first, last = values[0], values[-1]
-    same = col.is_(None) if first is None else col == first
-    before, alike = conn.execute(select(func.sum(case((_before(col, first, asc, nulls_first), 1), else_=0)),
-                                        func.sum(case((same, 1), else_=0)))
-                                 .select_from(source).where(*conditions)).one()
+    total, before, alike = conn.execute(
+        select(func.count(), func.sum(case((_before(col, first, asc, nulls_first), 1), else_=0)),
+               func.sum(case((col.is_(None) if first is None else col == first, 1), else_=0)))
+        .select_from(source).where(*conditions)).one()
     start, end = start - int(before or 0), end - int(before or 0)
     if first != last:
         def between(cols):
             return [_from(cols[column], first, asc, nulls_first),
                     _before(cols[column], last, asc, nulls_first, inclusive=True)]
-        return _sorted(people, seen, sort_model, filter_model, start, end, between)
+        return _sorted(people, sort_model, filter_model, start, end, between), total
 
     def equal(cols):
         return [cols[column].is_(None) if first is None else cols[column] == first]
     names = sort_model[1:]
     if walkable(names) and walks(int(alike or 0), end, _platform_users(conn)):
-        return _walked(people, names, filter_model, start, end, equal)
-    return _sorted(people, seen, names, filter_model, start, end, equal)
+        return _walked(people, names, filter_model, start, end, equal), total
+    return _sorted(people, names, filter_model, start, end, equal), total
+
+
+def _count(conn, people: SessionPeople, filter_model) -> int:
+    source, _, conditions = _matching(people, filter_model)
+    return int(conn.execute(select(func.count()).select_from(source).where(*conditions)).scalar_one())
+
+
+def _page_rows(conn, people: SessionPeople, sort_model, filter_model, start: int, end: int) -> tuple:
+    """The page's rows (a subquery of user ids and names) and the total; None past the end."""
+    item = _key_item(sort_model)
+    if item is not None:
+        return _by_key(conn, people, item, sort_model, filter_model, start, end)
+    total = _count(conn, people, filter_model)
+    if start >= total:
+        return None, total
+    if walkable(sort_model) and walks(total, end, _platform_users(conn)):
+        return _walked(people, sort_model, filter_model, start, end), total
+    return _sorted(people, sort_model, filter_model, start, end), total
 
 
 def page(conn, people: SessionPeople, sort_model: list | None, filter_model: dict | None, start: int,
@@ -210,18 +237,11 @@ def page(conn, people: SessionPeople, sort_model: list | None, filter_model: dic
     u, e = schema.users, schema.enrollments
     grid_filters.order_by(_columns(u.c, schema.session_users.c), sort_model)  # an unknown sort fails before a query
     start, end = max(0, int(start)), max(int(start), int(end))
-    seen = _seen_rows(people)
-    source, conditions = _filtered(people, seen, filter_model)
-    total = int(conn.execute(select(func.count()).select_from(source).where(*conditions)).scalar_one())
-    if start >= min(end, total):
-        return [], total
-    item = _key_item(sort_model)
-    if item is not None:
-        rows = _by_key(conn, people, seen, item, sort_model, filter_model, start, end)
-    elif walkable(sort_model) and walks(total, end, _platform_users(conn)):
-        rows = _walked(people, sort_model, filter_model, start, end)
-    else:
-        rows = _sorted(people, seen, sort_model, filter_model, start, end)
+    if start == end:
+        return [], _count(conn, people, filter_model)
+    rows, total = _page_rows(conn, people, sort_model, filter_model, start, end)
+    if rows is None:
+        return [], total if total is not None else _count(conn, people, filter_model)
     # outer joins (every page row has all three) keep the page's rows the outer loop: SQLite otherwise read every
     # row of the session to meet them
     su = schema.session_users
