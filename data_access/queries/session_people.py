@@ -11,11 +11,12 @@ read in one of two ways:
   for their names and sorted: about `total` probes. For any other order, and for a session small against the
   platform (a walk would read most of the index before finding `end` of its few users).
 
-Walk when total² ≥ WALK_RATIO × end × users. In an order by a session_users column (progress, score…), names break
-the ties, and one value is often shared by tens of thousands of learners (progress 0, no score yet): the page's
-values of that column are read from session_users alone first; a page inside one value is that value's learners in
-name order (walked or sorted as above), a page across values sorts only the learners between its first and last
-value. Either way enrollments and deletion dates are read for the page's rows only.
+Walk when total² ≥ WALK_RATIO × end × users, or when the grid filters on a name. In an order by a session_users
+column (progress, score…), names break the ties, and one value is often shared by tens of thousands of learners
+(progress 0, no score yet): the page's values of that column are read from session_users alone first; a page inside
+one value is that value's learners in name order (walked or sorted as above), a page across values sorts only the
+learners between its first and last value. Either way enrollments and deletion dates are read for the page's rows
+only.
 """
 
 from __future__ import annotations
@@ -94,6 +95,12 @@ def walks(total: int, end: int, users: int) -> bool:
     return total * total >= WALK_RATIO * end * users
 
 
+def _named(filter_model) -> bool:
+    """Whether the grid filters on a name. A walk then checks the filter on the index's entries before probing the
+    session: at most one read of the index (as the count does), whatever the session's size."""
+    return bool(set(filter_model or {}) & set(NAMES))
+
+
 def _platform_users(conn) -> int:
     """About how many users the name index holds: the root group's current members (group_counts)."""
     return int(conn.execute(select(func.max(schema.group_counts.c.members))).scalar() or 0)
@@ -115,8 +122,7 @@ def _matching(people: SessionPeople, filter_model, extra=None) -> tuple:
     filter only."""
     u = schema.users
     rows, conditions = _session_rows(people)
-    named = bool(set(filter_model or {}) & set(NAMES))
-    return (rows.join(u, u.c.user_id == rows.c.user_id) if named else rows, rows.c,
+    return (rows.join(u, u.c.user_id == rows.c.user_id) if _named(filter_model) else rows, rows.c,
             [*conditions, *people.narrowing(rows.c), *(extra(rows.c) if extra else []),
              *grid_filters.where(_columns(u.c, rows.c), filter_model)])
 
@@ -140,16 +146,17 @@ def _walked(people: SessionPeople, sort_model, filter_model, start: int, end: in
 
 
 def _sorted(people: SessionPeople, sort_model, filter_model, start: int, end: int, extra=_nothing):
-    """Rows start..end read from the session's rows, joined with users for the names and sorted."""
+    """Rows start..end read from the session's rows (filtered before they meet users), joined with users for the
+    names and sorted."""
     u = schema.users
     session, conditions = _session_rows(people)
     cols = session.c
     rows = grid_filters.fenced(select(u.c.user_id, u.c.first_name, u.c.last_name, *[cols[c] for c in KEYS.values()])
                                .select_from(session.join(u, u.c.user_id == cols.user_id))
-                               .where(*conditions, *people.narrowing(cols), *extra(cols)))
-    columns = _columns(rows.c, rows.c)
+                               .where(*conditions, *people.narrowing(cols), *extra(cols),
+                                      *grid_filters.where(_columns(u.c, cols), filter_model)))
     return (select(rows.c.user_id, rows.c.first_name, rows.c.last_name)
-            .where(*grid_filters.where(columns, filter_model)).order_by(*_order(columns, rows.c.user_id, sort_model))
+            .order_by(*_order(_columns(rows.c, rows.c), rows.c.user_id, sort_model))
             .limit(end - start).offset(start)).subquery()
 
 
@@ -207,7 +214,7 @@ def _by_key(conn, people: SessionPeople, item: dict, sort_model, filter_model, s
     def equal(cols):
         return [cols[column].is_(None) if first is None else cols[column] == first]
     names = sort_model[1:]
-    if walkable(names) and walks(int(alike or 0), end, _platform_users(conn)):
+    if walkable(names) and (_named(filter_model) or walks(int(alike or 0), end, _platform_users(conn))):
         return _walked(people, names, filter_model, start, end, equal), total
     return _sorted(people, names, filter_model, start, end, equal), total
 
@@ -225,7 +232,7 @@ def _page_rows(conn, people: SessionPeople, sort_model, filter_model, start: int
     total = _count(conn, people, filter_model)
     if start >= total:
         return None, total
-    if walkable(sort_model) and walks(total, end, _platform_users(conn)):
+    if walkable(sort_model) and (_named(filter_model) or walks(total, end, _platform_users(conn))):
         return _walked(people, sort_model, filter_model, start, end), total
     return _sorted(people, sort_model, filter_model, start, end), total
 
