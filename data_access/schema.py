@@ -74,6 +74,7 @@ users = Table(
     Index("ix_users_last_login_at", "last_login_at"),
     # a large session's learners in name order: the index walked, each user probed in the session (session_people)
     Index("ix_users_name", "last_name", "first_name", "user_id"),
+    Index("ix_users_first_name", "first_name", "last_name", "user_id"),
 )
 
 user_fields = Table(

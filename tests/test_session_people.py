@@ -9,16 +9,19 @@ Session s1's users (every enrollment), by last name, first name:
   u4 Leo Learner   registered            progress 0    score 40    time 200  (last activity before u3's)
   u5 Mia Never     waiting list          progress 0    score None  time 0    no activity
 Cora (coach of g1) sees u3, u4 and u6 (members of g2, under g1); Ivo instructs s1 and sees all four.
+Results by group as a coach sees them: the users she sees read first, then their memberships.
 """
 
 from __future__ import annotations
 
 import pytest
+from pytest import approx
 
 from data_access.queries import groups as gq
 from data_access.queries import session_people
 from data_access.queries import sessions as q
 from data_access.scope import Scope, scope_for_email
+from tests import fixture_bundle, snapshot
 
 OWNER = Scope.owner()
 
@@ -146,7 +149,8 @@ def test_the_rule_walks_a_large_session_early_in_it():
     assert session_people.walks(10_000, 100, users) and not session_people.walks(5_000, 100, users)
     assert not session_people.walks(4, 100, 7)
     assert session_people.walkable([]) and session_people.walkable(by("last_name", "desc", ("first_name", "asc")))
-    assert not session_people.walkable(by("first_name")) and not session_people.walkable(by("score"))
+    assert session_people.walkable(by("first_name", "desc")) and not session_people.walkable(by("score"))
+    assert not session_people.walkable(by("last_name", "asc", ("progress", "asc")))
 
 
 def test_counts_rely_on_every_session_user_being_an_enrollment_of_a_user(loaded):
@@ -158,3 +162,17 @@ def test_counts_rely_on_every_session_user_being_an_enrollment_of_a_user(loaded)
         enrolled = set(conn.execute(e.select().with_only_columns(e.c.session_id, e.c.user_id)).all())
         users = set(conn.execute(u.select().with_only_columns(u.c.user_id)).scalars())
     assert facts == enrolled and len(facts) == 4 and {user for _, user in facts} <= users
+
+
+def test_results_by_group_as_a_coach_counts_each_member_once_in_each_of_their_groups(engine, tmp_path, now):
+    """u3 is also a coach of g2 (one pair, not two) and u4 also a learner of Ops (g3, outside Cora's groups: Ops
+    counts u4 alone). Sales North: u3, u4, u6 registered, u3 and u4 started (progress 100 and 0, scores 75 and 40)."""
+    memberships = fixture_bundle.FILES["memberships.csv"] + "u3,g2,coach\nu4,g3,learner\n"
+    snapshot.import_bundle(engine, fixture_bundle.write(tmp_path / "b", {"memberships.csv": memberships}))
+    with engine.connect() as conn:
+        cora = q.results_by_group(conn, scope_for_email(conn, "cora@example.com"), now, "s1")
+        owner = q.results_by_group(conn, OWNER, now, "s1")
+    rows = [(r["group_id"], r["level"], r["users"], r["attendance_pct"], r["progress"], r["score"]) for r in cora]
+    assert rows == [("g3", 1, 1, approx(100.0), approx(0.0), approx(40.0)),
+                    ("g2", 2, 3, approx(200 / 3), approx(50.0), approx(57.5))]
+    assert [(r["group_id"], r["users"]) for r in owner] == [("g3", 1), ("g2", 3)]  # the kept facts agree

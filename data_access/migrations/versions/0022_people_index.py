@@ -1,5 +1,6 @@
-"""users: an index in name order (last name, first name, user id), so a large session's learners are listed by
-walking it and probing each user in the session instead of sorting every one of the session's rows
+"""users: indexes in name order (last name, first name, user id; first name, last name, user id), so a large
+session's learners are listed by walking one and probing each user in the session instead of sorting every one of
+the session's rows
 
 Revision ID: 0022_people_index
 Revises: 0020_pace_trend_facts
@@ -17,7 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_users_name", "users", ["last_name", "first_name", "user_id"], unique=False)
+    op.create_index("ix_users_first_name", "users", ["first_name", "last_name", "user_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_users_first_name", table_name="users")
     op.drop_index("ix_users_name", table_name="users")
