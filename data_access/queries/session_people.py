@@ -127,14 +127,13 @@ def _session_rows(people: SessionPeople) -> tuple:
                                .where(su.c.session_id == people.session_id, *people.seen(su.c))), []
 
 
-def _matching(people: SessionPeople, filter_model, extra=None) -> tuple:
+def _matching(people: SessionPeople, filter_model) -> tuple:
     """The rows the grid lists, as (from clause, their session_users columns, conditions): users joined for a name
     filter only."""
     u = schema.users
     rows, conditions = _session_rows(people)
     return (rows.join(u, u.c.user_id == rows.c.user_id) if _named(filter_model) else rows, rows.c,
-            [*conditions, *people.narrowing(rows.c), *(extra(rows.c) if extra else []),
-             *grid_filters.where(_columns(u.c, rows.c), filter_model)])
+            [*conditions, *people.narrowing(rows.c), *grid_filters.where(_columns(u.c, rows.c), filter_model)])
 
 
 def _nothing(cols) -> list:
