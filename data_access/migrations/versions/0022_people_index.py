@@ -3,7 +3,7 @@ session's learners are listed by walking one and probing each user in the sessio
 the session's rows
 
 Revision ID: 0022_people_index
-Revises: 0020_pace_trend_facts
+Revises: 0023_field_names
 Create Date: 2026-12-05 16:00:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0022_people_index"
-down_revision = "0020_pace_trend_facts"
+down_revision = "0023_field_names"
 branch_labels = None
 depends_on = None
 
