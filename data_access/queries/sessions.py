@@ -321,7 +321,7 @@ def _counted_groups(scope: Scope, session_id: str):
     """Results by group counted over the registered users of the session this viewer sees (each once per group:
     a member with two roles in a group is one pair). Those users are read first (fenced) with their figures, then
     their memberships: PostgreSQL otherwise joined every membership of the platform with the viewer's people
-    before narrowing to the session (a coach of 50,000 people: 500 ms instead of 70 ms at 1M learners)."""
+    before narrowing to the session (a coach of 50,000 people: 576 ms instead of 66 ms at 1M learners)."""
     su, m, g = schema.session_users, schema.memberships, schema.groups
     seen = grid_filters.fenced(select(su.c.user_id, su.c.started, su.c.progress_pct, su.c.score_pct)
                                .where(su.c.session_id == session_id, su.c.registered == 1,
