@@ -419,7 +419,7 @@ USER_LIST_TABLES = ["user_stats", "managers", "memberships", "group_closure"]
 def refresh_user_facts(conn, changed: set[str]) -> None:
     """After block_results and session_users (user_stats reads session_users). A database still at an older
     schema revision (an import run by code that does not migrate first) has none of these tables yet: the
-    migration that creates them (0005_users, 0023_field_names) fills them."""
+    migration that creates them (0005_users, 0022_field_names) fills them."""
     if "user_fields" in changed and inspect(conn).has_table("user_field_names"):
         refresh_field_names(conn)
     if not inspect(conn).has_table("user_stats"):

@@ -1,7 +1,7 @@
 """the custom profile field names kept at import (user_field_names), filled from what is stored (imports keep them
 from then on): the CSVs' custom-field columns read them instead of a DISTINCT over every user's values
 
-Revision ID: 0023_field_names
+Revision ID: 0022_field_names
 Revises: 0021_cohort_kpi_facts
 Create Date: 2026-12-05 16:00:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_field_names"
+revision = "0022_field_names"
 down_revision = "0021_cohort_kpi_facts"
 branch_labels = None
 depends_on = None

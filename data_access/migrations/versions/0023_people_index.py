@@ -2,16 +2,16 @@
 session's learners are listed by walking one and probing each user in the session instead of sorting every one of
 the session's rows
 
-Revision ID: 0022_people_index
-Revises: 0023_field_names
+Revision ID: 0023_people_index
+Revises: 0022_field_names
 Create Date: 2026-12-05 16:00:00
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0022_people_index"
-down_revision = "0023_field_names"
+revision = "0023_people_index"
+down_revision = "0022_field_names"
 branch_labels = None
 depends_on = None
 
