@@ -304,10 +304,13 @@ def ranked(conn, scope: Scope, now: datetime) -> list[tuple[str, str, int, str]]
     """Every (learner, session) of at_risk, unnamed and unordered: (user id, session id, rank, reasons joined with
     |); rank orders them as the list's first two keys do (_rank)."""
     q = _unnamed_at_risk(conn, scope, now)
-    return [(r.user_id, r.session_id, int(r.rank),
-             "|".join(reason for reason in REASONS if getattr(r, _FLAG[reason])))
-            for r in conn.execute(select(q.c.user_id, q.c.session_id, q.c.rank, q.c.inactive, q.c.behind,
-                                         q.c.low_score))]
+    flags = q.c.inactive + 2 * q.c.behind + 4 * q.c.low_score
+    return [(uid, sid, int(rank), _JOINED[int(f)])
+            for uid, sid, rank, f in conn.execute(select(q.c.user_id, q.c.session_id, q.c.rank, flags)).tuples()]
+
+
+# the reasons of a row, joined with |, by its flags (inactive 1, behind 2, low score 4)
+_JOINED = ["|".join(r for i, r in enumerate(REASONS) if flags >> i & 1) for flags in range(8)]
 
 
 def at_risk_from(conn, scope: Scope, now: datetime, min_rank: int) -> list[dict]:
