@@ -716,6 +716,17 @@ collab_sessions = Table(
     *_counts("publications", "comments", "reactions"),
 )
 
+scope_collab_sessions = Table(
+    "scope_collab_sessions", metadata,  # per kept group key (data_access.cohort_keys) and session: the numbers as a
+    # viewer of that one key sees them, by the key's users only (sessions with no count have no row; the viewer's
+    # sessions are the key's group_sessions)
+    Column("group_id", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    *_counts("publications", "comments", "reactions"),
+    PrimaryKeyConstraint("group_id", "session_id"),
+    sqlite_with_rowid=False,  # a key's sessions are one range
+)
+
 collab_activities = Table(
     "collab_activities", metadata,  # every activity: views, forum comments, downloads, reactions by kind
     Column("activity_id", ID, primary_key=True),

@@ -69,6 +69,28 @@ def test_every_reason_and_boundary(risk):
     assert not {u for u, _s in ids} & {"a9", "a10"} and not {s for _u, s in ids} & {"f1", "u1"}
 
 
+def test_ranked_pairs_and_the_first_rows(risk):
+    """ranked: each at-risk pair with its reasons and rank (reasons x 1,000,000 + days since last login, never:
+    999,999); at_risk_from: the list's rows ranked at least that, in the list's order."""
+    with risk.connect() as conn:
+        assert sorted(q.ranked(conn, OWNER, NOW)) == sorted([
+            ("a8", "r1", 3_000_020, "inactive|behind|low score"), ("a7", "r1", 2_999_999, "inactive|behind"),
+            ("a12", "r2", 1_999_999, "behind"), ("a12", "r3", 1_999_999, "inactive"),
+            ("a3", "r1", 1_000_015, "inactive"), ("a3", "r2", 1_000_015, "low score"),
+            ("a13", "r3", 1_000_011, "inactive"), ("a4", "r1", 1_000_000, "behind"),
+            ("a11", "r1", 1_000_000, "behind"), ("a6", "r1", 1_000_000, "low score")])
+        everyone = q.at_risk(conn, OWNER, NOW)
+        assert q.at_risk_from(conn, OWNER, NOW, 1_999_999) == everyone[:4]  # a12 twice: the tie is kept
+        assert q.at_risk_from(conn, OWNER, NOW, 1_000_012) == everyone[:6]
+        assert q.at_risk_from(conn, OWNER, NOW, 1) == everyone
+        assert q.at_risk_from(conn, OWNER, NOW, 3_000_021) == []
+        coach = scope_for_email(conn, "coach@ex.com")
+        assert sorted(q.ranked(conn, coach, NOW)) == [
+            ("a3", "r1", 1_000_015, "inactive"), ("a3", "r2", 1_000_015, "low score"),
+            ("a4", "r1", 1_000_000, "behind"), ("a6", "r1", 1_000_000, "low score")]
+        assert q.at_risk_from(conn, coach, NOW, 1_000_001) == q.at_risk(conn, coach, NOW)[:2]
+
+
 def test_summary_counts_each_reason(risk):
     with risk.connect() as conn:
         assert q.summary(conn, OWNER, NOW) == {

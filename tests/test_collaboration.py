@@ -4,7 +4,10 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from data_access import schema
+from data_access.collab_counts import live_sessions_select
 from data_access.importer import import_bundle
 from data_access.queries import collaboration as q
 from data_access.scope import Scope, scope_for_email
@@ -187,6 +190,34 @@ def test_sessions_tab(collab):
     assert [r["session_id"] for r in published["rows"]] == ["s2"] and published["total"] == 1
     assert [(r["session_id"], r["name"]) for r in top] == [("s1", "Academy Alpha"), ("s2", "Academy Beta")]
     assert _counts(adm.values(), "session_id") == {"s1": (0, 3, 6)}
+
+
+def _kept_sessions(conn) -> list[tuple]:
+    t = schema.scope_collab_sessions
+    return [tuple(r) for r in conn.execute(select(t).order_by(t.c.group_id, t.c.session_id))]
+
+
+def test_sessions_of_one_kept_group_are_kept_at_import(collab, tmp_path):
+    """Kept keys: ga (adm administers it) and gb (cch coaches it, l2 administers it). ga's people (adm, aut, l1, l2,
+    l4): p4 in s2 (a reply); on c1 (s1) p6, p7, p13 and 6 reactions. gb's (cch, aut2, l2, l3, l5): p3 in s2; on c1
+    p6, p13 and 5 reactions (l2 2, l3 2, cch 1); on c2 (s2) p8 and 2 reactions. A viewer of gb alone reads them for
+    the sessions gb sees: what the live count gives; after a delta (l5 likes a3) too."""
+    with collab.connect() as conn:
+        assert _kept_sessions(conn) == [("ga", "s1", 0, 3, 6), ("ga", "s2", 0, 1, 0), ("gb", "s1", 0, 2, 5),
+                                        ("gb", "s2", 1, 1, 2)]
+        for email in ("cch@ex.com", "l2@ex.com"):
+            scope = scope_for_email(conn, email)
+            assert scope.managed_groups == ("gb",)
+            kept = q.sessions_rows(conn, scope, NOW)
+            assert _counts(kept, "session_id") == {"s2": (1, 1, 2)}
+            assert kept == [q._session_row(r) for r in conn.execute(live_sessions_select(scope)).mappings()]
+            assert [r["session_id"] for r in q.top_sessions(conn, scope, NOW)] == ["s2"]
+            assert q.sessions_page(conn, scope, NOW)["total"] == 1
+    import_bundle(collab, cb.write(tmp_path / "delta", {
+        **{name: None for name in cb.FILES},
+        "reactions.csv": "user_id,created_at,kind,activity_id,post_id\nl5,2026-06-14T09:00:00Z,like,a3,\n"}))
+    with collab.connect() as conn:
+        assert _kept_sessions(conn)[2:] == [("gb", "s1", 0, 2, 6), ("gb", "s2", 1, 1, 2)]
 
 
 def test_delta_import_refreshes_the_counts(collab, tmp_path):

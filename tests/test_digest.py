@@ -145,6 +145,30 @@ def test_a_recipients_part_of_the_pool_is_their_at_risk_list(digest_db, tmp_path
         assert len(pool.part(conn, scopes[4])) > len(pool.part(conn, scopes[1])) > 0
 
 
+@pytest.mark.parametrize("limit", [25, 1, 2])
+def test_a_digest_without_the_pool_is_the_same_digest(digest_db, smtp, tmp_path, monkeypatch, limit):
+    """Without a pool (the preview), a digest reads the at-risk pairs and only the first newly-at-risk rows, and
+    says exactly what the pool's digest says: a first digest, then one after a previous digest (with recovered
+    learners and a contact), sections cut at 1 and 2 learners too (ties of the rank included)."""
+    monkeypatch.setattr(digest_query, "LIMIT", limit)
+    scopes = [("owner", OWNER), ("coach", Scope("coach", coach_groups=("gA",))),
+              ("coach2", Scope("coach2", coach_groups=("gB",))), ("ins", Scope("ins", instructor_sessions=("r1",)))]
+    for now in (db_.FIRST, db_.SECOND):
+        if now == db_.SECOND:
+            run(digest_db, db_.FIRST, smtp)  # the coaches' previous digests
+            apply_changes(digest_db, tmp_path)
+        with digest_db.connect() as conn:
+            pool = digest_query.RiskPool(conn, now)
+            for uid, scope in scopes:
+                pooled = digest_query.digest(conn, scope, now, uid, pool)
+                alone = digest_query.digest(conn, scope, now, uid)
+                assert sorted(alone.pop("at_risk_now")) == sorted(pooled.pop("at_risk_now")), (uid, now)
+                assert alone == pooled, (uid, now)
+    with digest_db.connect() as conn:
+        d = digest_query.digest(conn, scope_for_email(conn, "coach@ex.com"), db_.SECOND, "coach")
+    assert (d["at_risk"], d["newly_total"], len(d["newly"]), d["recovered_total"]) == (3, 2, min(limit, 2), 1)
+
+
 def test_next_digest_newly_recovered_and_contacts(digest_db, smtp, tmp_path):
     run(digest_db, db_.FIRST, smtp)
     apply_changes(digest_db, tmp_path)

@@ -106,7 +106,7 @@ def test_migrations_import_no_live_code():
 FROZEN_FACTS = ["group_sessions", "group_counts", "collab_users", "collab_groups", "collab_user_courses",
                 "collab_activities", "collab_courses", "collab_sessions", "item_tags", "user_tags", "user_stats",
                 "session_groups", "scope_participants", "scope_session_kpis", "scope_session_blocks",
-                "user_field_names"]
+                "user_field_names", "scope_collab_sessions"]
 
 
 def _rows(conn, name: str) -> list[tuple]:

@@ -275,6 +275,59 @@ def at_risk(conn, scope: Scope, now: datetime, sessions: list[str] | None = None
     return [_row(r) for r in conn.execute(select(q).order_by(*_default_order(q))).mappings()]
 
 
+RANK_DAYS = 1_000_000  # more than any number of days since a last login
+
+
+def _rank(c) -> ColumnElement:
+    """The list's first two keys as one number, larger first: the number of reasons, then the days since last login
+    (never logged in: above any number of days)."""
+    return (c.inactive + c.behind + c.low_score) * RANK_DAYS + func.coalesce(c.days_since, RANK_DAYS - 1)
+
+
+def _unnamed_at_risk(conn, scope: Scope, now: datetime, min_rank: int | None = None):
+    """at_risk's rows without names or contacts (a subquery with a rank column), optionally only those ranked at
+    least min_rank. Fenced on PostgreSQL: each candidate's reasons are computed once, and names are looked up only
+    for the rows kept."""
+    dialect = _without_jit(conn)
+    c = _candidates(scope, now, dialect=dialect, key=cohort_keys.for_running(conn, scope), named=False)
+    if dialect == "postgresql":
+        c = c.offset(0)
+    c = c.subquery()
+    rank, n = _rank(c.c), c.c.inactive + c.c.behind + c.c.low_score
+    kept = [rank >= min_rank] if min_rank is not None else []
+    q = select(*[col for col in c.c if col.name not in ("first_name", "last_name", "email")], rank.label("rank"),
+               n.label("n_reasons")).where(n > 0, *kept)
+    return (q.offset(0) if dialect == "postgresql" else q).subquery()
+
+
+def ranked(conn, scope: Scope, now: datetime) -> list[tuple[str, str, int, str]]:
+    """Every (learner, session) of at_risk, unnamed and unordered: (user id, session id, rank, reasons joined with
+    |); rank orders them as the list's first two keys do (_rank)."""
+    q = _unnamed_at_risk(conn, scope, now)
+    flags = q.c.inactive + 2 * q.c.behind + 4 * q.c.low_score
+    return [(uid, sid, int(rank), _JOINED[int(f)])
+            for uid, sid, rank, f in conn.execute(select(q.c.user_id, q.c.session_id, q.c.rank, flags)).tuples()]
+
+
+# the reasons of a row, joined with |, by its flags (inactive 1, behind 2, low score 4)
+_JOINED = ["|".join(r for i, r in enumerate(REASONS) if flags >> i & 1) for flags in range(8)]
+
+
+def at_risk_from(conn, scope: Scope, now: datetime, min_rank: int) -> list[dict]:
+    """at_risk's rows ranked at least min_rank (its first rows), in its order: names and last contact are read for
+    those rows only."""
+    u = _unnamed_at_risk(conn, scope, now, min_rank)
+    f, ct = schema.at_risk_facts, schema.contacts
+    last_contacted = (select(func.max(ct.c.recorded_at))
+                      .where(ct.c.user_id == u.c.user_id, ct.c.session_id == u.c.session_id).scalar_subquery())
+    q = (select(u.c.session_id, u.c.cohort, u.c.user_id, f.c.first_name, f.c.last_name, f.c.email,
+                u.c.last_login_at, u.c.days_since, u.c.overdue, u.c.score_pct, u.c.inactive, u.c.behind,
+                u.c.low_score, u.c.n_reasons, last_contacted.label("last_contacted_at"))
+         .select_from(u.outerjoin(f, and_(f.c.session_id == u.c.session_id, f.c.user_id == u.c.user_id)))
+         .subquery())
+    return [_row(r) for r in conn.execute(select(q).order_by(*_default_order(q))).mappings()]
+
+
 def summary(conn, scope: Scope, now: datetime, sessions: list[str] | None = None) -> dict:
     """How many candidates, how many at risk, and how many have each reason (a learner may count in several)."""
     dialect = _without_jit(conn)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, false, func, literal, select, true
 
-from data_access import grid_filters, schema
+from data_access import cohort_keys, grid_filters, schema
 from data_access.bundle_spec import POSITIVE_REACTIONS, REACTION_KINDS
 from data_access.collab_counts import live_sessions_select
 from data_access.scope import (
@@ -22,6 +22,7 @@ from data_access.scope import (
     require_group,
     visible_courses,
     visible_groups,
+    visible_sessions,
     visible_users,
 )
 
@@ -181,16 +182,25 @@ def top_teams(conn, scope: Scope, now: datetime) -> list[dict]:
 
 
 # --- sessions ---------------------------------------------------------------------------------------------
-def _sessions_select(scope: Scope):
+def _sessions_select(conn, scope: Scope):
     """Per session the viewer sees: publications, comments, reactions (see live_sessions_select); the platform
-    owner's are kept at import (collab_sessions, filled by live_sessions_select), anyone else's computed live."""
-    if not scope.is_owner:
+    owner's are kept at import (collab_sessions, filled by live_sessions_select), and so are those of a viewer who
+    manages one kept group and teaches no session (scope_collab_sessions); anyone else's are computed live."""
+    s = schema.sessions
+    if scope.is_owner:
+        cs = schema.collab_sessions
+        kept, on = [], cs.c.session_id == s.c.session_id
+    elif len(scope.managed_groups) == 1 and not scope.instructor_sessions and cohort_keys.kept(
+            conn, scope.managed_groups[0]):
+        cs = schema.scope_collab_sessions
+        kept = [visible_sessions(scope, s)]
+        on = and_(cs.c.group_id == scope.managed_groups[0], cs.c.session_id == s.c.session_id)
+    else:
         return live_sessions_select(scope)
-    s, cs = schema.sessions, schema.collab_sessions
     counts = [func.coalesce(cs.c[name], 0) for name in COUNTS]
     return (select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at, s.c.end_at,
                    *[c.label(name) for c, name in zip(counts, COUNTS, strict=True)], sum(counts).label("overall"))
-            .outerjoin(cs, cs.c.session_id == s.c.session_id))
+            .outerjoin(cs, on).where(*kept))
 
 
 def _session_row(r) -> dict:
@@ -200,7 +210,7 @@ def _session_row(r) -> dict:
 
 def sessions_rows(conn, scope: Scope, now: datetime) -> list[dict]:
     """Every session's line (the session-collab CSV), most recent start first."""
-    q = _sessions_select(scope).subquery()
+    q = _sessions_select(conn, scope).subquery()
     stmt = select(q).order_by(q.c.start_at.desc(), q.c.name, q.c.session_id)
     return [_session_row(r) for r in conn.execute(stmt).mappings()]
 
@@ -211,7 +221,7 @@ SESSION_COLUMNS = ("name", "start_at", "end_at", *COUNTS)
 def sessions_page(conn, scope: Scope, now: datetime, sort_model: list | None = None,
                   filter_model: dict | None = None, start: int = 0, end: int = 100) -> dict:
     """A block of the Sessions tab, sorted, filtered and paged in SQL (most recent start first by default)."""
-    q = grid_filters.fenced(_sessions_select(scope))
+    q = grid_filters.fenced(_sessions_select(conn, scope))
     rows, total = grid_filters.fetch_page(conn, q, {c: q.c[c] for c in SESSION_COLUMNS}, sort_model, filter_model,
                                           start, end, [q.c.start_at.desc(), q.c.name, q.c.session_id])
     return {"total": total, "rows": [_session_row(r) for r in rows]}
@@ -219,7 +229,7 @@ def sessions_page(conn, scope: Scope, now: datetime, sort_model: list | None = N
 
 def top_sessions(conn, scope: Scope, now: datetime) -> list[dict]:
     """The 10 sessions with the most publications + comments + reactions (none with nothing)."""
-    q = _sessions_select(scope).subquery()
+    q = _sessions_select(conn, scope).subquery()
     rows = conn.execute(select(q).where(q.c.overall > 0)
                         .order_by(q.c.overall.desc(), q.c.start_at.desc(), q.c.session_id).limit(TOP)).mappings()
     return [_session_row(r) for r in rows]

@@ -85,9 +85,8 @@ def digest(conn, scope: Scope, now: datetime, user_id: str, pool: RiskPool | Non
     now_s = int(now.timestamp())
     prev = digest_store.previous(conn, user_id)
     before = digest_store.previous_at_risk(conn, user_id) if prev is not None else {}
-    rows = pool.part(conn, scope) if pool is not None else risk.at_risk(conn, scope, now)
-    current = {(r["user_id"], r["session_id"]): r for r in rows}
-    newly = [r for r in rows if (r["user_id"], r["session_id"]) not in before]
+    current, newly, newly_total = (_from_pool(pool.part(conn, scope), before) if pool is not None
+                                   else _from_sql(conn, scope, now, before))
     gone = [pair for pair in before if pair not in current]
     recovered = _still_participants(conn, scope, now_s, gone)
     for r in recovered:
@@ -95,19 +94,40 @@ def digest(conn, scope: Scope, now: datetime, user_id: str, pool: RiskPool | Non
     since = prev["computed_at"] if prev is not None else now_s - FIRST_WINDOW_S
     contacts, contacts_total = _contacts(conn, scope, since, now_s)
     for c in contacts:
-        now_row = current.get((c["user_id"], c["session_id"]))
-        c["reasons"] = list(now_row["reasons"]) if now_row is not None else []
+        now_reasons = current.get((c["user_id"], c["session_id"]))
+        c["reasons"] = now_reasons.split("|") if now_reasons is not None else []
     return {
         "user_id": user_id, "now": now_s, "since": since, "first": prev is None,
-        "at_risk": len(rows), "previous_at_risk": None if prev is None else prev["at_risk"],
+        "at_risk": len(current), "previous_at_risk": None if prev is None else prev["at_risk"],
         "previous_at": None if prev is None else prev["computed_at"],
-        "newly": [_item(r) for r in newly[:LIMIT]], "newly_total": len(newly),
+        "newly": [_item(r) for r in newly], "newly_total": newly_total,
         "recovered": recovered[:LIMIT], "recovered_total": len(recovered),
         "contacts": contacts, "contacts_total": contacts_total,
-        "changed": bool(newly or recovered or contacts_total),
+        "changed": bool(newly_total or recovered or contacts_total),
         # what to remember for the next digest: (learner, session, reasons joined with |)
-        "at_risk_now": [(r["user_id"], r["session_id"], "|".join(r["reasons"])) for r in rows],
+        "at_risk_now": [(uid, sid, reasons) for (uid, sid), reasons in current.items()],
     }
+
+
+def _from_pool(rows: list[dict], before: dict) -> tuple[dict, list[dict], int]:
+    """From the recipient's at-risk rows: (learner, session) -> reasons joined with | of every row, the first LIMIT
+    rows not in the previous digest, and how many are not."""
+    current = {(r["user_id"], r["session_id"]): "|".join(r["reasons"]) for r in rows}
+    newly = [r for r in rows if (r["user_id"], r["session_id"]) not in before]
+    return current, newly[:LIMIT], len(newly)
+
+
+def _from_sql(conn, scope: Scope, now: datetime, before: dict) -> tuple[dict, list[dict], int]:
+    """The same as _from_pool without reading every row with its names: the pairs at risk (with their rank) first,
+    then only the rows ranked at least as the LIMIT-th newly at risk, in the list's order."""
+    ranked = risk.ranked(conn, scope, now)
+    current = {(uid, sid): reasons for uid, sid, _, reasons in ranked}
+    ranks = sorted((rank for uid, sid, rank, _ in ranked if (uid, sid) not in before), reverse=True)
+    if not ranks:
+        return current, [], 0
+    rows = risk.at_risk_from(conn, scope, now, ranks[min(LIMIT, len(ranks)) - 1])
+    newly = [r for r in rows if (r["user_id"], r["session_id"]) not in before]
+    return current, newly[:LIMIT], len(ranks)
 
 
 def counts(d: dict) -> dict:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, inspect, select, text
 
-from data_access import schema
+from data_access import cohort_keys, schema
 from data_access.bundle_spec import REACTION_KINDS
 from data_access.collab_counts import live_sessions_select
 from data_access.scope import Scope
@@ -29,9 +29,12 @@ CHANGES_USER_COURSES = {"posts", "reactions", "activities"}
 CHANGES_ACTIVITIES = {"activities", "activity_views", "posts", "reactions", "downloads"}
 CHANGES_COURSES = CHANGES_ACTIVITIES | {"courses", "course_attempts"}
 CHANGES_SESSIONS = {"posts", "reactions", "activities", "courses", "blocks", "sessions"}
-CHANGES_ANY = CHANGES_GROUPS | CHANGES_USER_COURSES | CHANGES_COURSES | CHANGES_SESSIONS
+# a kept key's sessions: its users (scope_users: groups, memberships, users), their posts and reactions, the courses
+# of each session (blocks)
+CHANGES_SCOPE_SESSIONS = {"posts", "reactions", "activities", "blocks", "groups", "memberships", "users"}
+CHANGES_ANY = CHANGES_GROUPS | CHANGES_USER_COURSES | CHANGES_COURSES | CHANGES_SESSIONS | CHANGES_SCOPE_SESSIONS
 TABLES = ("collab_users", "collab_groups", "collab_user_courses", "collab_activities", "collab_courses",
-          "collab_sessions")
+          "collab_sessions", "scope_collab_sessions")
 
 MESSAGES = "('group', 'session', 'profile')"
 FORUMS = "('course', 'learning_need', 'project')"
@@ -56,6 +59,8 @@ def refresh(conn, changed: set[str]) -> None:
         refresh_courses(conn)
     if changed & CHANGES_SESSIONS:
         refresh_sessions(conn)
+    if changed & CHANGES_SCOPE_SESSIONS and inspect(conn).has_table(schema.scope_collab_sessions.name):
+        refresh_scope_sessions(conn)
     if conn.dialect.name == "postgresql":
         for table in TABLES:
             conn.execute(text(f"ANALYZE {table}"))
@@ -188,3 +193,32 @@ def refresh_sessions(conn) -> None:
     conn.execute(insert(cs).from_select(["session_id", "publications", "comments", "reactions"],
                                         select(live.c.session_id, live.c.publications, live.c.comments,
                                                live.c.reactions)))
+
+
+# per kept key and session, what live_sessions_select counts for a viewer of that key alone: the session posts of the
+# key's users (publications: top level, comments: replies) and, per course of the session, their forum posts and
+# reactions on its activities (collab_user_courses); the migration carries its own copy
+SCOPE_SESSIONS_SQL = f"""
+    INSERT INTO scope_collab_sessions (group_id, session_id, publications, comments, reactions)
+    SELECT group_id, session_id, SUM(pub), SUM(com), SUM(rea) FROM (
+      SELECT k.group_id, p.context_id AS session_id, CASE WHEN p.parent_id IS NULL THEN 1 ELSE 0 END AS pub,
+             CASE WHEN p.parent_id IS NOT NULL THEN 1 ELSE 0 END AS com, 0 AS rea
+      FROM posts p JOIN scope_users k ON k.user_id = p.user_id
+      WHERE p.space = 'session' AND k.group_id IN ({cohort_keys.KEPT_GROUPS_SQL})
+      UNION ALL
+      SELECT c.group_id, sc.session_id, 0, c.comments, c.reactions
+      FROM (SELECT k.group_id, uc.course_id, SUM(uc.comments) AS comments, SUM(uc.reactions) AS reactions
+            FROM collab_user_courses uc JOIN scope_users k ON k.user_id = uc.user_id
+            WHERE k.group_id IN ({cohort_keys.KEPT_GROUPS_SQL})
+            GROUP BY k.group_id, uc.course_id) c
+      JOIN (SELECT DISTINCT session_id, course_id FROM blocks WHERE course_id IS NOT NULL) sc
+        ON sc.course_id = c.course_id
+    ) x
+    GROUP BY group_id, session_id"""
+
+
+def refresh_scope_sessions(conn) -> None:
+    """Per kept group key and session, the numbers a viewer of that key sees (SCOPE_SESSIONS_SQL). Needs
+    collab_user_courses and scope_users first."""
+    conn.execute(delete(schema.scope_collab_sessions))
+    conn.execute(text(SCOPE_SESSIONS_SQL))
