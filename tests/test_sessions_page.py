@@ -352,3 +352,17 @@ def test_a_date_filter_is_read_whole_or_refused(condition):
         read_request({"startRow": 0, "endRow": 100, "filterModel": {"start": condition}})
     assert read_request({"filterModel": {"start": {"filterType": "date", "type": "lessThan",
                                                    "dateFrom": "2026-06-01 00:00:00"}}})["filter_model"]
+
+
+@pytest.mark.parametrize("email", [None, "cora@example.com", "ivo@example.com"])
+def test_every_sessions_counts_read_from_the_viewers_kept_key_equal_the_counted_ones(five, email):
+    """A sort on a count reads Registered and Completion of every session from the cohort facts of the viewer's key
+    (the owner and Ivo: PLATFORM; Cora: g1): the same figures, session by session, as counted over session_users."""
+    with five.connect() as conn:
+        scope = OWNER if email is None else scope_for_email(conn, email)
+        kept = {r.session_id: (r.registered, r.completed) for r in conn.execute(sessions._every_count(conn, scope))}
+        counted = {r.session_id: (r.registered, r.completed) for r in conn.execute(sessions._counts(scope))}
+        assert "scope_session_kpis" in str(sessions._every_count(conn, scope))
+    seen = _ids(_page(five, email or OWNER))  # (the list joins the counts to the sessions the viewer sees)
+    assert {i: kept.get(i) for i in seen} == {i: counted.get(i) for i in seen}
+    assert kept["s1"] == (3, 1)

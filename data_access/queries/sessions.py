@@ -146,9 +146,22 @@ def _asked(sort_model, filter_model) -> set[str]:
     return sort | set(filter_model if isinstance(filter_model, dict) else {})
 
 
-def _list_source(scope: Scope, now_s: int, status: str, search: str | None, counted: bool):
+def _every_count(conn, scope: Scope):
+    """Registered and Completion of every session the viewer sees: read from the cohort facts kept for the viewer's
+    scope key (schema.scope_session_kpis: the same two counts over the same users, one row per session) when the
+    viewer's users are exactly one kept key's (cohort_keys.for_running: the owner, an instructor who manages no
+    group, the admin or coach of one kept group), else counted over session_users (_counts)."""
+    key = cohort_keys.for_running(conn, scope)
+    if key is None:
+        return _counts(scope)
+    k = schema.scope_session_kpis
+    return select(k.c.session_id, k.c.registrations.label("registered"), k.c.completed).where(k.c.group_id == key)
+
+
+def _list_source(scope: Scope, now_s: int, status: str, search: str | None, counts=None):
     """The Sessions list as a fenced subquery: the sessions of the status matching the search, with their state
-    label; with their counts (every session's) only when the grid sorts or filters on one of them."""
+    label; with their counts (`counts`, a select of every session's: _every_count) only when the grid sorts or
+    filters on one of them."""
     s = schema.sessions
     state = case((s.c.start_at > now_s, STATE_LABEL[program_session_state.UPCOMING]),
                  (s.c.end_at <= now_s, STATE_LABEL[program_session_state.FINISHED]),
@@ -156,8 +169,8 @@ def _list_source(scope: Scope, now_s: int, status: str, search: str | None, coun
     stmt = _sessions_select(scope, now_s, status).add_columns(state.label("state"))
     words = (search or "").replace("\x00", "").split()[:MAX_SEARCH_WORDS]
     stmt = stmt.where(*_search(words, [schema.programs.c.name, s.c.name, s.c.session_id, state]))
-    if counted:
-        counts, inst = _counts(scope).subquery(), _instructor_counts().subquery()
+    if counts is not None:
+        counts, inst = counts.subquery(), _instructor_counts().subquery()
         stmt = (stmt.add_columns(func.coalesce(counts.c.registered, 0).label("registered"),
                                  func.coalesce(counts.c.completed, 0).label("completed"),
                                  func.coalesce(inst.c.n, 0).label("instructors"))
@@ -175,7 +188,7 @@ def sessions_page(conn, scope: Scope, now: datetime, status: str = ALL, search: 
     the grid sorts or filters on one of them (then for every session the viewer sees)."""
     now_s = int(now.timestamp())
     counted = bool(_asked(sort_model, filter_model) & set(COUNTED))
-    q = _list_source(scope, now_s, status, search, counted)
+    q = _list_source(scope, now_s, status, search, _every_count(conn, scope) if counted else None)
     columns = {"program": q.c.program, "name": q.c.name, "session_id": q.c.session_id, "start": q.c.start_at,
                "end": q.c.end_at, "state": q.c.state, **({c: q.c[c] for c in COUNTED} if counted else {})}
     rows, total = grid_filters.fetch_page(conn, q, columns, sort_model, filter_model, start, end,
