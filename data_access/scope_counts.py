@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, false, func, or_, select
 
 from data_access import schema
-from data_access.scope import PLATFORM, Scope, visible_sessions
+from data_access.scope import PLATFORM, Scope
 
 DAY_S = 86_400
 WEEK_DAYS = 7
@@ -26,12 +26,6 @@ def users_of(scope: Scope):
     """A select of the user ids scope.visible_users lets through (any role, deleted included)."""
     su = schema.scope_users
     return select(su.c.user_id).where(su.c.group_id.in_(keys(scope)))
-
-
-def sessions_seen(scope: Scope, session_table):
-    """scope.visible_sessions (read from the group facts: a managed group's sessions are its group_sessions rows,
-    plus the sessions one instructs)."""
-    return visible_sessions(scope, session_table)
 
 
 def learners(scope: Scope):

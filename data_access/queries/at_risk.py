@@ -113,7 +113,7 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
     # joins every block's count to every candidate
     due = (select(func.count()).where(b.c.session_id == s.c.session_id, b.c.due_at <= now_s)
            .scalar_subquery())
-    conditions = [program_session_state.running(s, now_s), _visible_session(scope, s)]
+    conditions = [program_session_state.running(s, now_s), visible_sessions(scope, s)]
     if sessions is not None:
         conditions.append(s.c.session_id.in_(sessions))
     y = func.coalesce(cs.c.yellow_limit, cohort_defaults.YELLOW)
@@ -128,20 +128,6 @@ def _running(scope: Scope, now: datetime, sessions: list[str] | None):
                cast(due, Integer).label("k"))
         .outerjoin(cs, cs.c.session_id == s.c.session_id)
         .where(*conditions))
-
-
-def _visible_session(scope: Scope, s) -> ColumnElement[bool]:
-    """scope.visible_sessions read from the group facts: group_sessions holds every (group, session of the group)
-    pair, a session of the group's catalog or assigned through it, the same rule; so the viewer's sessions are an
-    index range per group instead of every enrollment of their groups (a division: 31k of 267k rows, which
-    PostgreSQL scanned whole)."""
-    if scope.is_owner:
-        return true()
-    gs = schema.group_sessions
-    cond = s.c.session_id.in_(select(gs.c.session_id).where(gs.c.group_id.in_(scope.managed_groups)))
-    if scope.instructor_sessions:
-        cond = or_(cond, s.c.session_id.in_(scope.instructor_sessions))
-    return cond
 
 
 _FACT_COLUMNS = ("session_id", "user_id", "first_name", "last_name", "email", "last_login_at", "score_pct", "due_flags")
@@ -434,7 +420,7 @@ def running_cohorts(conn, scope: Scope, now: datetime, search: str | None = None
     the first `limit` whose name or id holds `search`, and those of `keep` (cohort_choices.choose)."""
     s = schema.sessions
     stmt = (select(s.c.session_id, s.c.name, s.c.start_at)
-            .where(program_session_state.running(s, int(now.timestamp())), _visible_session(scope, s)))
+            .where(program_session_state.running(s, int(now.timestamp())), visible_sessions(scope, s)))
     rows = cohort_choices.choose(conn, stmt, [s.c.start_at.desc(), s.c.name, s.c.session_id], search, keep, limit)
     return [{"session_id": x.session_id, "name": x.name, "start_at": x.start_at} for x in rows]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from data_access import program_session_state, recency, schema, scope_counts
-from data_access.scope import Scope, visible_users_probe
+from data_access.scope import Scope, visible_sessions, visible_users_probe
 
 DAY_S = 86_400
 
@@ -24,9 +24,9 @@ def kpis(conn, scope: Scope, now: datetime) -> dict:
         func.sum(case((program_session_state.running(s, now_s), 1), else_=0)),
         func.sum(case((program_session_state.upcoming(s, now_s), 1), else_=0)),
         func.sum(case((program_session_state.finished(s, now_s), 1), else_=0)),
-    ).where(scope_counts.sessions_seen(scope, s))).one()
+    ).where(visible_sessions(scope, s))).one()
     running = select(s.c.session_id).where(program_session_state.running(s, now_s),
-                                           scope_counts.sessions_seen(scope, s))
+                                           visible_sessions(scope, s))
     enrolled = scope_counts.registered_in(conn, scope, running) or _registered(conn, scope, running)
     return {
         "learners": total,

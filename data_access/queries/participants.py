@@ -20,10 +20,9 @@ from data_access import (
     program_session_state,
     recency,
     schema,
-    scope_counts,
 )
 from data_access.queries import at_risk, cohort_choices
-from data_access.scope import PLATFORM, Scope, require_session, session_users_probe
+from data_access.scope import PLATFORM, Scope, require_session, session_users_probe, visible_sessions
 
 DEFAULT_GREEN, DEFAULT_YELLOW = cohort_defaults.GREEN, cohort_defaults.YELLOW
 MAX_LIMIT = 3650
@@ -45,10 +44,10 @@ def cohorts(conn, scope: Scope, now: datetime, search: str | None = None, keep=(
     """Cohorts for the picker: running (most recently started first), upcoming (soonest first), finished
     (most recently ended first); with `limit`, only the first `limit` of them whose name or id holds `search`, and
     the cohorts of `keep` (cohort_choices.choose). The viewer's sessions come from the group facts
-    (scope_counts.sessions_seen), as on the Sessions list."""
+    (scope.visible_sessions, read from the group facts), as on the Sessions list."""
     s = schema.sessions
     now_s = int(now.timestamp())
-    stmt = select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at).where(scope_counts.sessions_seen(scope, s))
+    stmt = select(s.c.session_id, s.c.name, s.c.start_at, s.c.end_at).where(visible_sessions(scope, s))
     return [{"session_id": r.session_id, "name": r.name, "start_at": r.start_at, "end_at": r.end_at,
              "state": program_session_state.state_of(r.start_at, r.end_at, now_s)}
             for r in cohort_choices.choose(conn, stmt, _picker_order(s, now_s), search, keep, limit)]
@@ -69,7 +68,7 @@ def default_cohort_id(conn, scope: Scope, now: datetime) -> str | None:
     now_s = int(now.timestamp())
     upcoming, finished = s.c.start_at > now_s, s.c.end_at <= now_s
     order = _picker_order(s, now_s)
-    return conn.execute(select(s.c.session_id).where(scope_counts.sessions_seen(scope, s))
+    return conn.execute(select(s.c.session_id).where(visible_sessions(scope, s))
                         .order_by(case((upcoming, 2), (finished, 1), else_=0), *order[1:]).limit(1)).scalar()
 
 

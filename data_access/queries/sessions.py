@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, false, func, or_, select
 
-from data_access import cohort_keys, grid_filters, program_session_state, schema, scope_counts
+from data_access import cohort_keys, grid_filters, program_session_state, schema
 from data_access.queries import session_people
 from data_access.scope import (
     Scope,
@@ -21,6 +21,7 @@ from data_access.scope import (
     require_session,
     session_users_condition,
     session_users_probe,
+    visible_sessions,
 )
 
 IN_PROGRESS, FINISHED, ALL = "in-progress", "finished", "all"
@@ -98,12 +99,12 @@ def _instructor_counts(sessions=None):
 
 def _sessions_select(scope: Scope, now_s: int, status: str, program_id: str | None = None):
     """The sessions the viewer sees with their program template, of one status (and one template). Which sessions
-    are read from the group facts (scope_counts.sessions_seen: an index range per managed group), not from every
+    are read from the group facts (scope.visible_sessions: an index range per managed group), not from every
     enrollment of the viewer's groups, which PostgreSQL could not hash for a division of a million learners (300k
     enrollments) and probed once per session (34 s)."""
     s, p = schema.sessions, schema.programs
     stmt = (select(s.c.session_id, s.c.name, s.c.program_id, p.c.name.label("program"), s.c.start_at, s.c.end_at)
-            .join(p, p.c.program_id == s.c.program_id).where(scope_counts.sessions_seen(scope, s)))
+            .join(p, p.c.program_id == s.c.program_id).where(visible_sessions(scope, s)))
     cond = _status_condition(status, now_s)
     if cond is not None:
         stmt = stmt.where(cond)

@@ -20,7 +20,7 @@ from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, se
 
 from data_access import cohort_counts, program_session_state, schema, scope_counts
 from data_access.queries import cohort_choices
-from data_access.scope import Scope, require_session, session_users_condition
+from data_access.scope import Scope, require_session, session_users_condition, visible_sessions
 
 DAY_S = 86_400
 WEEK_S = 7 * DAY_S
@@ -230,7 +230,7 @@ def cohort_comparison(conn, scope: Scope, now: datetime, session_ids: list[str],
     s = schema.sessions
     rows = {r.session_id: r for r in conn.execute(
         select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at, s.c.end_at)
-        .where(s.c.session_id.in_(ids), scope_counts.sessions_seen(scope, s)))}
+        .where(s.c.session_id.in_(ids), visible_sessions(scope, s)))}
     for session_id in ids:
         if session_id not in rows:  # (the message of every session one may not see)
             require_session(conn, scope, session_id)
@@ -252,7 +252,7 @@ def default_comparison(conn, scope: Scope, now: datetime, session_id: str | None
         return first
     rows = conn.execute(select(s.c.session_id)
                         .where(s.c.program_id == program_id, s.c.start_at <= before, s.c.session_id.notin_(first),
-                               scope_counts.sessions_seen(scope, s))
+                               visible_sessions(scope, s))
                         .order_by(s.c.start_at.desc(), s.c.session_id)
                         .limit(MAX_COHORTS - len(first))).scalars().all()
     return first + list(rows)
@@ -264,7 +264,7 @@ def comparable_cohorts(conn, scope: Scope, now: datetime, search: str | None = N
     `limit`, only the first `limit` whose name or id holds `search`, and those of `keep` (cohort_choices.choose)."""
     s = schema.sessions
     stmt = (select(s.c.session_id, s.c.name, s.c.program_id, s.c.start_at)
-            .where(scope_counts.sessions_seen(scope, s), s.c.start_at <= int(now.timestamp())))
+            .where(visible_sessions(scope, s), s.c.start_at <= int(now.timestamp())))
     rows = cohort_choices.choose(conn, stmt, [s.c.start_at.desc(), s.c.name, s.c.session_id], search, keep, limit)
     return [{"session_id": r.session_id, "name": r.name, "program_id": r.program_id, "start_at": r.start_at}
             for r in rows]
